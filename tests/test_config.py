@@ -1,0 +1,66 @@
+"""Fast mode, data folder and seeding come from the environment, the same way everywhere."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tlcourse.config as config
+
+
+def _fast_in_subprocess(value: str | None) -> str:
+    env = {"PATH": ""} if value is None else {"PATH": "", "TLCOURSE_FAST": value}
+    code = "import tlcourse.config as c; print(c.FAST, c.fast_or_full('f', 'F'))"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+@pytest.mark.parametrize("value, expected", [("1", "True f"), ("true", "True f"), ("YES", "True f"),
+                                             ("0", "False F"), ("", "False F"), (None, "False F")])
+def test_fast_mode_from_environment(value, expected):
+    assert _fast_in_subprocess(value) == expected
+
+
+def test_data_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("TLCOURSE_DATA", raising=False)
+    assert config.data_dir() is None
+    monkeypatch.setenv("TLCOURSE_DATA", str(tmp_path))
+    assert config.data_dir() == tmp_path
+    monkeypatch.setenv("TLCOURSE_DATA", "  ")
+    assert config.data_dir() is None
+
+
+def test_seed_everything_repeats_numbers():
+    import keras
+
+    config.seed_everything(3)
+    a = (np.random.rand(3), keras.random.uniform((3,)).numpy())
+    config.seed_everything(3)
+    b = (np.random.rand(3), keras.random.uniform((3,)).numpy())
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
+def test_seed_everything_rejects_bad_seed(bad):
+    with pytest.raises(TypeError, match="non-negative int"):
+        config.seed_everything(bad)
+
+
+def test_environment_report(monkeypatch, tmp_path):
+    monkeypatch.setenv("TLCOURSE_DATA", str(tmp_path / "nowhere"))
+    report = config.environment_report()
+    assert report["Keras"].startswith("3.") and report["Keras backend"] == "tensorflow"
+    assert report["TLCOURSE_DATA"].endswith("(MISSING)")
+    monkeypatch.setenv("TLCOURSE_DATA", str(tmp_path))
+    assert config.environment_report()["TLCOURSE_DATA"].endswith("(found)")
+
+
+def test_package_sets_tensorflow_backend_quietly():
+    tlcourse = importlib.import_module("tlcourse")
+    import os
+
+    assert os.environ["KERAS_BACKEND"] == "tensorflow" and tlcourse.__version__

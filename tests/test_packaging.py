@@ -1,0 +1,72 @@
+"""The course installs the way the README says: one source of truth for dependencies."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _deps_module():
+    spec = importlib.util.spec_from_file_location("deps", ROOT / "tools" / "deps.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _environment_pip_lines() -> list[str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    return pip
+
+
+def test_environment_yml_agrees_with_pyproject():
+    pip = _environment_pip_lines()
+    assert "-e ." in pip, "environment.yml must install the course from the checkout"
+    assert [p for p in pip if p != "-e ."] == _deps_module().requirements(["test"])
+
+
+def test_environment_yml_uses_conda_forge_python():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    assert any(str(d).startswith("python") for d in env["dependencies"] if isinstance(d, str))
+
+
+def test_dependencies_are_ranges_not_pins():
+    for req in _deps_module().requirements(["test", "slides"]):
+        assert "==" not in req, f"{req} is pinned; use a range so Colab keeps its TensorFlow"
+        assert re.search(r">=|<|~=", req), f"{req} has no lower bound"
+    assert "tensorflow>=2.16" in _deps_module().requirements()
+
+
+def test_cpu_flag_swaps_only_tensorflow():
+    deps = _deps_module()
+    plain, cpu = deps.requirements(["test"]), deps.requirements(["test"], cpu=True)
+    changed = [(a, b) for a, b in zip(plain, cpu) if a != b]
+    assert changed == [("tensorflow>=2.16", "tensorflow-cpu>=2.16")]
+
+
+def test_deps_script_prints_one_requirement_per_line():
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "deps.py"), "--extras", "test", "--cpu"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "tensorflow-cpu>=2.16" and "nbval>=0.11" in out
+
+
+def test_ci_runs_the_readme_test_command_offline_in_fast_mode():
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in ci and "make test" in readme and "make lab" in readme
+    assert "TLCOURSE_DATA=" in ci and "TLCOURSE_FAST=1" in ci
+
+
+def test_makefile_test_target_runs_units_and_every_notebook():
+    makefile = (ROOT / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "pytest tests notebooks" in test_recipe and "--nbval-lax" in test_recipe
+    assert "--durations" in test_recipe
