@@ -1,0 +1,990 @@
+"""The course's data sets and pretrained weights: where they are, how to load and split them.
+
+Every data set is an entry of :data:`DATASETS`. :func:`locate` finds its file or folder in
+this order: the offline data folder (``TLCOURSE_DATA`` or the ``data_dir`` argument), the
+Keras cache (``$KERAS_HOME`` or ``~/.keras``), and only then downloads it with
+``keras.utils.get_file`` into the Keras cache, exactly where ``keras.datasets`` and
+``keras.applications`` would, so the cache is shared with them. Every copy is checked:
+files by hash, folders by their file count per class on each load (and by a full content
+hash in :func:`verify`). :func:`load` is the one call notebooks use; it returns a
+:class:`Split` of uint8 images (never rescaled: models do their own preprocessing).
+
+Taught in ``notebooks/00_start_here.ipynb`` (finding and loading data) and
+``notebooks/06_open_datasets.ipynb`` (image folders, stratified splits, leakage).
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import hashlib
+import os
+import pickle
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import keras
+import numpy as np
+
+from tlcourse import config
+from tlcourse.config import SEED
+
+if TYPE_CHECKING:
+    import tensorflow as tf
+
+__all__ = [
+    "DATASETS",
+    "CorruptDataError",
+    "DataNotFoundError",
+    "DatasetInfo",
+    "Split",
+    "as_dataset",
+    "datasets_table",
+    "info",
+    "load",
+    "load_arrays",
+    "load_image_folder",
+    "locate",
+    "stratified_split",
+    "tree_sha256",
+    "verify",
+]
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+_GCS = "https://storage.googleapis.com/tensorflow/"
+_APPS = _GCS + "keras-applications/"
+_FASHION_PARTS = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
+                  "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+_CIFAR_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch",)
+_CIFAR10 = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+_FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+            "Bag", "Ankle boot")
+_DIGITS = tuple(str(i) for i in range(10))
+_SIGN_COUNTS = (205, 206, 206, 206, 207, 207, 207, 206, 208, 204)
+
+
+class DataNotFoundError(FileNotFoundError):
+    """A data set is neither in the data folder nor in the Keras cache, and cannot be downloaded."""
+
+
+class CorruptDataError(ValueError):
+    """A local copy of a data set is not the expected one (wrong hash, missing files)."""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One data set or weight file of the course: where it comes from and how it is laid out.
+
+    ``file_hash`` is what ``keras.utils.get_file`` verifies on download (``hash_algorithm``
+    says which: ``"sha256"``, ``"md5"`` as Keras itself uses, or ``"none"`` when the source
+    publishes no hash). ``offline_sha256`` are the sha256s of the documented offline copies
+    (for a folder: its :func:`tree_sha256`), accepted as well. ``local_path`` is relative to
+    the ``TLCOURSE_DATA`` folder; ``cache_path`` is relative to ``<Keras home>/<cache_subdir>``.
+
+    Example (``00_start_here``):
+        >>> info("mnist").local_path, info("mnist").cache_subdir
+        ('mnist/mnist.npz', 'datasets')
+    """
+
+    name: str
+    title: str
+    kind: str  # "arrays", "image_folder", "bundled" or "weights"
+    url: str
+    file_hash: str | None
+    hash_algorithm: str
+    offline_sha256: tuple[str, ...]
+    licence: str
+    citation: str
+    layout: str
+    local_path: str
+    cache_subdir: str
+    cache_path: str
+    class_names: tuple[str, ...]
+    source: str  # a short label of the source, for the table
+    num_train: int = 0  # images in the official train split (or all images if there is none)
+    num_test: int = 0  # images in the official test split (0: none, split it yourself)
+    image_shape: tuple[int, ...] = ()
+    size_mb: float = 0.0  # approximate download size
+    extract: bool = False  # the download is an archive that get_file extracts
+    tree_sha256: str | None = None  # content hash of the extracted folder (see tree_sha256())
+    folder_counts: tuple[tuple[str, int], ...] = ()  # files expected per sub-folder of a folder copy
+    parts: tuple[str, ...] = ()  # several files under ``url`` (a URL prefix) instead of one
+
+    @property
+    def num_images(self) -> int:
+        """Total number of images (0 for weight files)."""
+        return self.num_train + self.num_test
+
+
+def _weights(name: str, title: str, folder: str, file: str, file_hash: str | None,
+             offline: tuple[str, ...], licence: str, citation: str, size_mb: float) -> DatasetInfo:
+    algorithm = "none" if file_hash is None else ("sha256" if len(file_hash) == 64 else "md5")
+    return DatasetInfo(
+        name=name, title=title, kind="weights", url=_APPS + f"{folder}/{file}", file_hash=file_hash,
+        hash_algorithm=algorithm, offline_sha256=offline, licence=licence, citation=citation,
+        layout="one Keras HDF5 weight file (ImageNet, no classifier top), as keras.applications caches it",
+        local_path=f"keras-applications/{file}", cache_subdir="models", cache_path=file,
+        class_names=(), source="keras.applications", size_mb=size_mb)
+
+
+#: Every data set and weight file of the course, by name.
+DATASETS: dict[str, DatasetInfo] = {
+    "mnist": DatasetInfo(
+        name="mnist", title="MNIST handwritten digits", kind="arrays",
+        url=_GCS + "tf-keras-datasets/mnist.npz",
+        file_hash="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+        hash_algorithm="sha256",
+        offline_sha256=("06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",),
+        licence="CC BY-SA 3.0",
+        citation="LeCun, Y., Cortes, C. & Burges, C. J. C. (1998). The MNIST database of "
+                 "handwritten digits. http://yann.lecun.com/exdb/mnist/",
+        layout="mnist.npz with uint8 arrays x_train (60000, 28, 28), y_train, x_test (10000, 28, 28), y_test",
+        local_path="mnist/mnist.npz", cache_subdir="datasets", cache_path="mnist.npz",
+        class_names=_DIGITS, source="keras.datasets", num_train=60_000, num_test=10_000,
+        image_shape=(28, 28), size_mb=11.5),
+    "fashion_mnist": DatasetInfo(
+        name="fashion_mnist", title="Fashion-MNIST clothing", kind="arrays",
+        url=_GCS + "tf-keras-datasets/", file_hash=None, hash_algorithm="none",
+        offline_sha256=("a76b5de55a57fd0a0fb72f4394a8e03647e9945a1e2040cafb93e1ad88274916",),
+        licence="MIT",
+        citation="Xiao, H., Rasul, K. & Vollgraf, R. (2017). Fashion-MNIST: a novel image dataset "
+                 "for benchmarking machine learning algorithms. arXiv:1708.07747",
+        layout="Keras: four gzipped IDX files in datasets/fashion-mnist/; offline copy: "
+               "fashion-mnist.npz with x_train, y_train, x_test, y_test (not in the canonical order)",
+        local_path="fashion-mnist/fashion-mnist.npz", cache_subdir="datasets", cache_path="fashion-mnist",
+        class_names=_FASHION, source="keras.datasets", num_train=60_000, num_test=10_000,
+        image_shape=(28, 28), size_mb=30.9, parts=_FASHION_PARTS),
+    "cifar10": DatasetInfo(
+        name="cifar10", title="CIFAR-10 tiny images", kind="arrays",
+        url="https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+        file_hash="6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+        hash_algorithm="sha256",
+        offline_sha256=("f10d4c9e536a564f17fa5e8d68ba087d1235e60cd1f21700e11ff43f0647bbb0",),
+        licence="none stated (free for research)",
+        citation="Krizhevsky, A. (2009). Learning multiple layers of features from tiny images. "
+                 "Technical report, University of Toronto",
+        layout="Keras: pickled batches in datasets/cifar-10-batches-py-target/cifar-10-batches-py/; "
+               "offline copy: cifar10-jpg/{train,test}/<class>/NNNN.jpg (JPEG re-encodings)",
+        local_path="cifar10-jpg", cache_subdir="datasets",
+        cache_path="cifar-10-batches-py-target/cifar-10-batches-py", class_names=_CIFAR10,
+        source="keras.datasets", num_train=50_000, num_test=10_000, image_shape=(32, 32, 3),
+        size_mb=170.5, extract=True,
+        folder_counts=tuple((f"{s}/{c}", n) for s, n in (("train", 5000), ("test", 1000)) for c in _CIFAR10)),
+    "sign_language_digits": DatasetInfo(
+        name="sign_language_digits", title="Sign Language Digits (photos)", kind="image_folder",
+        url="https://github.com/ardamavi/Sign-Language-Digits-Dataset/archive/refs/heads/master.zip",
+        file_hash=None, hash_algorithm="none",
+        offline_sha256=("30d0ee3c8599928f6f98281a33826ca56fa9382069785bea8716221a344b606f",),
+        licence="Apache-2.0",
+        citation="Mavi, A. (2020). A new dataset and proposed convolutional neural network "
+                 "architecture for classification of American sign language digits. arXiv:2011.08927",
+        layout="Dataset/0/ ... Dataset/9/ with 204-208 RGB JPEG photos each (100x100; 3 are 3024x3024)",
+        local_path="sign-language-digits/Dataset", cache_subdir="datasets",
+        cache_path="sign-language-digits/Sign-Language-Digits-Dataset-master/Dataset",
+        class_names=_DIGITS, source="GitHub ardamavi", num_train=sum(_SIGN_COUNTS),
+        image_shape=(100, 100, 3), size_mb=28.0, extract=True,
+        tree_sha256="30d0ee3c8599928f6f98281a33826ca56fa9382069785bea8716221a344b606f",
+        folder_counts=tuple(zip(_DIGITS, _SIGN_COUNTS))),
+    "digits": DatasetInfo(
+        name="digits", title="scikit-learn 8x8 digits", kind="bundled", url="",
+        file_hash=None, hash_algorithm="none", offline_sha256=(), licence="CC BY 4.0 (UCI)",
+        citation="Alpaydin, E. & Kaynak, C. (1998). Optical recognition of handwritten digits. "
+                 "UCI Machine Learning Repository. https://doi.org/10.24432/C50P49",
+        layout="bundled with scikit-learn (sklearn.datasets.load_digits): 1797 8x8 images, values 0-16",
+        local_path="", cache_subdir="", cache_path="", class_names=_DIGITS, source="scikit-learn",
+        num_train=1797, image_shape=(8, 8)),
+    "mobilenet_v2_imagenet": _weights(
+        "mobilenet_v2_imagenet", "MobileNetV2 1.0 ImageNet, no top", "mobilenet_v2",
+        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5", None,
+        ("71e4c4ec4aa24c9c951b9265d6de42e1336dcf614c2214fa6a989208615e232c",), "Apache-2.0",
+        "Sandler, M. et al. (2018). MobileNetV2: inverted residuals and linear bottlenecks. CVPR",
+        9.4),
+    "mobilenet_025_imagenet": _weights(
+        "mobilenet_025_imagenet", "MobileNet 0.25 ImageNet, no top", "mobilenet",
+        "mobilenet_2_5_224_tf_no_top.h5",
+        "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",
+        ("dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf",), "Apache-2.0",
+        "Howard, A. G. et al. (2017). MobileNets: efficient convolutional neural networks for "
+        "mobile vision applications. arXiv:1704.04861", 2.1),
+    "vgg16_imagenet": _weights(
+        "vgg16_imagenet", "VGG16 ImageNet, no top", "vgg16",
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", "6d6bbae143d832006294945121d1f1fc", (),
+        "CC BY 4.0",
+        "Simonyan, K. & Zisserman, A. (2015). Very deep convolutional networks for large-scale "
+        "image recognition. ICLR", 58.9),
+    "resnet50_imagenet": _weights(
+        "resnet50_imagenet", "ResNet50 ImageNet, no top", "resnet",
+        "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5", "4d473c1dd8becc155b73f8504c6f6626", (),
+        "MIT (K. He)",
+        "He, K., Zhang, X., Ren, S. & Sun, J. (2016). Deep residual learning for image recognition. CVPR",
+        94.7),
+}
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def info(name: str) -> DatasetInfo:
+    """The registry entry of a data set or weight file.
+
+    Args:
+        name: a key of :data:`DATASETS` (case and ``-``/``_`` do not matter).
+
+    Returns:
+        Its :class:`DatasetInfo`.
+
+    Raises:
+        ValueError: unknown name (the message suggests close names and lists all of them).
+
+    Example (``00_start_here``):
+        >>> info("cifar10").class_names[:2]
+        ('airplane', 'automobile')
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str such as 'mnist', got {type(name).__name__}")
+    key = name.strip().lower().replace("-", "_")
+    if key in DATASETS:
+        return DATASETS[key]
+    close = difflib.get_close_matches(key, DATASETS, n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(f"unknown data set {name!r}.{hint} Valid names: {', '.join(DATASETS)}.")
+
+
+def datasets_table() -> str:
+    """A plain-text table of :data:`DATASETS`: name, title, kind, images, classes, licence, source.
+
+    Returns:
+        The table, one line per entry, ready to ``print``.
+
+    Example (``00_start_here``):
+        >>> print(datasets_table())  # doctest: +SKIP
+    """
+    head = ("name", "title", "kind", "images", "classes", "licence", "source")
+    rows = [head] + [(d.name, d.title, d.kind, f"{d.num_images:,}" if d.num_images else "-",
+                      str(len(d.class_names) or "-"), d.licence, d.source) for d in DATASETS.values()]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.rjust(w) if i in (3, 4) else c.ljust(w)
+                       for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def _keras_home() -> Path:
+    """The Keras cache folder, resolved now (Keras reads ``KERAS_HOME`` only once, at import)."""
+    if os.environ.get("KERAS_HOME"):
+        return Path(os.environ["KERAS_HOME"]).expanduser()
+    home = Path("~").expanduser()
+    return (home if os.access(home, os.W_OK) else Path("/tmp")) / ".keras"
+
+
+def _data_root(data_dir: str | os.PathLike | None) -> Path | None:
+    return Path(data_dir).expanduser() if data_dir is not None else config.data_dir()
+
+
+def _file_digests(path: Path) -> tuple[str, str]:
+    sha, md5 = hashlib.sha256(), hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            sha.update(chunk)
+            md5.update(chunk)
+    return sha.hexdigest(), md5.hexdigest()
+
+
+def _visible_files(folder: Path) -> list[str]:
+    """Relative POSIX paths of the non-hidden files under ``folder``, sorted."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = Path(top).relative_to(folder)
+        found += [(rel / f).as_posix() for f in files if not f.startswith(".")]
+    return sorted(found)
+
+
+def tree_sha256(folder: str | os.PathLike) -> str:
+    """Content hash of a folder: the sha256 of its ``sha256sum``-style listing.
+
+    The listing has one line ``<sha256 of the file>  <relative path>`` per non-hidden file,
+    sorted by path, so the same value comes from the shell::
+
+        cd Dataset && find . -path '*/.*' -prune -o -type f -print | sed 's|^\\./||' \\
+            | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum
+
+    Args:
+        folder: the folder to hash.
+
+    Returns:
+        The hex digest.
+
+    Example (``00_start_here``):
+        >>> tree_sha256(locate("sign_language_digits")) == info("sign_language_digits").tree_sha256  # doctest: +SKIP
+        True
+    """
+    folder = Path(folder)
+    listing = "".join(f"{_file_digests(folder / f)[0]}  {f}\n" for f in _visible_files(folder))
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def _readable(path: Path) -> bool:
+    """Whether a file with no published hash at least opens as what it claims to be."""
+    try:
+        if path.suffix == ".h5":
+            import h5py
+
+            with h5py.File(path, "r") as f:
+                return len(f.keys()) > 0
+        if path.suffix == ".npz":
+            with np.load(path, allow_pickle=False) as f:
+                return all(f[k].shape[0] > 0 for k in ("x_train", "y_train", "x_test", "y_test"))
+    except Exception:  # any failure to open means the file is unusable
+        return False
+    return False
+
+
+def _check_file(info_: DatasetInfo, path: Path) -> str:
+    """Hash-check a file; return its sha256 or raise :class:`CorruptDataError`."""
+    sha, md5 = _file_digests(path)
+    known = {info_.file_hash} if info_.hash_algorithm == "sha256" else set()
+    if sha in known | set(info_.offline_sha256) or (info_.hash_algorithm == "md5" and md5 == info_.file_hash):
+        return sha
+    if info_.file_hash is None and _readable(path):  # the source publishes no hash to compare with
+        return sha
+    expected = [f"{info_.hash_algorithm} {info_.file_hash}"] if info_.file_hash else []
+    expected += [f"sha256 {h} (offline copy)" for h in info_.offline_sha256]
+    raise CorruptDataError(
+        f"{path} is not a valid copy of {info_.name!r}: its sha256 is {sha} (md5 {md5}), expected "
+        f"{' or '.join(expected) or 'a readable file'}. Delete it and run again to download it anew, "
+        f"or copy it again from the offline data folder (TLCOURSE_DATA).")
+
+
+def _check_folder(info_: DatasetInfo, path: Path) -> None:
+    """Cheap check of a folder copy: the number of files in each expected sub-folder."""
+    wrong = []
+    for sub, expected in info_.folder_counts:
+        folder = path / sub
+        found = sum(1 for f in folder.iterdir() if not f.name.startswith(".")) if folder.is_dir() else 0
+        if found != expected:
+            wrong.append(f"{sub}/: {found} files, expected {expected}")
+    if wrong:
+        raise CorruptDataError(
+            f"{path} is an incomplete or modified copy of {info_.name!r} ({'; '.join(wrong[:4])}). "
+            f"Delete the folder and run again to download it anew, or copy it again from the "
+            f"offline data folder (TLCOURSE_DATA).")
+
+
+def _is_image_folder(info_: DatasetInfo, path: Path) -> bool:
+    """Whether ``path`` is an image-folder copy (sign language; the offline CIFAR-10 copy)."""
+    return path.is_dir() and (info_.kind == "image_folder" or (path / "train").is_dir())
+
+
+def _check(info_: DatasetInfo, path: Path) -> Path:
+    if path.is_file():
+        _check_file(info_, path)
+    elif _is_image_folder(info_, path):
+        _check_folder(info_, path)
+    return path
+
+
+def _in_cache(info_: DatasetInfo) -> Path | None:
+    path = _keras_home() / info_.cache_subdir / info_.cache_path
+    if info_.parts:
+        return path if all((path / p).is_file() for p in info_.parts) else None
+    if info_.name == "cifar10":
+        return path if all((path / b).is_file() for b in _CIFAR_BATCHES) else None
+    return path if path.exists() else None
+
+
+def _download(info_: DatasetInfo) -> Path:
+    """Download with ``keras.utils.get_file`` into the Keras cache, exactly as Keras would."""
+    cache_dir = str(_keras_home())
+    if info_.parts:
+        subdir = os.path.join(info_.cache_subdir, info_.cache_path)  # as keras.datasets.fashion_mnist
+        paths = [keras.utils.get_file(p, origin=info_.url + p, cache_subdir=subdir, cache_dir=cache_dir)
+                 for p in info_.parts]
+        return Path(paths[0]).parent
+    fname, _, inner = info_.cache_path.partition("/")
+    got = keras.utils.get_file(fname, origin=info_.url, file_hash=info_.file_hash, extract=info_.extract,
+                               cache_subdir=info_.cache_subdir, cache_dir=cache_dir)
+    return Path(got) / inner if inner else Path(got)
+
+
+def _how_to_get(info_: DatasetInfo, root: Path | None) -> str:
+    cache = _keras_home() / info_.cache_subdir / info_.cache_path
+    local = root / info_.local_path if root else f"<your data folder>/{info_.local_path}"
+    if info_.parts:
+        fetch = f"download {', '.join(info_.parts)} from {info_.url} into {cache}"
+    elif info_.name == "sign_language_digits":
+        fetch = f"download {info_.url}, extract it and copy its Dataset/ folder to {local}"
+    elif info_.extract:
+        fetch = f"download {info_.url} and extract it so that {cache} holds {', '.join(_CIFAR_BATCHES)}"
+    else:
+        fetch = f"download {info_.url} and save it as {cache}"
+    if root is None:
+        now = "no data folder in use: TLCOURSE_DATA is not set"
+    else:
+        now = f"data folder in use: {root}{'' if root.is_dir() else ', which does not exist'}"
+    return (f"On a machine with internet, run tlcourse.data.locate({info_.name!r}) (it downloads into the "
+            f"Keras cache). Or {fetch}. Or put the offline copy at {local} and set TLCOURSE_DATA to the "
+            f"data folder ({now}).")
+
+
+def _bundled_path() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("sklearn.datasets.data") / "digits.csv.gz"))
+
+
+def locate(name: str, data_dir: str | os.PathLike | None = None, download: bool = True) -> Path:
+    """The checked local path of a data set or weight file, downloading it if needed.
+
+    Looks in the data folder (``data_dir``, else ``TLCOURSE_DATA``) at ``info.local_path``,
+    then in the Keras cache (``$KERAS_HOME`` or ``~/.keras``, sub-folder ``cache_subdir``),
+    and only then downloads with ``keras.utils.get_file`` (progress bar, hash checked) into
+    the Keras cache. Files are hash-checked every time (``file_hash`` or an offline sha256;
+    a file whose source publishes no hash must at least open); folders get a file count per
+    class (use :func:`verify` for a full content hash). ``digits`` is bundled with
+    scikit-learn: its path is the bundled ``digits.csv.gz``, nothing is downloaded.
+
+    Args:
+        name: a key of :data:`DATASETS`.
+        data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
+        download: allow a download when no local copy exists.
+
+    Returns:
+        The file (``.npz``, ``.h5``) or folder (image folders, Keras's extracted archives).
+
+    Raises:
+        CorruptDataError: a local copy has the wrong hash or missing files.
+        DataNotFoundError: no local copy and the download is impossible or not allowed.
+
+    Example (``00_start_here``):
+        >>> locate("mobilenet_025_imagenet")  # doctest: +SKIP
+        PosixPath('/work/shared/datasets/keras-applications/mobilenet_2_5_224_tf_no_top.h5')
+    """
+    entry = info(name)
+    if entry.kind == "bundled":
+        return _bundled_path()
+    root = _data_root(data_dir)
+    if root is not None and (root / entry.local_path).exists():
+        return _check(entry, root / entry.local_path)
+    cached = _in_cache(entry)
+    if cached is not None:
+        return _check(entry, cached)
+    if not download:
+        raise DataNotFoundError(f"{entry.title} ({name!r}) is not on this machine and download=False. "
+                                + _how_to_get(entry, root))
+    try:
+        path = _download(entry)
+    except Exception as error:  # get_file raises plain Exception on network failures
+        raise DataNotFoundError(f"{entry.title} ({name!r}) is not on this machine and could not be "
+                                f"downloaded ({error}). " + _how_to_get(entry, root)) from error
+    _check(entry, path)
+    if entry.tree_sha256:
+        _verify_tree(entry, path)
+    return path
+
+
+def _verify_tree(info_: DatasetInfo, path: Path) -> str:
+    digest = tree_sha256(path)
+    accepted = {info_.tree_sha256, *info_.offline_sha256} - {None}
+    if digest not in accepted:
+        raise CorruptDataError(
+            f"{path} does not match {info_.name!r}: content hash {digest}, expected "
+            f"{' or '.join(sorted(accepted))}. Delete the folder and run again to download it anew, "
+            f"or copy it again from the offline data folder (TLCOURSE_DATA).")
+    return digest
+
+
+def verify(name: str, data_dir: str | os.PathLike | None = None) -> str:
+    """Fully check the local copy of a data set (no download): hash of a file, content hash of a folder.
+
+    Args:
+        name: a key of :data:`DATASETS`.
+        data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
+
+    Returns:
+        The hex digest that was checked: the file's sha256, the folder's :func:`tree_sha256`,
+        the sha256 of Keras's CIFAR-10 archive, or of scikit-learn's bundled digits file.
+
+    Raises:
+        CorruptDataError: the copy is not the expected one.
+        DataNotFoundError: there is no local copy.
+
+    Example (``00_start_here``):
+        >>> verify("sign_language_digits")  # doctest: +SKIP
+        '30d0ee3c8599928f6f98281a33826ca56fa9382069785bea8716221a344b606f'
+    """
+    entry = info(name)
+    path = locate(name, data_dir, download=False)
+    if path.is_file():
+        return _check_file(entry, path) if entry.kind != "bundled" else _file_digests(path)[0]
+    if entry.parts:  # Keras's Fashion-MNIST files: no published hash, so parse them
+        _fashion_from_gz(path)
+        return tree_sha256(path)
+    if entry.name == "cifar10" and not _is_image_folder(entry, path):
+        archive = _keras_home() / entry.cache_subdir / (entry.cache_path.split("/")[0] + "_archive")
+        if not archive.is_file():
+            raise CorruptDataError(f"cannot verify {path}: Keras's archive {archive} is gone. Delete "
+                                   f"{path.parent} and run again to download it anew.")
+        return _check_file(entry, archive)
+    return _verify_tree(entry, path)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _fashion_from_gz(folder: Path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    try:
+        raw = [gzip.decompress((folder / p).read_bytes()) for p in _FASHION_PARTS]
+    except (OSError, EOFError, zlib.error) as error:
+        raise CorruptDataError(f"cannot read the Fashion-MNIST files in {folder} ({error}). Delete the "
+                               f"folder and run again to download them anew.") from error
+    y_train, y_test = (np.frombuffer(raw[i], np.uint8, offset=8) for i in (0, 2))
+    x_train = np.frombuffer(raw[1], np.uint8, offset=16).reshape(len(y_train), 28, 28)
+    x_test = np.frombuffer(raw[3], np.uint8, offset=16).reshape(len(y_test), 28, 28)
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _cifar_from_batches(folder: Path) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    xs, ys = [], []
+    for batch in _CIFAR_BATCHES:
+        with open(folder / batch, "rb") as f:  # Keras's own download, hash-checked by get_file
+            d = pickle.load(f, encoding="bytes")
+        xs.append(d[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
+        ys.append(np.asarray(d[b"labels"], dtype=np.uint8))
+    return (np.concatenate(xs[:5]), np.concatenate(ys[:5])), (xs[5], ys[5])
+
+
+def load_arrays(name: str, data_dir: str | os.PathLike | None = None
+                ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``((x_train, y_train), (x_test, y_test))`` of MNIST, Fashion-MNIST or CIFAR-10, as ``keras.datasets``.
+
+    Images are uint8 (N, 28, 28) or (N, 32, 32, 3); labels are uint8 and 1-D for all three
+    (``keras.datasets.cifar10`` gives them as (N, 1); here they are flattened). The offline
+    CIFAR-10 copy is an image folder read with :func:`load_image_folder` (JPEG pixels differ
+    slightly from the originals); the offline Fashion-MNIST copy is not in Keras's order.
+
+    Args:
+        name: ``"mnist"``, ``"fashion_mnist"`` or ``"cifar10"``.
+        data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
+
+    Returns:
+        ``((x_train, y_train), (x_test, y_test))``.
+
+    Example (``00_start_here``):
+        >>> (x_train, y_train), (x_test, y_test) = load_arrays("mnist")  # doctest: +SKIP
+    """
+    entry = info(name)
+    if entry.kind != "arrays":
+        arrays = [k for k, d in DATASETS.items() if d.kind == "arrays"]
+        raise ValueError(f"load_arrays reads {', '.join(arrays)}; {name!r} is a {entry.kind} entry "
+                         f"(use load({name!r}) for data sets or locate({name!r}) for weights).")
+    path = locate(name, data_dir)
+    if path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as f:
+            return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+    if entry.parts:
+        return _fashion_from_gz(path)
+    if _is_image_folder(entry, path):
+        splits = [load_image_folder(path / s, class_names=entry.class_names) for s in ("train", "test")]
+        return tuple((x, y.astype(np.uint8)) for x, y, _ in splits)  # type: ignore[return-value]
+    return _cifar_from_batches(path)
+
+
+def _image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
+    if image_size is None:
+        return None
+    ok = (isinstance(image_size, (tuple, list)) and len(image_size) == 2
+          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in image_size))
+    if not ok:
+        raise ValueError(f"image_size must be None or (height, width) with two positive ints, e.g. "
+                         f"(96, 96); got {image_size!r}")
+    return int(image_size[0]), int(image_size[1])
+
+
+def _positive_int_or_none(value: int | None, what: str) -> int | None:
+    if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+        raise ValueError(f"{what} must be None or a positive int, e.g. 50; got {value!r}")
+    return None if value is None else int(value)
+
+
+def _class_rng(seed: int, class_name: str) -> np.random.Generator:
+    """A generator per (seed, class name): a class gets the same subset whatever else is loaded."""
+    return np.random.default_rng([seed, zlib.crc32(class_name.encode())])
+
+
+def _pick(n: int, limit: int | None, seed: int, class_name: str) -> np.ndarray:
+    """Sorted indices of a seeded random subset of ``limit`` out of ``n`` (all if no limit)."""
+    if limit is None or limit >= n:
+        return np.arange(n)
+    return np.sort(_class_rng(seed, class_name).choice(n, size=limit, replace=False))
+
+
+def _read_image(path: Path, size: tuple[int, int] | None) -> np.ndarray:
+    img = keras.utils.load_img(path, color_mode="rgb", target_size=size, interpolation="bilinear")
+    return keras.utils.img_to_array(img, data_format="channels_last", dtype="uint8")
+
+
+def _class_folders(directory: Path) -> list[str]:
+    if not directory.is_dir():
+        raise DataNotFoundError(f"image folder {directory} does not exist (expected one sub-folder per class)")
+    names = sorted(d.name for d in directory.iterdir() if d.is_dir() and not d.name.startswith("."))
+    if not names:
+        raise ValueError(f"{directory} has no class sub-folders: put each class's images in "
+                         f"{directory}/<class name>/")
+    return names
+
+
+def _image_files(folder: Path) -> list[Path]:
+    files = sorted(f for f in folder.iterdir()
+                   if f.suffix.lower() in IMAGE_EXTENSIONS and not f.name.startswith("."))
+    if not files:
+        raise ValueError(f"class folder {folder} has no images ({', '.join(IMAGE_EXTENSIONS)})")
+    return files
+
+
+def load_image_folder(directory: str | os.PathLike, image_size: Sequence[int] | None = None,
+                      class_names: Sequence[str] | None = None, limit_per_class: int | None = None,
+                      seed: int = SEED) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read a folder of class sub-folders of images into uint8 arrays, deterministically.
+
+    Files are read in sorted order, class by class, with ``keras.utils.load_img`` (RGB).
+    Hidden files and files that are not images (by extension) are skipped.
+
+    Args:
+        directory: a folder with one sub-folder of images per class.
+        image_size: ``(height, width)`` to resize every image to (bilinear); ``None`` keeps
+            the size, which must then be the same for all images.
+        class_names: the classes to read, in label order; ``None`` means all sub-folders, sorted.
+        limit_per_class: read at most this many images per class (a seeded random subset,
+            the same for a class whatever other classes are read).
+        seed: the seed of that subset.
+
+    Returns:
+        ``(x, y, class_names)``: x uint8 (N, height, width, 3), y int64 labels 0..k-1 in the
+        order of ``class_names``, and the class names.
+
+    Example (``06_open_datasets``):
+        >>> x, y, names = load_image_folder(locate("sign_language_digits"), limit_per_class=20)  # doctest: +SKIP
+    """
+    if isinstance(class_names, str):
+        raise TypeError(f"class_names must be a sequence of names, e.g. ['cat', 'dog']; got {class_names!r}")
+    directory = Path(directory)
+    size = _image_size(image_size)
+    limit = _positive_int_or_none(limit_per_class, "limit_per_class")
+    available = _class_folders(directory)
+    names = available if class_names is None else [str(c) for c in class_names]
+    unknown = [c for c in names if c not in available]
+    if unknown or len(set(names)) != len(names) or not names:
+        raise ValueError(f"class_names must be distinct sub-folders of {directory}; got {list(names)!r} "
+                         f"(unknown: {unknown}). Available: {', '.join(available)}")
+    files, labels = [], []
+    for label, name in enumerate(names):
+        found = _image_files(directory / name)
+        files += [found[i] for i in _pick(len(found), limit, seed, name)]
+        labels += [label] * (len(files) - len(labels))
+    images = [_read_image(f, size) for f in files]  # threads do not help: PIL holds the GIL here
+    shapes = sorted({im.shape[:2] for im in images})
+    if len(shapes) > 1:
+        raise ValueError(f"images in {directory} have different sizes {shapes[:5]}: pass "
+                         f"image_size=(height, width), e.g. image_size={shapes[0]}")
+    return np.stack(images), np.asarray(labels, dtype=np.int64), list(names)
+
+
+# --------------------------------------------------------------------------- splits
+
+
+@dataclass(eq=False)
+class Split:
+    """Train, validation and test arrays of one data set, with the class names.
+
+    Example (``06_open_datasets``):
+        >>> split = load("digits", verbose=False)
+        >>> sorted(split.sizes())
+        ['test', 'train', 'val']
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for part in ("train", "val", "test"):
+            x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
+            if len(x) != len(y):
+                raise ValueError(f"x_{part} has {len(x)} images but y_{part} has {len(y)} labels")
+
+    def _parts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {p: (getattr(self, f"x_{p}"), getattr(self, f"y_{p}")) for p in ("train", "val", "test")}
+
+    def sizes(self) -> dict[str, int]:
+        """The number of images per split.
+
+        Returns:
+            ``{"train": n, "val": n, "test": n}``.
+
+        Example (``06_open_datasets``):
+            >>> load("digits", verbose=False).sizes()["train"]
+            1347
+        """
+        return {p: len(y) for p, (_, y) in self._parts().items()}
+
+    def __str__(self) -> str:
+        labels = [np.asarray(y, dtype=np.int64) for _, y in self._parts().values()]
+        k = max([len(self.class_names)] + [int(y.max()) + 1 for y in labels if len(y)])
+        names = list(self.class_names) + [str(i) for i in range(len(self.class_names), k)]
+        lines = []
+        for part, (_, y) in self._parts().items():
+            counts = np.bincount(np.asarray(y, dtype=np.int64), minlength=k)
+            per_class = ", ".join(f"{n} {c:,}" for n, c in zip(names, counts))
+            lines.append(f"{part:<5} {len(y):>7,} images ({per_class})")
+        return "\n".join(lines)
+
+    def check_no_leakage(self) -> int:
+        """Check that no image (byte for byte) is in two splits.
+
+        Returns:
+            The number of images checked.
+
+        Raises:
+            ValueError: some images appear in more than one split (the message says where).
+
+        Example (``06_open_datasets``):
+            >>> load("digits", verbose=False).check_no_leakage()
+            1797
+        """
+        seen: dict[bytes, tuple[str, int]] = {}
+        clashes = []
+        for part, (x, _) in self._parts().items():
+            for i, image in enumerate(np.asarray(x)):
+                key = hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+                first = seen.setdefault(key, (part, i))
+                if first[0] != part:
+                    clashes.append(f"{first[0]}[{first[1]}] == {part}[{i}]")
+        if clashes:
+            raise ValueError(f"{len(clashes)} images appear in two splits (data leakage), e.g. "
+                             f"{'; '.join(clashes[:3])}. Remove duplicates before splitting.")
+        return sum(self.sizes().values())
+
+    __repr__ = __str__
+
+
+def _fraction(value: float, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0 <= value < 1:
+        raise ValueError(f"{what} must be a fraction in [0, 1), e.g. 0.1 for 10 %; got {value!r}")
+    return float(value)
+
+
+def _count(fraction: float, n: int) -> int:
+    """The number of images for a fraction: rounded, and at least 1 if the fraction is not 0."""
+    return max(1, round(fraction * n)) if fraction > 0 else 0
+
+
+def _split_off(x: np.ndarray, y: np.ndarray, count: int, seed: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Stratified: (x_rest, y_rest, x_part, y_part) with ``count`` images in the part."""
+    if count == 0:
+        return x, y, x[:0], y[:0]
+    from sklearn.model_selection import train_test_split
+
+    try:
+        x_rest, x_part, y_rest, y_part = train_test_split(x, y, test_size=count, random_state=seed, stratify=y)
+    except ValueError as error:
+        raise ValueError(f"cannot split {count} of {len(y)} images of {len(np.unique(y))} classes off "
+                         f"stratified ({error}). Use more images per class or larger fractions.") from error
+    return x_rest, y_rest, x_part, y_part
+
+
+def stratified_split(x: np.ndarray, y: np.ndarray, *, val_size: float = 0.1, test_size: float = 0.15,
+                     seed: int = SEED, class_names: Sequence[str] | None = None) -> Split:
+    """Split images into train, validation and test sets with the same class proportions.
+
+    Args:
+        x: images, one per row.
+        y: integer labels 0..k-1, 1-D, as many as images.
+        val_size: fraction of all images for validation, in [0, 1) (the count is rounded).
+        test_size: fraction of all images for test, in [0, 1); ``val_size + test_size < 1``.
+        seed: seed of the split (same seed, same split).
+        class_names: names of the classes (default ``"0"``, ``"1"``, ...).
+
+    Returns:
+        A :class:`Split`.
+
+    Example (``06_open_datasets``):
+        >>> x, y = np.zeros((100, 8, 8), "uint8"), np.repeat([0, 1], 50)
+        >>> stratified_split(x, y, val_size=0.1, test_size=0.2).sizes()
+        {'train': 70, 'val': 10, 'test': 20}
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if y.ndim != 1 or len(x) != len(y) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"need x with one image per row and 1-D integer labels y of the same length; "
+                         f"got x {x.shape}, y {y.shape} {y.dtype}")
+    val, test = _fraction(val_size, "val_size"), _fraction(test_size, "test_size")
+    if val + test >= 1:
+        raise ValueError(f"val_size + test_size must be < 1 to leave training images; got {val} + {test}")
+    k = int(y.max()) + 1 if len(y) else 0
+    names = [str(i) for i in range(k)] if class_names is None else [str(c) for c in class_names]
+    if len(names) < k:
+        raise ValueError(f"class_names has {len(names)} names but labels go up to {k - 1}")
+    x_rest, y_rest, x_test, y_test = _split_off(x, y, _count(test, len(y)), seed)
+    x_train, y_train, x_val, y_val = _split_off(x_rest, y_rest, _count(val, len(y)), seed)
+    return Split(x_train, y_train, x_val, y_val, x_test, y_test, names)
+
+
+def _select_classes(all_names: Sequence[str], classes: Sequence[str | int] | None) -> list[int]:
+    """Indices into ``all_names`` of the chosen classes (names or indices), in the given order."""
+    if classes is None:
+        return list(range(len(all_names)))
+    if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence):
+        raise TypeError(f"classes must be a sequence of class names or indices, e.g. ('cat', 'dog'); "
+                        f"got {classes!r}")
+    chosen = []
+    for c in classes:
+        if isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 0 <= c < len(all_names):
+            chosen.append(int(c))
+        elif isinstance(c, str) and c in all_names:
+            chosen.append(list(all_names).index(c))
+        else:
+            raise ValueError(f"unknown class {c!r}: use names ({', '.join(all_names)}) or indices "
+                             f"0..{len(all_names) - 1}")
+    if len(set(chosen)) != len(chosen) or not chosen:
+        raise ValueError(f"classes must name distinct classes, at least one; got {list(classes)!r}")
+    return chosen
+
+
+def _subset(x: np.ndarray, y: np.ndarray, chosen: list[int], names: Sequence[str], limit: int | None,
+            seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the chosen classes (at most ``limit`` each, seeded), relabelled 0..k-1 in the given order."""
+    keep = []
+    for c in chosen:
+        members = np.flatnonzero(y == c)
+        keep.append(members[_pick(len(members), limit, seed, names[c])])
+    index = np.sort(np.concatenate(keep))
+    relabel = np.full(max(len(names), int(y.max(initial=0)) + 1), -1, dtype=np.int64)
+    relabel[chosen] = np.arange(len(chosen))
+    return x[index], relabel[y[index]]
+
+
+def _load_digits() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return bunch.images.astype(np.uint8), bunch.target.astype(np.int64)
+
+
+def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Sequence[int] | None = None,
+         classes: Sequence[str | int] | None = None, limit_per_class: int | None = None,
+         val_size: float = 0.1, test_size: float = 0.15, seed: int = SEED, verbose: bool = True) -> Split:
+    """Load a data set as a train/validation/test :class:`Split` of uint8 images: the notebooks' one call.
+
+    MNIST, Fashion-MNIST and CIFAR-10 keep their official test set as test, and validation
+    is drawn stratified from the official training set (``test_size`` is ignored).
+    ``sign_language_digits`` and ``digits`` get a stratified 3-way split. Images are not
+    rescaled. Labels are int64 0..k-1.
+
+    Args:
+        name: a data set of :data:`DATASETS` (not a weight file).
+        data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
+        image_size: ``(height, width)``, image folders only (sign language: default 100x100);
+            resize the others in the model (``keras.layers.Resizing``).
+        classes: a subset of classes by name or index, relabelled 0..k-1 in this order,
+            e.g. ``("cat", "dog")``.
+        limit_per_class: at most this many images per class in each source split (seeded).
+        val_size: fraction for validation (of the training set when there is an official test set).
+        test_size: fraction for test (data sets without an official test set only).
+        seed: seed of subsets and splits.
+        verbose: print the split sizes in one line.
+
+    Returns:
+        A :class:`Split`.
+
+    Example (``00_start_here``):
+        >>> split = load("cifar10", classes=("cat", "dog"), limit_per_class=500)  # doctest: +SKIP
+        cifar10: train 900, val 100, test 1,000 images, 2 classes (cat, dog), 32x32x3 uint8
+    """
+    entry = info(name)
+    if entry.kind == "weights":
+        raise ValueError(f"{name!r} is a weight file, not a data set: use locate({name!r}) and "
+                         f"keras.applications. Data sets: "
+                         f"{', '.join(k for k, d in DATASETS.items() if d.kind != 'weights')}")
+    size = _image_size(image_size)
+    limit = _positive_int_or_none(limit_per_class, "limit_per_class")
+    chosen = _select_classes(entry.class_names, classes)
+    names = [entry.class_names[c] for c in chosen]
+    val = _fraction(val_size, "val_size")
+    test = 0.0 if entry.num_test else _fraction(test_size, "test_size")
+    if size is not None and entry.kind != "image_folder":
+        raise ValueError(f"image_size only applies to image folders; {name!r} comes as "
+                         f"{entry.image_shape} arrays: resize in the model with keras.layers.Resizing")
+    if entry.num_test:
+        split = _load_with_test(entry, data_dir, chosen, names, limit, val, seed)
+    else:
+        if entry.kind == "bundled":
+            x, y = _subset(*_load_digits(), chosen, entry.class_names, limit, seed)
+        else:
+            x, y, _ = load_image_folder(locate(name, data_dir), size or entry.image_shape[:2], names, limit, seed)
+        split = stratified_split(x, y, val_size=val, test_size=test, seed=seed, class_names=names)
+    if verbose:
+        print(_summary(entry.name, split))
+    return split
+
+
+def _summary(name: str, split: Split) -> str:
+    s, names = split.sizes(), split.class_names
+    shown = ", ".join(names) if len(names) <= 4 else f"{names[0]} ... {names[-1]}"
+    shape = "x".join(str(d) for d in split.x_train.shape[1:])
+    return (f"{name}: train {s['train']:,}, val {s['val']:,}, test {s['test']:,} images, "
+            f"{len(names)} classes ({shown}), {shape} uint8")
+
+
+def _load_with_test(entry: DatasetInfo, data_dir: str | os.PathLike | None, chosen: list[int],
+                    names: list[str], limit: int | None, val: float, seed: int) -> Split:
+    """MNIST, Fashion-MNIST, CIFAR-10: the official test set, validation drawn from train."""
+    path = locate(entry.name, data_dir)
+    if _is_image_folder(entry, path):  # the offline copy: read only the images needed
+        (x_tr, y_tr, _), (x_te, y_te, _) = (load_image_folder(path / s, None, names, limit, seed)
+                                            for s in ("train", "test"))
+    else:
+        (x_tr, y_tr), (x_te, y_te) = load_arrays(entry.name, data_dir)
+        (x_tr, y_tr), (x_te, y_te) = (_subset(x, y, chosen, entry.class_names, limit, seed)
+                                      for x, y in ((x_tr, y_tr), (x_te, y_te)))
+    x_tr, y_tr, x_val, y_val = _split_off(x_tr, y_tr, _count(val, len(y_tr)), seed)
+    return Split(x_tr, y_tr, x_val, y_val, x_te, y_te, names)
+
+
+def as_dataset(x: np.ndarray, y: np.ndarray, batch_size: int = 32, shuffle: bool = False,
+               seed: int = SEED) -> tf.data.Dataset:
+    """A batched, prefetched ``tf.data.Dataset`` of ``(image, label)`` pairs.
+
+    Args:
+        x: images, one per row.
+        y: labels, as many as images.
+        batch_size: images per batch.
+        shuffle: reshuffle every epoch (a full shuffle, seeded).
+        seed: the shuffle's seed (same seed, same order).
+
+    Returns:
+        The dataset, ready for ``model.fit``.
+
+    Example (``09_project_sign_language``):
+        >>> ds = as_dataset(split.x_train, split.y_train, batch_size=32, shuffle=True)  # doctest: +SKIP
+    """
+    import tensorflow as tf
+
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} images but y has {len(y)} labels")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, e.g. 32; got {batch_size!r}")
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(int(batch_size)).prefetch(tf.data.AUTOTUNE)
