@@ -1,0 +1,380 @@
+"""Train the course's own source models, deterministically: ``python -m tlcourse.pretrain``.
+
+Two small models serve as "upstream" networks that the notebooks reuse instead of
+retraining them:
+
+- ``fashion_mnist_model_a``: Geron's model A (*Hands-On Machine Learning*, 3rd ed., ch. 11),
+  an MLP on the 8 Fashion-MNIST classes other than sandal and shirt;
+- ``mnist_cnn``: a small LeNet-style CNN on MNIST, for the small-CNN lessons.
+
+Each run is seeded (:func:`tlcourse.config.seed_everything`) with TensorFlow's op determinism
+on, so the same command on the same versions gives the same weights; the manifest records
+a sha256 of the weights to check that (the ``.keras`` file itself holds its save date, so
+its own sha256 changes from run to run). Files go to ``data/models/`` of the checkout; the
+manifest of the committed models is package data (``tlcourse/pretrained_models.json``), the
+manifest of any other ``--out DIR`` is ``DIR/manifest.json``.
+
+Usage::
+
+    python -m tlcourse.pretrain                      # both models into data/models/
+    python -m tlcourse.pretrain --only mnist_cnn     # one of them
+    python -m tlcourse.pretrain --quick --out /tmp/m # a 1-epoch smoke run on a tiny subset
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+from keras import layers
+
+from tlcourse import data
+from tlcourse.config import SEED, seed_everything
+from tlcourse.models import MANIFEST_NAME, _file_sha256, _manifest_path, _read_manifest, _repo_models_dir
+
+#: The source models this module trains, with a short description.
+SOURCE_MODELS: dict[str, str] = {
+    "fashion_mnist_model_a": "Geron's model A: an MLP (3 x Dense 100, ReLU) on the 8 Fashion-MNIST classes "
+                             "other than sandal and shirt, labels 0..7; reused for sandal vs shirt in notebook 04",
+    "mnist_cnn": "a small LeNet-style CNN (conv-pool-conv-pool-dense) on MNIST's 10 digits; "
+                 "the source of the small-CNN lessons",
+}
+
+#: TensorFlow intra-op threads for training: CPU results are bit-identical only for the same count.
+THREADS: int = 2
+
+#: Fashion-MNIST labels of Geron's task B: sandal (5) and shirt (6).
+TASK_B_CLASSES: tuple[int, int] = (5, 6)
+#: The Fashion-MNIST labels of task A, in their new order 0..7.
+TASK_A_CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4, 7, 8, 9)
+
+
+def task_a_b_split(x: np.ndarray, y: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
+                                                           tuple[np.ndarray, np.ndarray]]:
+    """Geron's split of Fashion-MNIST into task A (8 classes) and task B (sandal vs shirt).
+
+    Args:
+        x: Fashion-MNIST images, one per row.
+        y: their labels 0..9.
+
+    Returns:
+        ``((x_a, y_a), (x_b, y_b))``: task A holds every image that is neither sandal (5) nor
+        shirt (6), relabelled 0..7 (7, 8, 9 become 5, 6, 7; int64); task B holds the sandals
+        and shirts with binary labels, shirt = 1.0 and sandal = 0.0 (float32, as in the book).
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> (x_train, y_train), _ = tlcourse.data.load_arrays("fashion_mnist")  # doctest: +SKIP
+        >>> (x_a, y_a), (x_b, y_b) = task_a_b_split(x_train, y_train)  # doctest: +SKIP
+        >>> x_b_200, y_b_200 = x_b[:200], y_b[:200]  # model B's 200 training images  # doctest: +SKIP
+    """
+    x, y = np.asarray(x), np.asarray(y).reshape(-1)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} images but y has {len(y)} labels")
+    in_b = np.isin(y, TASK_B_CLASSES)
+    y_a = y[~in_b].astype(np.int64)
+    y_a = np.where(y_a > 6, y_a - 2, y_a)
+    y_b = (y[in_b] == 6).astype(np.float32)
+    return (x[~in_b], y_a), (x[in_b], y_b)
+
+
+def build_model_a() -> keras.Sequential:
+    """Geron's model A, uncompiled: 28x28 uint8 image -> 8 Fashion-MNIST classes.
+
+    ``Rescaling(1/255)`` stands in for the book's ``X / 255``, so the model takes the raw
+    images of :func:`tlcourse.data.load`; the rest is the book's model, with named layers.
+
+    Returns:
+        ``Sequential([Input((28, 28)), rescale, flatten, hidden1..hidden3 (Dense 100, ReLU,
+        He normal), output (Dense 8, softmax)])``.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> model_a = build_model_a()
+        >>> [layer.name for layer in model_a.layers]
+        ['rescale', 'flatten', 'hidden1', 'hidden2', 'hidden3', 'output']
+    """
+    hidden = [layers.Dense(100, activation="relu", kernel_initializer="he_normal", name=f"hidden{i}")
+              for i in (1, 2, 3)]
+    return keras.Sequential([keras.Input((28, 28), name="image"), layers.Rescaling(1 / 255, name="rescale"),
+                             layers.Flatten(name="flatten"), *hidden,
+                             layers.Dense(8, activation="softmax", name="output")], name="model_A")
+
+
+def build_mnist_cnn() -> keras.Sequential:
+    """A small LeNet-style CNN for MNIST, uncompiled: 28x28x1 uint8 image -> 10 digits.
+
+    Returns:
+        ``Sequential`` with layers ``rescale, conv1 (16 5x5, same), pool1, conv2 (32 5x5),
+        pool2, flatten, dense (128, ReLU), output (Dense 10, softmax)``; 117 k parameters.
+
+    Example (``08_greedy_layerwise_pretraining``):
+        >>> cnn = build_mnist_cnn()
+        >>> cnn.input_shape
+        (None, 28, 28, 1)
+    """
+    return keras.Sequential([
+        keras.Input((28, 28, 1), name="image"),
+        layers.Rescaling(1 / 255, name="rescale"),
+        layers.Conv2D(16, 5, padding="same", activation="relu", name="conv1"),
+        layers.MaxPooling2D(2, name="pool1"),
+        layers.Conv2D(32, 5, activation="relu", name="conv2"),
+        layers.MaxPooling2D(2, name="pool2"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(128, activation="relu", name="dense"),
+        layers.Dense(10, activation="softmax", name="output"),
+    ], name="mnist_cnn")
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    build: Callable[[], keras.Model]
+    dataset: str
+    classes: tuple[int, ...] | None  # data.load's classes (relabelled 0..k-1 in this order)
+    optimizer: str
+    learning_rate: float
+    epochs: int
+    batch_size: int
+    channel_axis: bool  # add a trailing channel axis to the images
+
+
+_RECIPES: dict[str, _Recipe] = {
+    "fashion_mnist_model_a": _Recipe(build_model_a, "fashion_mnist", TASK_A_CLASSES, "SGD", 1e-3, 20, 32, False),
+    "mnist_cnn": _Recipe(build_mnist_cnn, "mnist", None, "Adam", 1e-3, 6, 128, True),
+}
+
+
+def _recipe(name: str) -> _Recipe:
+    if name not in _RECIPES:
+        raise ValueError(f"unknown source model {name!r}; valid names: {', '.join(SOURCE_MODELS)}")
+    return _RECIPES[name]
+
+
+def weights_sha256(model: keras.Model) -> str:
+    """A sha256 of all the model's weights concatenated: equal for two models iff bit-identical.
+
+    Args:
+        model: any Keras model.
+
+    Returns:
+        The hex digest over ``model.get_weights()``, in order, as raw bytes.
+
+    Example (``00_start_here``):
+        >>> model = tlcourse.load_pretrained("mnist_cnn")  # doctest: +SKIP
+        >>> weights_sha256(model) == tlcourse.pretrained_info("mnist_cnn")["weights_sha256"]  # doctest: +SKIP
+        True
+    """
+    digest = hashlib.sha256()
+    for w in model.get_weights():
+        digest.update(np.ascontiguousarray(w).tobytes())
+    return digest.hexdigest()
+
+
+def _command(name: str, seed: int, quick: bool) -> str:
+    parts = ["python -m tlcourse.pretrain", f"--only {name}"]
+    parts += [f"--seed {seed}"] if seed != SEED else []
+    parts += ["--quick --out DIR"] if quick else []
+    return " ".join(parts)
+
+
+def _dataset_source(name: str) -> dict[str, str]:
+    """Which copy of the data set was used (the offline Fashion-MNIST copy is in another order)."""
+    path = data.locate(name)
+    source = {"file": path.name}
+    if path.is_file():
+        source["sha256"] = _file_sha256(path)
+    return source
+
+
+def _load(recipe: _Recipe, seed: int, quick: bool) -> data.Split:
+    split = data.load(recipe.dataset, classes=recipe.classes, limit_per_class=60 if quick else None,
+                      seed=seed, verbose=not quick)
+    if not recipe.channel_axis:
+        return split
+    return replace(split, **{f"x_{p}": getattr(split, f"x_{p}")[..., np.newaxis] for p in ("train", "val", "test")})
+
+
+def _compile(model: keras.Model, recipe: _Recipe) -> None:
+    optimizer = getattr(keras.optimizers, recipe.optimizer)(learning_rate=recipe.learning_rate)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+
+def _pin_threads() -> int:
+    """Use :data:`THREADS` intra-op threads if TensorFlow has not started yet; return the count in use."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+    except RuntimeError:  # TensorFlow already runs (a notebook, a test session): keep its setting
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return tf.config.threading.get_intra_op_parallelism_threads() or cores
+
+
+def _versions() -> dict[str, str]:
+    import tensorflow as tf
+
+    return {"keras_version": keras.__version__, "tensorflow_version": tf.__version__,
+            "numpy_version": np.__version__, "python_version": platform.python_version()}
+
+
+def _write_manifest(out_dir: Path, name: str, entry: dict[str, Any]) -> Path:
+    models = _read_manifest(out_dir) if _manifest_path(out_dir).is_file() else {}
+    models[name] = entry
+    path = _manifest_path(out_dir)
+    body = {"about": "The course's own pretrained source models: made by `python -m tlcourse.pretrain`, "
+                     "files in data/models/ (see its README.md); load with tlcourse.load_pretrained(name).",
+            "models": dict(sorted(models.items()))}
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _fit(recipe: _Recipe, seed: int, quick: bool) -> tuple[keras.Model, data.Split, dict[str, Any]]:
+    """Seeded, deterministic training and test evaluation: (model, split, results)."""
+    import tensorflow as tf
+
+    threads = _pin_threads()
+    seed_everything(seed)
+    tf.config.experimental.enable_op_determinism()
+    split = _load(recipe, seed, quick)
+    model = recipe.build()
+    _compile(model, recipe)
+    epochs = 1 if quick else recipe.epochs
+    start = time.perf_counter()
+    history = model.fit(split.x_train, split.y_train, validation_data=(split.x_val, split.y_val),
+                        epochs=epochs, batch_size=recipe.batch_size, verbose=0 if quick else 2)
+    seconds = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(split.x_test, split.y_test, verbose=0)
+    return model, split, {
+        "epochs": epochs, "intra_op_threads": threads,
+        "val_accuracy": round(float(history.history["val_accuracy"][-1]), 6),
+        "test_accuracy": round(float(test_accuracy), 6), "test_loss": round(float(test_loss), 6),
+        "train_seconds": round(seconds, 1)}
+
+
+def train_source_model(name: str, out_dir: str | Path, *, seed: int = SEED, quick: bool = False) -> dict[str, Any]:
+    """Train one source model deterministically, save ``<out_dir>/<name>.keras`` and record it.
+
+    Seeds everything and turns on TensorFlow's op determinism for the rest of the process
+    (and :data:`THREADS` intra-op threads if TensorFlow has not started yet: CPU results
+    depend on the thread count), trains with validation from :func:`tlcourse.data.load`,
+    evaluates on the official test set, saves the model (compiled with a fresh optimizer,
+    so without the optimizer's state) and adds its entry to the manifest of ``out_dir``.
+
+    Args:
+        name: a key of :data:`SOURCE_MODELS`.
+        out_dir: the folder for the ``.keras`` file (created if needed).
+        seed: the seed of the data split, weight initialisation and shuffling.
+        quick: a smoke run: 60 images per class and 1 epoch (for tests; not a usable model).
+
+    Returns:
+        The manifest entry: file, sha256, weights_sha256, command, dataset, classes, seed,
+        epochs, optimizer, accuracies, sizes, seconds, versions.
+
+    Example (``00_start_here``):
+        >>> entry = train_source_model("mnist_cnn", "/tmp/models", quick=True)  # doctest: +SKIP
+        >>> entry["test_accuracy"]  # doctest: +SKIP
+    """
+    recipe = _recipe(name)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model, split, results = _fit(recipe, seed, quick)
+    _compile(model, recipe)  # a fresh optimizer: the file holds the weights, not the optimizer's state
+    path = out / f"{name}.keras"
+    model.save(path)
+    entry = {
+        "file": path.name, "sha256": _file_sha256(path), "weights_sha256": weights_sha256(model),
+        "description": SOURCE_MODELS[name], "command": _command(name, seed, quick),
+        "dataset": recipe.dataset, "dataset_source": _dataset_source(recipe.dataset),
+        "classes": list(split.class_names),
+        "original_labels": list(recipe.classes or range(len(split.class_names))),
+        "input_shape": list(model.input_shape[1:]), "parameters": model.count_params(),
+        "sizes": split.sizes(), "seed": seed, "batch_size": recipe.batch_size,
+        "optimizer": {"name": recipe.optimizer, "learning_rate": recipe.learning_rate},
+        "loss": "sparse_categorical_crossentropy", "op_determinism": True, "quick": quick,
+        **results, **_versions(),
+    }
+    _write_manifest(out, name, entry)
+    return entry
+
+
+def _readme(out_dir: Path) -> str:
+    models = _read_manifest(out_dir)
+    rows = [f"| `{e['file']}` | {e['description']} | {e['dataset']} ({len(e['classes'])} classes) | "
+            f"{e['epochs']} | {e['test_accuracy']:.2%} | {e['weights_sha256'][:12]}... |" for e in models.values()]
+    packaged = _manifest_path(out_dir) == _manifest_path()
+    shown = ("`tlcourse/pretrained_models.json` (package data, so a `pip install` without this folder "
+             "can still check and download the files)") if packaged else f"`{MANIFEST_NAME}` beside the files"
+    return "\n".join([
+        "# The course's own pretrained source models",
+        "",
+        "Made by `python -m tlcourse.pretrain` (or `make pretrain`), deterministically: seeded "
+        "(`tlcourse.config.SEED`) with TensorFlow's op determinism on, data from `tlcourse.data.load` "
+        "(offline: `TLCOURSE_DATA` pointing at the course's data folder). Notebooks load them with "
+        "`tlcourse.load_pretrained(name)`, which checks each file's sha256 against the manifest first.",
+        "",
+        "| file | model | data | epochs | test accuracy | weights sha256 |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        f"The manifest is {shown}. For each model it records the file's sha256, the exact command, "
+        "the data set, its classes and copy, seed, epochs, optimizer, accuracies, the Keras and TensorFlow "
+        "versions, and `weights_sha256`, a sha256 of the concatenated weights: re-run the command and "
+        "compare it to check determinism: bit-identical for the same Keras and TensorFlow versions, CPU "
+        "type and `intra_op_threads` (the `.keras` file holds its save date, so its own sha256 changes "
+        "from run to run; retraining updates the manifest).",
+        "",
+        "If a file does not match the manifest: `git checkout data/models tlcourse/pretrained_models.json`, "
+        "or retrain it with `python -m tlcourse.pretrain --only NAME`.",
+        "",
+    ])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: train the source models into ``data/models/`` (or ``--out``).
+
+    Args:
+        argv: the arguments (default: ``sys.argv[1:]``): ``--only NAME``, ``--out DIR``,
+            ``--quick`` (needs ``--out``: never overwrite the committed models with a smoke
+            run), ``--seed N``.
+
+    Returns:
+        0 on success (argparse exits with 2 on bad arguments).
+
+    Example (``00_start_here``):
+        >>> main(["--only", "mnist_cnn", "--quick", "--out", "/tmp/models"])  # doctest: +SKIP
+        0
+    """
+    parser = argparse.ArgumentParser(prog="python -m tlcourse.pretrain", description=__doc__.split("\n\n")[0],
+                                     epilog="Models: " + "; ".join(f"{k}: {v}" for k, v in SOURCE_MODELS.items()))
+    parser.add_argument("--only", choices=sorted(SOURCE_MODELS), help="train only this model")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: data/models of the checkout)")
+    parser.add_argument("--quick", action="store_true", help="1 epoch on 60 images per class, a smoke run")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed (default {SEED})")
+    args = parser.parse_args(argv)
+    out = args.out or _repo_models_dir()
+    if out is None:
+        parser.error("no course checkout found: pass --out DIR")
+    if args.quick and args.out is None:
+        parser.error("--quick makes throw-away models: pass --out DIR so data/models keeps the committed ones")
+    for name in [args.only] if args.only else list(SOURCE_MODELS):
+        print(f"== {name}: {SOURCE_MODELS[name]}", flush=True)
+        entry = train_source_model(name, out, seed=args.seed, quick=args.quick)
+        print(f"== {name}: test accuracy {entry['test_accuracy']:.4f}, {entry['train_seconds']:.0f} s, "
+              f"{out / entry['file']} ({(out / entry['file']).stat().st_size / 1e6:.2f} MB)", flush=True)
+    (Path(out) / "README.md").write_text(_readme(Path(out)), encoding="utf-8")
+    print(f"manifest: {_manifest_path(out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
