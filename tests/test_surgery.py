@@ -1,0 +1,725 @@
+"""Model surgery: cloning, cutting, new heads, freezing, and what compile() has to do with it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import tlcourse  # noqa: F401  (sets the Keras backend before keras is imported)
+import keras
+
+from tlcourse import surgery
+from tlcourse.surgery import (
+    TrainableReport,
+    check_input_size,
+    clone_with_weights,
+    compile_again,
+    freeze,
+    needs_recompile,
+    reuse_layers,
+    set_freeze_depth,
+    trainable_report,
+    unfreeze,
+    with_new_head,
+)
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(32, 8)).astype("float32")
+Y = (X[:, 0] > 0).astype("float32")
+IMAGES = RNG.normal(size=(16, 8, 8, 3)).astype("float32")
+LABELS = RNG.integers(0, 3, size=16)
+
+
+# ------------------------------------------------------------------ tiny models
+
+
+def sequential_mlp() -> keras.Model:
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([keras.Input(shape=(8,)),
+                             keras.layers.Dense(6, activation="relu", name="hidden1"),
+                             keras.layers.Dense(4, activation="relu", name="hidden2"),
+                             keras.layers.Dense(1, activation="sigmoid", name="output")],
+                            name="model_A")
+
+
+def functional_mlp() -> keras.Model:
+    keras.utils.set_random_seed(2)
+    inputs = keras.Input(shape=(8,), name="x")
+    h = keras.layers.Dense(6, activation="relu", name="hidden1")(inputs)
+    h = keras.layers.BatchNormalization(name="bn")(h)
+    h = keras.layers.Dense(4, activation="relu", name="hidden2")(h)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="output")(h)
+    return keras.Model(inputs, outputs, name="func_A")
+
+
+def tiny_cnn_base() -> keras.Model:
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input(shape=(8, 8, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same", name="conv1")(inputs)
+    x = keras.layers.BatchNormalization(name="bn1")(x)
+    x = keras.layers.ReLU(name="relu1")(x)
+    x = keras.layers.Conv2D(8, 3, padding="same", name="conv2")(x)
+    x = keras.layers.BatchNormalization(name="bn2")(x)
+    return keras.Model(inputs, x, name="tiny_base")
+
+
+def mobilenet_base() -> keras.Model:
+    return keras.applications.MobileNetV2(weights=None, include_top=False,
+                                          input_shape=(32, 32, 3), alpha=0.35)
+
+
+def weights_of(model_or_layer) -> list[np.ndarray]:
+    return [np.array(w) for w in model_or_layer.get_weights()]
+
+
+def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def variable_ids(model) -> set[int]:
+    return {id(v) for v in model.weights}
+
+
+def sgd_compile(model, lr=0.5, loss="binary_crossentropy", **kw):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss=loss, **kw)
+
+
+def fit_once(model, x=X, y=Y):
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+
+
+def keras_counts(model) -> dict[str, int]:
+    lines = []
+    model.summary(print_fn=lambda s, line_break=None: lines.append(s))
+    text = "\n".join(lines)
+    grab = lambda what: int(re.search(rf"{what} params: ([\d,]+)", text).group(1).replace(",", ""))
+    return {"total": grab("Total"), "trainable": grab("Trainable"), "non_trainable": grab("Non-trainable")}
+
+
+# ------------------------------------------------------------------------ clone
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_clone_has_same_values_but_no_shared_variables(build):
+    original = build()
+    before = weights_of(original)
+    clone = clone_with_weights(original)
+    assert type(clone) is type(original)
+    assert same(weights_of(clone), before)
+    np.testing.assert_array_equal(clone.predict(X, verbose=0), original.predict(X, verbose=0))
+    assert not variable_ids(clone) & variable_ids(original)
+    sgd_compile(clone)
+    fit_once(clone)
+    assert not same(weights_of(clone), before), "the clone did not train: the test proves nothing"
+    assert same(weights_of(original), before), "training the clone changed the original"
+
+
+def test_pitfall_reusing_layers_without_cloning_trains_the_original():
+    # Seed 003 without its clone step: model_B gets model_A's very layer objects.
+    model_A = sequential_mlp()
+    before = weights_of(model_A.get_layer("hidden1"))
+    model_B = keras.Sequential(model_A.layers[:-1])
+    model_B.add(keras.layers.Dense(1, activation="sigmoid"))
+    sgd_compile(model_B)
+    fit_once(model_B)
+    assert not same(weights_of(model_A.get_layer("hidden1")), before)
+
+
+def test_clone_keeps_trainable_flags():
+    model = functional_mlp()
+    freeze(model, upto="bn")
+    clone = clone_with_weights(model)
+    weighted = lambda m: [l.trainable for l in m.layers if l.weights]  # noqa: E731
+    assert weighted(clone) == weighted(model) == [False, False, True, True]
+
+
+# ------------------------------------------------------------------ reuse_layers
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_reuse_layers_default_drops_output_layer_and_shares_nothing(build):
+    original = build()
+    before = weights_of(original)
+    body = reuse_layers(original)
+    assert [l.name for l in body.layers if not isinstance(l, keras.layers.InputLayer)][-1] == "hidden2"
+    assert body.outputs[0].shape == (None, 4)
+    features = keras.Model(original.inputs, original.get_layer("hidden2").output)
+    np.testing.assert_allclose(body.predict(X, verbose=0), features.predict(X, verbose=0), rtol=1e-6)
+    assert not variable_ids(body) & variable_ids(original)
+
+    model_B = with_new_head(body, num_classes=2)
+    unfreeze(model_B, keep_batchnorm_frozen=False)
+    sgd_compile(model_B)
+    fit_once(model_B)
+    assert not same(weights_of(body), weights_of(clone_with_weights(original)))
+    assert same(weights_of(original), before)
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_reuse_layers_share_true_really_shares(build):
+    original = build()
+    before = weights_of(original.get_layer("hidden1"))
+    body = reuse_layers(original, share=True)
+    assert body.get_layer("hidden1") is original.get_layer("hidden1")
+    head = keras.layers.Dense(1, activation="sigmoid")
+    model_B = keras.Model(body.inputs, head(body.outputs[0]))
+    sgd_compile(model_B)
+    fit_once(model_B)
+    assert not same(weights_of(original.get_layer("hidden1")), before)
+
+
+def test_reuse_layers_upto_index_and_name():
+    seq = sequential_mlp()
+    assert [l.name for l in reuse_layers(seq, upto=1).layers] == ["hidden1"]
+    assert [l.name for l in reuse_layers(seq, upto=-2).layers] == ["hidden1"]
+    assert [l.name for l in reuse_layers(seq, upto="hidden2").layers] == ["hidden1", "hidden2"]
+    assert [l.name for l in reuse_layers(seq, upto=3).layers] == ["hidden1", "hidden2", "output"]
+
+    func = functional_mlp()  # its layers: x (InputLayer), hidden1, bn, hidden2, output
+    assert reuse_layers(func, upto="bn").output.shape == (None, 6)
+    assert reuse_layers(func, upto=2).layers[-1].name == "hidden1"
+
+
+def test_reuse_layers_cuts_a_model_with_a_nested_base_at_the_base():
+    model = with_new_head(tiny_cnn_base(), num_classes=3)
+    features = reuse_layers(model, upto="tiny_base")
+    assert features.output.shape == (None, 8, 8, 8)
+    np.testing.assert_allclose(features.predict(IMAGES, verbose=0),
+                               model.get_layer("tiny_base").predict(IMAGES, verbose=0), rtol=1e-5)
+
+
+def test_reuse_layers_errors():
+    seq = sequential_mlp()
+    with pytest.raises(ValueError, match=r"upto=7 is out of range .* 3 layers: use an index in -3\.\.3"):
+        reuse_layers(seq, upto=7)
+    with pytest.raises(ValueError, match=r"no layer named 'hiden2'.*Did you mean: 'hidden2'"):
+        reuse_layers(seq, upto="hiden2")
+    with pytest.raises(ValueError, match="leaves no layers"):
+        reuse_layers(seq, upto=0)
+    with pytest.raises(ValueError, match="leaves no layers"):
+        reuse_layers(functional_mlp(), upto=1)  # only the InputLayer
+    with pytest.raises(ValueError, match="leaves no layers"):
+        reuse_layers(keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)]))
+    with pytest.raises(ValueError, match=r"not built yet.*keras\.Input\(shape=\.\.\.\)"):
+        reuse_layers(keras.Sequential([keras.layers.Dense(2), keras.layers.Dense(1)]))
+    with pytest.raises(TypeError, match=r"needs a keras\.Model .* got Dense.*single layer"):
+        reuse_layers(keras.layers.Dense(2))
+    with pytest.raises(TypeError, match="must be an int"):
+        reuse_layers(seq, upto=1.5)
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1, self.d2 = keras.layers.Dense(3), keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.d2(self.d1(x))
+
+    sub = Sub()
+    sub(X[:2])
+    with pytest.raises(TypeError, match="subclassed model, which has no layer graph to cut"):
+        reuse_layers(sub)
+
+
+def test_unknown_name_inside_a_nested_base_points_to_the_base():
+    model = with_new_head(tiny_cnn_base(), num_classes=3)
+    with pytest.raises(ValueError, match=r"'conv2' are inside the nested model 'tiny_base'.*"
+                                         r"model\.get_layer\('tiny_base'\)"):
+        freeze(model, upto="conv2")
+    with pytest.raises(ValueError, match=r"'conv2' are inside the nested model"):
+        freeze(model, upto="conv22")
+
+
+# ------------------------------------------------------------------ with_new_head
+
+
+@pytest.mark.parametrize("num_classes, units, activation",
+                         [(1, 1, "sigmoid"), (2, 1, "sigmoid"), (5, 5, "softmax")])
+def test_with_new_head_picks_the_classifier(num_classes, units, activation):
+    model = with_new_head(tiny_cnn_base(), num_classes)
+    head = model.get_layer("head")
+    assert isinstance(head, keras.layers.Dense)
+    assert head.units == units and head.activation.__name__ == activation
+    assert isinstance(model.get_layer("head_pool"), keras.layers.GlobalAveragePooling2D)
+    assert [l.name for l in model.layers][1:] == ["tiny_base", "head_pool", "head"]
+    assert model.output.shape == (None, units)
+
+
+def test_with_new_head_options():
+    base = tiny_cnn_base()
+    logits = with_new_head(base, units=7, dropout=0.3, pooling="max", name="cls")
+    assert logits.get_layer("cls").units == 7 and logits.get_layer("cls").activation.__name__ == "linear"
+    assert isinstance(logits.get_layer("cls_pool"), keras.layers.GlobalMaxPooling2D)
+    assert logits.get_layer("cls_dropout").rate == 0.3
+    flat = with_new_head(base, 3, pooling="flatten", activation="relu")
+    assert isinstance(flat.get_layer("head_pool"), keras.layers.Flatten)
+    assert flat.get_layer("head").activation.__name__ == "relu"
+    assert flat.get_layer("head").kernel.shape == (8 * 8 * 8, 3)
+    # 2-D features (Géron's MLP): no pooling layer at all.
+    mlp = with_new_head(reuse_layers(sequential_mlp()), 2)
+    assert [type(l).__name__ for l in mlp.layers] == ["InputLayer", "Sequential", "Dense"]
+    assert mlp.predict(X, verbose=0).shape == (32, 1)
+
+
+def test_batchnorm_statistics_during_fine_tuning():
+    # unfreeze() keeps BN frozen: BN weights and statistics stay, the convolutions train.
+    base = tiny_cnn_base()
+    model = with_new_head(base, 3)
+    freeze(model)
+    unfreeze(model)
+    bn, conv = base.get_layer("bn1"), base.get_layer("conv1")
+    bn_before, conv_before = weights_of(bn), weights_of(conv)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                  loss="sparse_categorical_crossentropy")
+    model.fit(IMAGES, LABELS, epochs=1, verbose=0)
+    assert same(weights_of(bn), bn_before)
+    assert not same(weights_of(conv), conv_before)
+
+    # Measured on Keras 3.15: with BN trainable, base(x, training=False) alone does NOT keep the
+    # statistics during fit (fit's training=True wins; keras-team/keras#20285).
+    unfreeze(model, keep_batchnorm_frozen=False)
+    compile_again(model)
+    model.fit(IMAGES, LABELS, epochs=1, verbose=0)
+    assert not same(weights_of(bn)[2:], bn_before[2:]), "moving mean/variance did not change"
+    # The same override in a direct call: training=True reaches the base, None does not.
+    stats = weights_of(bn)[2:]
+    model(IMAGES[:4])
+    assert same(weights_of(bn)[2:], stats)
+    model(IMAGES[:4], training=True)
+    assert not same(weights_of(bn)[2:], stats)
+
+
+def test_with_new_head_calls_the_base_with_training_false():
+    model = with_new_head(tiny_cnn_base(), 3)
+    (node,) = next(l for l in model.get_config()["layers"] if l["name"] == "tiny_base")["inbound_nodes"]
+    assert node["kwargs"]["training"] is False
+
+
+def test_with_new_head_errors():
+    base = tiny_cnn_base()
+    assert with_new_head(base, np.int64(4)).get_layer("head").units == 4  # e.g. y.max() + 1
+    for bad in (0, -3, 2.5, True, "10"):
+        with pytest.raises(ValueError, match=r"num_classes must be an int >= 1"):
+            with_new_head(base, bad)
+    with pytest.raises(ValueError, match="num_classes OR units, not both"):
+        with_new_head(base, 3, units=3)
+    with pytest.raises(ValueError, match=r"say how many classes: num_classes="):
+        with_new_head(base)
+    with pytest.raises(ValueError, match=r"units must be an int >= 1"):
+        with_new_head(base, units=0)
+    with pytest.raises(ValueError, match=r"dropout must be a rate in \[0, 1\)"):
+        with_new_head(base, 3, dropout=1.0)
+    with pytest.raises(ValueError, match=r"pooling must be one of \('avg', 'max', 'flatten'\)"):
+        with_new_head(base, 3, pooling="mean")
+    with pytest.raises(ValueError, match="not built yet"):
+        with_new_head(keras.Sequential([keras.layers.Dense(3)]), 3)
+    with pytest.raises(TypeError, match=r"needs a keras\.Model as `base`"):
+        with_new_head(keras.layers.Conv2D(3, 3), 3)
+
+
+# ------------------------------------------------------------- freeze / unfreeze
+
+
+def flags(model) -> list[bool]:
+    return [layer.trainable for layer in model.layers]
+
+
+def test_freeze_and_unfreeze_selections():
+    model = sequential_mlp()
+    assert flags(freeze(model)) == [False, False, False]
+    assert model.trainable_weights == []
+    assert flags(unfreeze(model)) == [True, True, True]
+    assert flags(freeze(model, upto=-1)) == [False, False, True]  # Géron: all but the new head
+    assert len(model.trainable_weights) == 2
+    unfreeze(model)
+    assert flags(freeze(model, upto="hidden2")) == [False, False, True]
+    unfreeze(model)
+    assert flags(freeze(model, upto=["output", "hidden1"])) == [False, True, False]
+    assert flags(unfreeze(model, upto=["hidden1"])) == [True, True, False]
+    freeze(model, "all")
+    assert flags(unfreeze(model, upto=2)) == [True, True, False]
+
+
+def test_functional_models_count_the_input_layer():
+    model = functional_mlp()  # x, hidden1, bn, hidden2, output
+    freeze(model, upto=3)
+    assert flags(model) == [False, False, False, True, True]
+    assert model.layers[0].name == "x"
+
+
+def test_freeze_errors():
+    model = sequential_mlp()
+    with pytest.raises(ValueError, match=r"out of range .* use an index in -3\.\.3"):
+        freeze(model, upto=4)
+    with pytest.raises(ValueError, match=r"no layer named 'hiden1'.*Did you mean: 'hidden1'"):
+        unfreeze(model, upto=["hiden1"])
+    with pytest.raises(TypeError, match="layer names"):
+        freeze(model, upto=[0, 1])
+    with pytest.raises(TypeError, match=r"needs a keras\.Model"):
+        freeze([keras.layers.Dense(3)])
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_set_freeze_depth_counts(build):
+    model = build()
+    n = len(model.layers)
+    for k in range(n + 1):
+        set_freeze_depth(model, k, keep_batchnorm_frozen=False)
+        assert flags(model) == [False] * k + [True] * (n - k)
+    for bad in (-1, n + 1, 1.0, True):
+        with pytest.raises(ValueError, match=rf"use an int in 0\.\.{n} \(0 = all trainable"):
+            set_freeze_depth(model, bad)
+
+
+def test_unfreeze_keeps_batchnorm_frozen_by_default():
+    model = functional_mlp()
+    freeze(model)
+    unfreeze(model)
+    assert not model.get_layer("bn").trainable
+    assert all(l.trainable for l in model.layers if l.name != "bn")
+    unfreeze(model, keep_batchnorm_frozen=False)
+    assert model.get_layer("bn").trainable
+    set_freeze_depth(model, 1)
+    assert not model.get_layer("bn").trainable
+
+    # ... also inside a nested base, which counts as one layer at the top level.
+    base = tiny_cnn_base()
+    outer = with_new_head(base, 3)
+    freeze(outer)
+    assert not any(l.trainable for l in base.layers)
+    unfreeze(outer)
+    inner = {l.name: l.trainable for l in base.layers}
+    assert inner["bn1"] is False and inner["bn2"] is False
+    assert inner["conv1"] and inner["conv2"]
+
+
+def test_nested_base_is_one_layer_and_addressed_on_its_own():
+    base = tiny_cnn_base()  # input, conv1, bn1, relu1, conv2, bn2
+    model = with_new_head(base, 3)
+    set_freeze_depth(base, 3)  # the Keras guide's "fine-tune from layer N", on the base itself
+    assert [l.trainable for l in base.layers] == [False, False, False, True, True, False]
+    assert model.get_layer("tiny_base").trainable
+    assert len(model.trainable_weights) == 2 + 2  # conv2 kernel+bias, head kernel+bias
+    row = trainable_report(model).rows[1]
+    assert row["name"] == "tiny_base" and 0 < row["trainable_params"] < row["params"]
+
+
+def test_unfreeze_reaches_layers_frozen_one_by_one_inside_a_trainable_base():
+    base = tiny_cnn_base()
+    base.get_layer("conv1").trainable = False
+    base.trainable = True  # measured: a no-op on the TF backend, the base already is trainable
+    assert not base.get_layer("conv1").trainable
+    unfreeze(base)
+    assert base.get_layer("conv1").trainable
+
+
+def test_unfreeze_lifts_model_trainable_false_without_unfreezing_everything():
+    base = tiny_cnn_base()
+    base.trainable = False  # the Keras guide's first step
+    unfreeze(base, upto=["conv2"])
+    assert base.trainable
+    assert [l.name for l in base.layers if l.trainable] == ["conv2"]
+    assert len(base.trainable_weights) == 2
+
+
+# --------------------------------------------------------- compile and trainable
+
+
+def test_needs_recompile_tracks_compile():
+    model = functional_mlp()
+    assert needs_recompile(model)  # never compiled
+    sgd_compile(model)
+    assert not needs_recompile(model)
+    freeze(model, upto=-1)
+    assert needs_recompile(model)
+    fit_once(model)
+    assert needs_recompile(model), "fit does not apply the change, so it must not clear it"
+    unfreeze(model, keep_batchnorm_frozen=False)  # back to the flags at compile time
+    assert not needs_recompile(model)
+    freeze(model, upto=-1)
+    compile_again(model)
+    assert not needs_recompile(model)
+    model.get_layer("output").trainable = False  # by hand, without our helpers
+    assert needs_recompile(model)
+    sgd_compile(model)  # a plain compile() counts
+    assert not needs_recompile(model)
+
+
+def test_needs_recompile_does_not_depend_on_keras_bookkeeping():
+    # Keras overwrites (later versions) or lacks (earlier ones) `_compiled_trainable_state`;
+    # the snapshot freeze() takes before changing anything must carry the answer alone.
+    model = sequential_mlp()
+    sgd_compile(model)
+    freeze(model, upto=-1)
+    model._compiled_trainable_state = {l: l.trainable for l in model._flatten_layers()}
+    assert needs_recompile(model)
+    del model._compiled_trainable_state
+    assert needs_recompile(model)
+    compile_again(model)
+    del model._compiled_trainable_state
+    assert not needs_recompile(model)
+
+
+def test_needs_recompile_sees_changes_inside_a_nested_base():
+    base = tiny_cnn_base()
+    model = with_new_head(base, 3)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    assert not needs_recompile(model)
+    set_freeze_depth(base, 2)  # changes the base, the compiled model is the outer one
+    assert needs_recompile(model)
+
+
+def test_helpers_are_warning_free():
+    model = functional_mlp()
+    sgd_compile(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        freeze(model, upto=-1)
+        needs_recompile(model)
+        unfreeze(model)
+        set_freeze_depth(model, 2)
+        compile_again(model)
+        trainable_report(model)
+
+
+def test_measured_keras3_freeze_without_recompile_does_not_take_effect():
+    # What the module docstring claims, measured: fit keeps its traced training function.
+    model = sequential_mlp()
+    sgd_compile(model)
+    fit_once(model)
+    freeze(model, upto=-1)
+    before = weights_of(model.get_layer("hidden1"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit_once(model)
+    assert not same(weights_of(model.get_layer("hidden1")), before), "frozen weights trained anyway"
+    assert not [w for w in caught if "trainable" in str(w.message)], "Keras warns now: update docs"
+
+    # Before the first fit the training function is not traced yet, so the change happens to apply.
+    model = sequential_mlp()
+    sgd_compile(model)
+    freeze(model, upto=-1)
+    before = weights_of(model.get_layer("hidden1"))
+    fit_once(model)
+    assert same(weights_of(model.get_layer("hidden1")), before)
+
+    model = sequential_mlp()
+    freeze(model, upto=-1)
+    sgd_compile(model)
+    fit_once(model)
+    unfreeze(model)
+    before = weights_of(model.get_layer("hidden1"))
+    fit_once(model)
+    assert same(weights_of(model.get_layer("hidden1")), before), "unfrozen weights stayed frozen"
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_frozen_weights_do_not_change_after_recompile(build):
+    model = build()
+    sgd_compile(model)
+    fit_once(model)
+    freeze(model, upto=-1)
+    compile_again(model)
+    frozen = [weights_of(l) for l in model.layers[:-1]]
+    head = weights_of(model.layers[-1])
+    fit_once(model)
+    assert all(same(weights_of(l), w) for l, w in zip(model.layers[:-1], frozen))
+    assert not same(weights_of(model.layers[-1]), head)
+
+    unfreeze(model)
+    compile_again(model, learning_rate=0.1)  # seed 003 step 4: unfreeze, recompile, smaller rate
+    before = weights_of(model.get_layer("hidden1"))
+    fit_once(model)
+    assert not same(weights_of(model.get_layer("hidden1")), before)
+
+
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+def test_reusing_the_same_optimizer_after_a_trainable_change_fails():
+    model = sequential_mlp()
+    optimizer = keras.optimizers.Adam(learning_rate=0.01)
+    freeze(model, upto=-1)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    fit_once(model)
+    unfreeze(model)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    with pytest.raises(ValueError, match="originally built with"):
+        fit_once(model)
+    compile_again(model)  # a fresh optimizer of the same kind fixes it
+    assert model.optimizer is not optimizer
+    fit_once(model)
+
+
+def test_compile_again_keeps_settings_and_applies_overrides():
+    model = sequential_mlp()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+                  loss="binary_crossentropy", metrics=["accuracy"])
+    old = model.optimizer
+    compile_again(model, learning_rate=1e-4)
+    assert isinstance(model.optimizer, keras.optimizers.SGD) and model.optimizer is not old
+    assert model.optimizer.momentum == 0.9
+    assert np.isclose(float(model.optimizer.learning_rate), 1e-4)
+    assert model.loss == "binary_crossentropy"
+    history = model.fit(X, Y, epochs=1, verbose=0).history
+    assert "accuracy" in history
+    compile_again(model, loss="mse")
+    assert model.loss == "mse"
+    with pytest.raises(ValueError, match="learning_rate= or optimizer=, not both"):
+        compile_again(model, optimizer="adam", learning_rate=0.1)
+    with pytest.raises(ValueError, match=r"never compiled.*model\.compile\(optimizer="):
+        compile_again(sequential_mlp())
+
+
+# ------------------------------------------------------------------------ report
+
+
+@pytest.mark.parametrize("build", [sequential_mlp, functional_mlp])
+def test_trainable_report_rows_and_totals(build):
+    model = build()
+    freeze(model, upto=2)
+    report = trainable_report(model)
+    assert isinstance(report, TrainableReport)
+    assert [r["name"] for r in report.rows] == [l.name for l in model.layers]
+    assert set(report.rows[0]) == {"index", "name", "type", "output_shape", "params",
+                                   "trainable_params", "trainable"}
+    assert [r["trainable"] for r in report.rows] == flags(model)
+    assert sum(r["params"] for r in report.rows) == model.count_params() == report.totals["total"]
+    assert sum(r["trainable_params"] for r in report.rows) == report.totals["trainable"]
+    assert report.totals == keras_counts(model)
+    hidden1 = next(r for r in report.rows if r["name"] == "hidden1")
+    assert hidden1 == {"index": hidden1["index"], "name": "hidden1", "type": "Dense",
+                       "output_shape": "(None, 6)", "params": 8 * 6 + 6, "trainable_params": 0,
+                       "trainable": False}
+
+
+def test_trainable_report_renders_text_and_html():
+    model = with_new_head(tiny_cnn_base(), 3)
+    freeze(model, upto=2)
+    report = trainable_report(model)
+    text = str(report)
+    assert text == repr(report)
+    assert "tiny_base" in text and "(None, 8, 8, 8)" in text and "Functional" in text
+    assert f"Total params: {model.count_params():,}" in text
+    assert re.search(r"tiny_base\s+Functional\s+\(None, 8, 8, 8\)\s+[\d,]+\s+0\s+no", text)
+    page = report._repr_html_()
+    assert page.startswith("<table>") and page.count("<tr") == len(report.rows) + 1
+    assert "tiny_base" in page and 'style="color:#888"' in page
+
+
+def test_trainable_report_on_a_frozen_model_matches_keras():
+    model = functional_mlp()
+    model.trainable = False
+    report = trainable_report(model)
+    assert report.totals == keras_counts(model)
+    assert report.totals["trainable"] == 0
+    assert not any(r["trainable"] for r in report.rows)
+
+
+def test_unbuilt_model_errors():
+    unbuilt = keras.Sequential([keras.layers.Dense(3)])
+    for func in (trainable_report, clone_with_weights, reuse_layers):
+        with pytest.raises(ValueError, match=r"not built yet.*model\.build|call it once on a batch"):
+            func(unbuilt)
+    with pytest.raises(ValueError, match="not built yet"):
+        check_input_size(unbuilt, (8, 8, 3))
+
+
+# -------------------------------------------------------------------- input size
+
+
+def test_check_input_size():
+    model = with_new_head(tiny_cnn_base(), 3)  # 8x8x3
+    assert check_input_size(model, (8, 8, 3)) is None
+    assert check_input_size(model, (8, 8)) is None
+    assert check_input_size(model, IMAGES.shape) is None
+    with pytest.raises(ValueError, match=r"images are 256x256 .* 8x8 inputs.*"
+                                         r"keras\.layers\.Resizing\(8, 8\) as the first layer"):
+        check_input_size(model, (256, 256, 3))
+    with pytest.raises(ValueError, match=r"1 channel\(s\) but .* expects 3.*grayscale_to_rgb"):
+        check_input_size(model, (8, 8, 1))
+    with pytest.raises(ValueError, match=r"does not fit .* whose input is \(8, 8, 3\)"):
+        check_input_size(model, (1, 2, 8, 8, 3))
+    with pytest.raises(TypeError, match="positive ints"):
+        check_input_size(model, (8.0, 8, 3))
+    assert check_input_size(model, np.array([8, 8, 3])) is None  # NumPy ints are fine
+
+    # Géron's MLPs take 28x28 images through Flatten: a 2-D input size.
+    mlp = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(2)])
+    assert check_input_size(mlp, (28, 28)) is None
+    with pytest.raises(ValueError, match=r"images are 64x64 .* 28x28 inputs.*\(28, 28\)"):
+        check_input_size(mlp, (64, 64))
+
+    any_size = keras.Sequential([keras.Input(shape=(None, None, 3)), keras.layers.Conv2D(2, 3)])
+    assert check_input_size(any_size, (256, 256, 3)) is None
+
+
+# ------------------------------------------------------------- keras.applications
+
+
+def test_mobilenetv2_surgery():
+    base = mobilenet_base()
+    n = len(base.layers)
+    clone = clone_with_weights(base)
+    assert not variable_ids(clone) & variable_ids(base)
+
+    model = with_new_head(base, num_classes=5, dropout=0.2)
+    assert [type(l).__name__ for l in model.layers][1:] == ["Functional", "GlobalAveragePooling2D",
+                                                             "Dropout", "Dense"]
+    freeze(model, upto=-1)
+    assert model.trainable_weights == model.get_layer("head").trainable_weights
+
+    set_freeze_depth(base, 100)
+    assert not any(l.trainable for l in base.layers[:100])
+    rest = base.layers[100:]
+    assert all(l.trainable != isinstance(l, keras.layers.BatchNormalization) for l in rest)
+    assert any(isinstance(l, keras.layers.BatchNormalization) for l in rest)
+    assert n == len(base.layers)
+
+    report = trainable_report(model)
+    assert report.totals == keras_counts(model)
+    assert report.totals["total"] == model.count_params()
+
+    features = reuse_layers(base, upto="block_3_project_BN")
+    assert features.output.shape == (None, 4, 4, 16)
+    assert not variable_ids(features) & variable_ids(base)
+    with pytest.raises(ValueError, match=r"'block_3_project_BN' are inside the nested model "
+                                         r"'mobilenetv2_0\.35_32'"):
+        reuse_layers(model, upto="block_3_project_BN")
+    with pytest.raises(ValueError, match=rf"use an int in 0\.\.{n}"):
+        set_freeze_depth(base, n + 1)
+    with pytest.raises(ValueError, match=r"Resizing\(32, 32\)"):
+        check_input_size(model, (224, 224, 3))
+
+
+# --------------------------------------------------------------------- docstrings
+
+NOTEBOOKS = {
+    "clone_with_weights": "04_reusing_layers_in_keras",
+    "reuse_layers": "04_reusing_layers_in_keras",
+    "freeze": "04_reusing_layers_in_keras",
+    "unfreeze": "04_reusing_layers_in_keras",
+    "needs_recompile": "04_reusing_layers_in_keras",
+    "compile_again": "04_reusing_layers_in_keras",
+    "check_input_size": "04_reusing_layers_in_keras",
+    "with_new_head": "03_three_ways_to_transfer",
+    "trainable_report": "03_three_ways_to_transfer",
+    "set_freeze_depth": "05_choosing_what_to_freeze",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_public_functions_are_documented(name):
+    func = getattr(surgery, name)
+    doc = inspect.getdoc(func)
+    assert "Args:" in doc and "Returns:" in doc
+    assert f"Example (``{NOTEBOOKS[name]}``)" in doc
+    hints = inspect.get_annotations(func)
+    assert "return" in hints and all(p in hints for p in inspect.signature(func).parameters
+                                     if p != "compile_kwargs")
+
+
+def test_all_is_complete():
+    assert set(NOTEBOOKS) | {"TrainableReport"} == set(surgery.__all__)

@@ -1,0 +1,701 @@
+"""Model surgery for transfer learning: clone, cut, add a head, freeze and unfreeze.
+
+The course's recipe (Géron ch. 11, seed 003) in Keras 3 terms::
+
+    model_A_clone = clone_with_weights(model_A)     # clone_model + set_weights: A stays untouched
+    model_B = with_new_head(reuse_layers(model_A_clone), num_classes=2)  # layers[:-1] + Dense(1)
+    freeze(model_B, upto=-1)                        # everything but the new head
+    model_B.compile(optimizer=keras.optimizers.SGD(learning_rate=1e-2), loss="binary_crossentropy")
+    model_B.fit(...)
+    unfreeze(model_B)
+    compile_again(model_B, learning_rate=1e-4)      # a change in `trainable` needs a compile
+    model_B.fit(...)
+
+"Layers" always means ``model.layers`` at the top level, exactly as Keras lists them: a
+functional model lists its ``InputLayer`` first (index 0), a ``Sequential`` model does not,
+and a nested base model (for example a ``keras.applications`` network used as ``base(x)``)
+counts as ONE layer. To reach a nested base's own layers, call the same function on the base
+itself, e.g. ``set_freeze_depth(model.get_layer("mobilenetv2_0.35_32"), 100)``.
+
+What the course measured about ``trainable`` and ``compile()`` (Keras 3.15.1, TensorFlow backend,
+default graph mode; ``tests/test_surgery.py`` checks each line):
+
+* ``compile(); fit(); freeze(); fit()`` -> the "frozen" weights STILL change: ``fit`` keeps the
+  training function it traced on its first call, with the old list of trainable weights.
+* ``compile(); fit(); unfreeze(); fit()`` -> the "unfrozen" weights do NOT change, same reason.
+* Only ``compile()`` resets that function, so after every freeze/unfreeze: compile again.
+  (``compile(); freeze(); fit()`` happens to work because the first ``fit`` traces afresh, but
+  do not rely on it.) Keras 3.15 records the flags at compile time and means to warn about
+  this, but that check is unreachable in 3.15.1: nothing warns you. Use :func:`needs_recompile`.
+* Re-compiling with the SAME optimizer object after the trainable set changed fails in ``fit``
+  ("This optimizer can only be called for the variables it was originally built with"): give a
+  new optimizer, which :func:`compile_again` does for you.
+* ``base.trainable = True`` on a base that is already trainable does nothing on the TensorFlow
+  backend (an ``x.attr = x.attr`` short cut in TF's attribute tracking), so layers frozen one by
+  one inside it stay frozen; :func:`unfreeze` sets every inner layer explicitly.
+* ``x = base(inputs, training=False)`` (the Keras guide's recipe) does NOT keep a trainable
+  BatchNormalization layer in inference mode during ``fit``: the outer model's
+  ``training=True`` overrides it (keras-team/keras#20285), so its moving mean/variance change.
+  What does keep BN in inference mode is ``bn.trainable = False`` -- hence
+  :func:`unfreeze`'s ``keep_batchnorm_frozen=True`` default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import numbers
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import keras
+
+__all__ = [
+    "TrainableReport",
+    "check_input_size",
+    "clone_with_weights",
+    "compile_again",
+    "freeze",
+    "needs_recompile",
+    "reuse_layers",
+    "set_freeze_depth",
+    "trainable_report",
+    "unfreeze",
+    "with_new_head",
+]
+
+#: What ``upto`` may be in :func:`freeze` / :func:`unfreeze`.
+LayerSelection = Union[None, int, str, Sequence[str]]
+
+_POOLINGS = ("avg", "max", "flatten")
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _check_model(model: Any, func: str, what: str = "model") -> None:
+    if isinstance(model, keras.Model):
+        return
+    hint = ""
+    if isinstance(model, keras.layers.Layer):
+        hint = (" It is a single layer: set `layer.trainable = False` on it directly, or wrap it "
+                "in a model, e.g. keras.Sequential([keras.Input(shape=...), layer]).")
+    raise TypeError(f"{func}() needs a keras.Model as `{what}`, got {type(model).__name__}.{hint}")
+
+
+def _check_built(model: keras.Model, func: str) -> None:
+    try:
+        ok = model.built and len(model.inputs) > 0
+    except (AttributeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{func}(): model '{model.name}' is not built yet, so it has no input shape or weights. "
+            "Build it first: start it with keras.Input(shape=...) "
+            "(e.g. keras.Sequential([keras.Input(shape=(28, 28)), ...])), "
+            "call model.build((None, ...)), or call it once on a batch of data.")
+
+
+def _layer_index(model: keras.Model, name: str, func: str) -> int:
+    names = [layer.name for layer in model.layers]
+    if name in names:
+        return names.index(name)
+    message = f"{func}(): model '{model.name}' has no layer named {name!r} at the top level."
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
+    if close:
+        message += f" Did you mean: {', '.join(repr(c) for c in close)}?"
+    for layer in model.layers:
+        if not isinstance(layer, keras.Model):
+            continue
+        inner = [sub.name for sub in layer.layers]
+        inner_close = [name] if name in inner else difflib.get_close_matches(name, inner, 3, 0.8)
+        if inner_close:
+            message += (f" Layer(s) {', '.join(repr(c) for c in inner_close)} are inside the nested "
+                        f"model {layer.name!r}, which counts as ONE layer here: call {func}() on "
+                        f"model.get_layer({layer.name!r}) to address its own layers.")
+            break
+    shown = names if len(names) <= 12 else names[:6] + ["..."] + names[-3:]
+    raise ValueError(message + f" Its layers are: {shown} "
+                     "(all of them: [layer.name for layer in model.layers]).")
+
+
+def _is_int(value: Any) -> bool:
+    """Python and NumPy integers, not bools."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _slice_stop(model: keras.Model, upto: int | str, func: str) -> int:
+    """``upto`` (slice index or layer name, name included) -> k such that layers[:k] is kept."""
+    n = len(model.layers)
+    if isinstance(upto, str):
+        return _layer_index(model, upto, func) + 1
+    if not _is_int(upto):
+        raise TypeError(f"{func}(): upto must be an int (like layers[:upto]) or a layer name, "
+                        f"got {type(upto).__name__}.")
+    if not -n <= upto <= n:
+        raise ValueError(f"{func}(): upto={upto} is out of range for model '{model.name}' with {n} "
+                         f"layers: use an index in {-n}..{n} (like layers[:upto]) or a layer name.")
+    return int(upto % n if upto < 0 else upto)
+
+
+def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.layers.Layer]:
+    layers = model.layers
+    if upto is None or (isinstance(upto, str) and upto == "all"):
+        return list(layers)
+    if isinstance(upto, (list, tuple)):
+        for name in upto:
+            if not isinstance(name, str):
+                raise TypeError(f"{func}(): a list for upto must hold layer names (str), "
+                                f"got {name!r}.")
+        return [layers[_layer_index(model, name, func)] for name in upto]
+    return list(layers[: _slice_stop(model, upto, func)])
+
+
+# ----------------------------------------------------------------- graph helpers
+
+
+def _graph_outputs(model: keras.Model, layer: keras.layers.Layer) -> list:
+    """The symbolic outputs of ``layer`` inside ``model``'s own graph."""
+    graph = model if hasattr(model, "_nodes_by_depth") else getattr(model, "_functional", None)
+    found = []
+    if graph is not None:
+        for nodes in graph._nodes_by_depth.values():
+            found += [node for node in nodes if node.operation is layer]
+    if len(found) > 1:
+        raise ValueError(f"Layer {layer.name!r} is used {len(found)} times in model '{model.name}' "
+                         "(a shared layer), so there is no single place to cut: cut at another layer.")
+    if found:
+        return list(found[0].outputs)
+    output = layer.output  # fallback for graphs Keras does not expose
+    return list(output) if isinstance(output, (list, tuple)) else [output]
+
+
+def _shape_text(model: keras.Model, layer: keras.layers.Layer) -> str:
+    try:
+        shapes = [tuple(t.shape) for t in _graph_outputs(model, layer)]
+    except Exception:  # an unusual layer: the table still renders
+        return "?"
+    return str(shapes[0]) if len(shapes) == 1 else str(shapes)
+
+
+def _walk(layer: keras.layers.Layer) -> list[keras.layers.Layer]:
+    """``layer`` and every layer nested inside it."""
+    return list(layer._flatten_layers(include_self=True, recursive=True))
+
+
+def _count(variables) -> int:
+    seen, total = set(), 0
+    for v in variables:
+        if id(v) not in seen:
+            seen.add(id(v))
+            n = 1
+            for d in v.shape:
+                n *= int(d)
+            total += n
+    return total
+
+
+# ------------------------------------------------------------------- clone and cut
+
+
+def clone_with_weights(model: keras.Model) -> keras.Model:
+    """A copy of ``model`` with its own layers and variables, holding the same weight values.
+
+    ``keras.models.clone_model`` copies the architecture (new, randomly initialised
+    variables); ``set_weights(model.get_weights())`` copies the values. Training the clone
+    never touches ``model`` -- unlike ``keras.Sequential(model.layers[:-1])``, which reuses
+    the very same layer objects and so trains the original too. Trainable flags are kept;
+    the clone is not compiled.
+
+    Args:
+        model: a built Sequential or functional model (keras.applications models too).
+
+    Returns:
+        The independent copy.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> model_A_clone = clone_with_weights(model_A)  # doctest: +SKIP
+    """
+    _check_model(model, "clone_with_weights")
+    _check_built(model, "clone_with_weights")
+    clone = keras.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    return clone
+
+
+def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = False) -> keras.Model:
+    """The layers below a cut, as a new model (Géron's ``Sequential(model_A.layers[:-1])``).
+
+    Args:
+        model: a built Sequential or functional model.
+        upto: where to cut. An int works like ``model.layers[:upto]``: -1 (default) drops the
+            output layer, -2 the last two, 3 keeps the first three. A layer name cuts AFTER that
+            layer, i.e. the named layer is kept. (Functional models list their InputLayer as
+            layer 0; for a branching graph the new model ends at the last kept layer's output
+            and keeps only what that output needs.)
+        share: False (default) cuts a clone, so the new model shares no variables with
+            ``model``. True reuses the very same layer objects: training the new model then
+            changes ``model`` as well -- only do this on purpose.
+
+    Returns:
+        A new, uncompiled model with the same input as ``model``.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> model_B = reuse_layers(model_A)          # all but the output layer  # doctest: +SKIP
+        >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
+    """
+    _check_model(model, "reuse_layers")
+    is_sequential = isinstance(model, keras.Sequential)
+    if not is_sequential and not hasattr(model, "_nodes_by_depth"):
+        raise TypeError(f"reuse_layers(): '{model.name}' is a subclassed model, which has no layer "
+                        "graph to cut; rebuild it as keras.Sequential or a functional keras.Model.")
+    _check_built(model, "reuse_layers")
+    stop = _slice_stop(model, upto, "reuse_layers")
+    kept = [layer for layer in model.layers[:stop] if not isinstance(layer, keras.layers.InputLayer)]
+    if not kept:
+        raise ValueError(f"reuse_layers(): cutting model '{model.name}' at upto={upto!r} leaves no "
+                         f"layers (it has {len(model.layers)}: {[l.name for l in model.layers]}); "
+                         "keep at least one layer, e.g. upto=-1 drops only the output layer.")
+    source = model if share else clone_with_weights(model)
+    last = source.layers[stop - 1]
+    name = f"{model.name}_upto_{last.name}"
+    if is_sequential:
+        inp = source.inputs[0]
+        return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
+                                 *source.layers[:stop]], name=name)
+    outputs = _graph_outputs(source, last)
+    return keras.Model(source.inputs, outputs[0] if len(outputs) == 1 else outputs, name=name)
+
+
+def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: int | None = None,
+                  activation: str | None = None, dropout: float = 0.0, pooling: str = "avg",
+                  name: str = "head") -> keras.Model:
+    """``base`` + pooling (for feature maps) + optional Dropout + a new Dense classifier.
+
+    The base is called as ``base(inputs, training=False)``, the Keras transfer-learning guide's
+    recipe for keeping BatchNormalization in inference mode. Measured on Keras 3.15.1: that
+    holds for ``model(x)`` and ``predict``, but ``fit`` calls the model with ``training=True``,
+    which overrides it -- so keep BN layers frozen when you fine-tune (:func:`unfreeze` does by
+    default); a frozen BN layer always uses its stored statistics. In the new model the base
+    counts as one layer.
+
+    Args:
+        base: a built model whose output is features (2-D, or 3/4/5-D feature maps).
+        num_classes: 1 or 2 -> ``Dense(1, "sigmoid")`` (binary); k > 2 -> ``Dense(k, "softmax")``.
+        units: instead of num_classes, the Dense size exactly (``activation`` default linear,
+            e.g. logits for ``from_logits=True``).
+        activation: overrides the Dense activation.
+        dropout: rate of a Dropout layer before the Dense layer (0 = none).
+        pooling: for feature maps: "avg" (GlobalAveragePooling), "max" or "flatten";
+            ignored for 2-D outputs.
+        name: name of the Dense layer; other head layers are ``{name}_pool``, ``{name}_dropout``.
+
+    Returns:
+        A new functional model (uncompiled) sharing ``base``'s layers.
+
+    Example (``03_three_ways_to_transfer``):
+        >>> model = with_new_head(mobilenet_base, num_classes=5, dropout=0.2)  # doctest: +SKIP
+    """
+    _check_model(base, "with_new_head", "base")
+    _check_built(base, "with_new_head")
+    if units is not None and num_classes is not None:
+        raise ValueError("with_new_head(): give num_classes OR units, not both (units= and "
+                         "activation= are the manual form of num_classes=).")
+    if units is None:
+        if num_classes is None:
+            raise ValueError("with_new_head(): say how many classes: num_classes=10 "
+                             "(or units=... with activation=... for full control).")
+        if not _is_int(num_classes) or num_classes < 1:
+            raise ValueError(f"with_new_head(): num_classes must be an int >= 1 (1 or 2 = binary), "
+                             f"got {num_classes!r}.")
+        units, default = (1, "sigmoid") if num_classes <= 2 else (int(num_classes), "softmax")
+    else:
+        if not _is_int(units) or units < 1:
+            raise ValueError(f"with_new_head(): units must be an int >= 1, got {units!r}.")
+        units, default = int(units), None
+    if not (isinstance(dropout, (int, float)) and 0.0 <= dropout < 1.0):
+        raise ValueError(f"with_new_head(): dropout must be a rate in [0, 1), got {dropout!r}.")
+    if pooling not in _POOLINGS:
+        raise ValueError(f"with_new_head(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
+    if len(base.inputs) != 1 or len(base.outputs) != 1:
+        raise ValueError(f"with_new_head(): base '{base.name}' has {len(base.inputs)} inputs and "
+                         f"{len(base.outputs)} outputs; it needs exactly one of each.")
+
+    spec = base.inputs[0]
+    inputs = keras.Input(shape=tuple(spec.shape[1:]), dtype=spec.dtype)
+    x = base(inputs, training=False)
+    rank = len(x.shape)
+    if rank > 2:
+        if rank > 5:
+            raise ValueError(f"with_new_head(): base output {tuple(x.shape)} has rank {rank}; "
+                             "only 2-D features or 3/4/5-D feature maps are supported.")
+        dims = {3: "1D", 4: "2D", 5: "3D"}[rank]
+        pool = {"avg": getattr(keras.layers, f"GlobalAveragePooling{dims}"),
+                "max": getattr(keras.layers, f"GlobalMaxPooling{dims}"),
+                "flatten": keras.layers.Flatten}[pooling]
+        x = pool(name=f"{name}_pool")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    outputs = keras.layers.Dense(units, activation=activation or default, name=name)(x)
+    return keras.Model(inputs, outputs, name=f"{base.name}_with_{name}")
+
+
+def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
+    """Check that images of ``image_shape`` fit ``model``'s input; explain how to resize if not.
+
+    Seed 003's warning: a model trained on 64x64 images cannot take 256x256 ones -- resize them
+    first, best with ``keras.layers.Resizing(64, 64)`` as the new model's first layer.
+
+    Args:
+        model: a built model.
+        image_shape: (H, W), (H, W, C) or a batch shape (N, H, W, C) -- what the data has.
+
+    Returns:
+        None when the sizes match (None dims in the model accept any size).
+
+    Raises:
+        ValueError: with the resize to apply, when a size differs.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> check_input_size(model_A, (256, 256, 3))  # doctest: +SKIP
+        ValueError: ... add keras.layers.Resizing(64, 64) as the first layer ...
+    """
+    _check_model(model, "check_input_size")
+    _check_built(model, "check_input_size")
+    given = tuple(int(d) if _is_int(d) else d for d in image_shape)
+    if not given or not all(_is_int(d) and d > 0 for d in given):
+        raise TypeError(f"check_input_size(): image_shape must be positive ints like (256, 256, 3), "
+                        f"got {image_shape!r}.")
+    expected = tuple(model.inputs[0].shape[1:])
+    if len(given) == len(expected) + 1:
+        given = given[1:]  # a batch shape
+    elif len(given) == len(expected) - 1 and len(expected) == 3:
+        given = given + (expected[2],)  # (H, W) for an (H, W, C) model: channels not checked
+    if len(given) != len(expected):
+        raise ValueError(f"check_input_size(): image_shape {tuple(image_shape)} does not fit "
+                         f"model '{model.name}', whose input is {expected} (per example).")
+    if any(e is not None and e != g for e, g in zip(expected[:2], given[:2])):
+        h, w = expected[0], expected[1]
+        fix = (f"add keras.layers.Resizing({h}, {w}) as the first layer, e.g. "
+               f"keras.Sequential([keras.Input(shape={given}), keras.layers.Resizing({h}, {w}), "
+               f"model]), or resize the data with tf.image.resize(images, ({h}, {w}))"
+               if len(expected) == 3 else f"resize or reshape the data to {expected}")
+        raise ValueError(f"check_input_size(): images are {given[0]}x{given[1]} but model "
+                         f"'{model.name}' was built for {h}x{w} inputs {expected}. Resize them "
+                         f"first: {fix}.")
+    if len(expected) == 3 and expected[2] is not None and expected[2] != given[2]:
+        raise ValueError(f"check_input_size(): images have {given[2]} channel(s) but model "
+                         f"'{model.name}' expects {expected[2]}: convert them first, e.g. "
+                         "tf.image.grayscale_to_rgb for 1 -> 3 channels.")
+    return None
+
+
+# -------------------------------------------------------------- freeze and compile
+
+# model -> (compile token, {layer: trainable at compile}, model.trainable at compile).
+# A WeakKeyDictionary, not a model attribute: Keras would start tracking layers put on a model.
+_SNAPSHOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _compile_token(model: keras.Model):
+    """An object that ``compile()`` replaces on every call (identity tells compiles apart)."""
+    if not getattr(model, "compiled", False):
+        return None
+    return getattr(model, "_compile_config", None) or getattr(model, "_loss_tracker", None)
+
+
+def _flags(model: keras.Model) -> dict:
+    return {layer: layer.trainable for layer in model._flatten_layers(include_self=False)}
+
+
+def _compiled_flags(model: keras.Model) -> tuple[dict, bool] | None:
+    token = _compile_token(model)
+    if token is None:
+        return None
+    stored = _SNAPSHOTS.get(model)
+    if stored is not None and stored[0] is token:
+        return stored[1], stored[2]
+    keras_state = getattr(model, "_compiled_trainable_state", None)  # Keras records this at compile
+    if isinstance(keras_state, dict):
+        flags = {layer: flag for layer, flag in keras_state.items() if layer is not model}
+        return flags, keras_state.get(model, model.trainable)
+    return None
+
+
+def _remember_before_change(model: keras.Model) -> None:
+    token = _compile_token(model)
+    if token is None:
+        return
+    state = _compiled_flags(model)
+    flags, own = state if state is not None else (_flags(model), model.trainable)
+    _SNAPSHOTS[model] = (token, dict(flags), own)
+
+
+def _set(layers, value: bool, keep_batchnorm_frozen: bool) -> None:
+    for layer in layers:
+        # Every sub-layer explicitly: `base.trainable = True` on an already trainable base is a
+        # no-op on the TensorFlow backend and would leave inner layers frozen.
+        for sub in _walk(layer):
+            frozen_bn = value and keep_batchnorm_frozen and isinstance(
+                sub, keras.layers.BatchNormalization)
+            sub.trainable = False if frozen_bn else value
+
+
+def _ensure_model_trainable(model: keras.Model) -> None:
+    """``model.trainable = False`` hides every weight; lift it without changing any layer flag."""
+    if not model.trainable:
+        flags = _flags(model)  # parents come before their sub-layers, so restoring in this
+        model.trainable = True  # order undoes the recursive setter exactly
+        for layer, flag in flags.items():
+            layer.trainable = flag
+
+
+def freeze(model: keras.Model, upto: LayerSelection = None) -> keras.Model:
+    """Set ``trainable = False`` on some top-level layers of ``model``.
+
+    Args:
+        model: any Keras model (need not be built).
+        upto: which layers: None or "all" = every layer; an int like ``layers[:upto]`` (-1 =
+            all but the output layer); a layer name = up to and including it; a list of names =
+            exactly those. A nested base model counts as one layer (freezing it freezes all of
+            it); call ``freeze(base, upto=100)`` on the base itself to reach its inner layers.
+
+    Returns:
+        ``model`` (changed in place). Compile again before ``fit`` -- see
+        :func:`needs_recompile` for why.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> freeze(model_B, upto=-1)  # freeze the reused layers, train the new head  # doctest: +SKIP
+    """
+    _check_model(model, "freeze")
+    layers = _select(model, upto, "freeze")
+    _remember_before_change(model)
+    _set(layers, False, False)
+    return model
+
+
+def unfreeze(model: keras.Model, upto: LayerSelection = None, *,
+             keep_batchnorm_frozen: bool = True) -> keras.Model:
+    """Set ``trainable = True`` on some top-level layers of ``model`` (for fine-tuning).
+
+    BatchNormalization layers stay frozen by default, as the Keras transfer-learning guide
+    advises: a frozen BN layer runs in inference mode (its stored mean/variance, no updates),
+    so the small, differently distributed batches of fine-tuning cannot overwrite the
+    statistics learned on the big source data set -- which would wreck what the base learned
+    and make the first fine-tuning epochs worse than the frozen model. In Keras 3 this flag,
+    not ``base(x, training=False)``, is what protects them during ``fit`` (measured; see the
+    module notes).
+
+    Args:
+        model: any Keras model.
+        upto: which layers, as in :func:`freeze` (default: all).
+        keep_batchnorm_frozen: leave every BatchNormalization layer (also inside nested
+            models) with ``trainable=False``; pass False to fine-tune them too.
+
+    Returns:
+        ``model`` (changed in place). Compile again before ``fit``.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
+    """
+    _check_model(model, "unfreeze")
+    layers = _select(model, upto, "unfreeze")
+    _remember_before_change(model)
+    _ensure_model_trainable(model)
+    _set(layers, True, keep_batchnorm_frozen)
+    return model
+
+
+def set_freeze_depth(model: keras.Model, k: int, *, keep_batchnorm_frozen: bool = True) -> keras.Model:
+    """Freeze the first ``k`` top-level layers and make the rest trainable.
+
+    Args:
+        model: any Keras model; for a keras.applications base use the base itself
+            (``set_freeze_depth(base, 100)`` = the Keras guide's "fine-tune from layer 100").
+        k: 0 = all trainable ... ``len(model.layers)`` = all frozen.
+        keep_batchnorm_frozen: as in :func:`unfreeze`, for the trainable part.
+
+    Returns:
+        ``model`` (changed in place). Compile again before ``fit``.
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> for k in (0, 2, 4): set_freeze_depth(model, k)  # doctest: +SKIP
+    """
+    _check_model(model, "set_freeze_depth")
+    n = len(model.layers)
+    if not _is_int(k) or not 0 <= k <= n:
+        raise ValueError(f"set_freeze_depth(): k={k!r} is out of range for model '{model.name}' "
+                         f"with {n} layers: use an int in 0..{n} (0 = all trainable, {n} = all "
+                         "frozen).")
+    _remember_before_change(model)
+    _ensure_model_trainable(model)
+    _set(model.layers[:k], False, False)
+    _set(model.layers[k:], True, keep_batchnorm_frozen)
+    return model
+
+
+def needs_recompile(model: keras.Model) -> bool:
+    """True when ``trainable`` flags changed since the last ``compile()`` (or it never ran).
+
+    In Keras 3 a change in ``trainable`` only reaches ``fit`` through ``compile()``: measured on
+    Keras 3.15.1 (TensorFlow), after ``compile(); fit(); freeze(); fit()`` the "frozen" weights
+    still change, and after ``unfreeze`` the unfrozen ones do not, with no warning. Compares
+    every layer's flag (nested layers too) with the flags at compile time, which Keras records
+    (``_compiled_trainable_state``) and :func:`freeze` / :func:`unfreeze` /
+    :func:`set_freeze_depth` also save before changing anything. Never warns.
+
+    Args:
+        model: any Keras model.
+
+    Returns:
+        True if ``model`` must be compiled before ``fit``; False if the last compile is current.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> freeze(model_B, upto=-1); needs_recompile(model_B)  # doctest: +SKIP
+        True
+    """
+    _check_model(model, "needs_recompile")
+    if _compile_token(model) is None:
+        return True
+    state = _compiled_flags(model)
+    if state is None:  # a Keras that records nothing and no change made through this module
+        return False
+    flags, own = state
+    if model.trainable != own:
+        return True
+    current = _flags(model)
+    return any(layer not in flags or flags[layer] != flag for layer, flag in current.items())
+
+
+def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
+    """Compile ``model`` again with its last settings, a FRESH optimizer and your overrides.
+
+    Needed after every freeze/unfreeze (see :func:`needs_recompile`). A fresh optimizer of the
+    same class and config is required: Keras refuses to reuse an optimizer built for a different
+    set of trainable variables.
+
+    Args:
+        model: a model compiled before.
+        **compile_kwargs: anything ``model.compile`` takes, to change (e.g. ``loss=``), plus
+            ``learning_rate=`` as a shortcut for "same optimizer type, new learning rate".
+
+    Returns:
+        ``model``, compiled.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
+    """
+    _check_model(model, "compile_again")
+    config = getattr(model, "_compile_config", None)
+    if not getattr(model, "compiled", False) or config is None:
+        raise ValueError(f"compile_again(): model '{model.name}' was never compiled, so there are "
+                         "no settings to repeat: call model.compile(optimizer=..., loss=...) first.")
+    kwargs = dict(config.config)
+    learning_rate = compile_kwargs.pop("learning_rate", None)
+    if "optimizer" not in compile_kwargs:
+        optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(model.optimizer))
+        if learning_rate is not None:
+            optimizer = type(optimizer).from_config({**optimizer.get_config(),
+                                                     "learning_rate": learning_rate})
+        compile_kwargs["optimizer"] = optimizer
+    elif learning_rate is not None:
+        raise ValueError("compile_again(): give learning_rate= or optimizer=, not both (set the "
+                         "rate on the optimizer: keras.optimizers.Adam(learning_rate=1e-5)).")
+    kwargs.update(compile_kwargs)
+    model.compile(**kwargs)
+    return model
+
+
+# ---------------------------------------------------------------------------- report
+
+
+@dataclass
+class TrainableReport:
+    """Per-layer trainability of a model: ``.rows`` (list of dicts) and ``.totals`` (dict).
+
+    Row keys: index, name, type, output_shape, params, trainable_params, trainable (the
+    layer's flag, False when the whole model is frozen). A nested base with only some layers
+    frozen shows ``trainable`` True and fewer trainable_params than params (BatchNormalization's
+    moving mean/variance never count as trainable). Totals: trainable, non_trainable, total
+    (= ``model.count_params()``). ``print(report)`` gives a text table; Jupyter an HTML table.
+    """
+
+    model_name: str
+    rows: list[dict] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    _COLUMNS = ("#", "layer", "type", "output shape", "params", "trainable params", "trainable")
+
+    def _cells(self) -> list[tuple[str, ...]]:
+        return [(str(r["index"]), r["name"], r["type"], r["output_shape"], f"{r['params']:,}",
+                 f"{r['trainable_params']:,}", "yes" if r["trainable"] else "no")
+                for r in self.rows]
+
+    def _totals_text(self) -> str:
+        t = self.totals
+        return (f"Total params: {t['total']:,}  |  trainable: {t['trainable']:,}  |  "
+                f"non-trainable: {t['non_trainable']:,}")
+
+    def __str__(self) -> str:
+        cells = [self._COLUMNS, *self._cells()]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self._COLUMNS))]
+        right = {0, 4, 5}
+
+        def line(row):
+            return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+
+        rule = "-" * len(line(self._COLUMNS))
+        body = [line(row) for row in cells[1:]]
+        return "\n".join([f"Model: {self.model_name}", rule, line(self._COLUMNS), rule, *body,
+                          rule, self._totals_text()])
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._COLUMNS)
+        body = []
+        for row, cells in zip(self.rows, self._cells()):
+            style = "" if row["trainable"] else ' style="color:#888"'
+            body.append(f"<tr{style}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+                        + "</tr>")
+        return (f"<table><caption>{html.escape(self.model_name)}: "
+                f"{html.escape(self._totals_text())}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def trainable_report(model: keras.Model) -> TrainableReport:
+    """Which top-level layers of ``model`` will train, with parameter counts.
+
+    Args:
+        model: a built model. A nested base counts as one row (compare its params and
+            trainable params to see how much of it trains); ``trainable_report(base)`` lists
+            its inner layers.
+
+    Returns:
+        A :class:`TrainableReport`; its totals match ``model.count_params()`` and Keras's
+        trainable / non-trainable counts in ``model.summary()``.
+
+    Example (``03_three_ways_to_transfer``):
+        >>> trainable_report(model)  # doctest: +SKIP
+    """
+    _check_model(model, "trainable_report")
+    _check_built(model, "trainable_report")
+    rows = []
+    for index, layer in enumerate(model.layers):
+        rows.append({
+            "index": index,
+            "name": layer.name,
+            "type": type(layer).__name__,
+            "output_shape": _shape_text(model, layer),
+            "params": _count(layer.weights),
+            "trainable_params": _count(layer.trainable_weights) if model.trainable else 0,
+            "trainable": bool(layer.trainable and model.trainable),
+        })
+    trainable = _count(model.trainable_weights)
+    non_trainable = _count(model.non_trainable_weights)
+    totals = {"trainable": trainable, "non_trainable": non_trainable,
+              "total": trainable + non_trainable}
+    return TrainableReport(model.name, rows, totals)
