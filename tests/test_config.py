@@ -64,3 +64,14 @@ def test_package_sets_tensorflow_backend_quietly():
     import os
 
     assert os.environ["KERAS_BACKEND"] == "tensorflow" and tlcourse.__version__
+
+
+def test_public_api_is_reexported():
+    import tlcourse
+
+    missing = [name for name in tlcourse.__all__ if not hasattr(tlcourse, name)]
+    assert not missing
+    for module in ("data", "surgery", "plots"):
+        mod = importlib.import_module(f"tlcourse.{module}")
+        public = set(getattr(mod, "__all__", []))
+        assert public <= set(tlcourse.__all__) | {"IMAGE_EXTENSIONS"}, public - set(tlcourse.__all__)

@@ -24,6 +24,16 @@ def test_show_images_one_row_per_class_present():
     plt.close(fig)
 
 
+def test_show_images_many_classes_become_columns():
+    x = np.zeros((40, 8, 8), dtype="uint8")
+    y = np.repeat(np.arange(10), 4)
+    fig = show_images(x, y, [str(i) for i in range(10)], per_class=2)
+    assert len(fig.axes) == 2 * 10
+    assert [ax.get_title() for ax in fig.axes[:10]] == [str(i) for i in range(10)]
+    assert fig._supxlabel.get_text() == "class"
+    plt.close(fig)
+
+
 def test_show_images_grayscale_and_errors():
     fig = show_images(np.zeros((4, 5, 5)), [0, 0, 1, 1], ["x", "y"], per_class=1)
     assert fig.axes[0].images[0].get_cmap().name == "gray"

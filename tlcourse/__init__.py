@@ -1,6 +1,10 @@
 """tlcourse: the helpers behind the transfer-learning course's notebooks.
 
-Each public function names the notebook that teaches it in its docstring.
+One module per idea: ``config`` (fast mode, data folder, seeds), ``data`` (data sets,
+offline first), ``models`` (ImageNet backbones, the course's own source models),
+``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
+freeze), ``plots`` (titled, labelled figures). Each public function names the notebook
+that teaches it in its docstring.
 """
 
 from __future__ import annotations
@@ -13,14 +17,67 @@ _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from tlcourse.config import FAST, SEED, data_dir, environment_report, fast_or_full, seed_everything
+from tlcourse.data import (
+    DATASETS,
+    CorruptDataError,
+    DataNotFoundError,
+    DatasetInfo,
+    Split,
+    as_dataset,
+    datasets_table,
+    info,
+    load,
+    load_arrays,
+    load_image_folder,
+    locate,
+    stratified_split,
+    tree_sha256,
+    verify,
+)
+from tlcourse.models import (
+    BACKBONES,
+    backbone_preprocess,
+    imagenet_backbone,
+    load_pretrained,
+    pretrained_info,
+)
+from tlcourse.plots import plot_history, show_images
+from tlcourse.surgery import (
+    TrainableReport,
+    check_input_size,
+    clone_with_weights,
+    compile_again,
+    freeze,
+    needs_recompile,
+    reuse_layers,
+    set_freeze_depth,
+    trainable_report,
+    unfreeze,
+    with_new_head,
+)
 
 __version__ = "0.1.0"
 
+# tlcourse.pretrain is also a script (`python -m tlcourse.pretrain`); importing it here
+# eagerly would make `-m` warn that the module was already imported. Load it on first use.
+_LAZY = {"build_mnist_cnn": "tlcourse.pretrain", "build_model_a": "tlcourse.pretrain",
+         "task_a_b_split": "tlcourse.pretrain"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
+
 __all__ = [
-    "FAST",
-    "SEED",
-    "data_dir",
-    "environment_report",
-    "fast_or_full",
-    "seed_everything",
+    "BACKBONES", "DATASETS", "FAST", "SEED", "CorruptDataError", "DataNotFoundError",
+    "DatasetInfo", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
+    "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",
+    "compile_again", "data_dir", "datasets_table", "environment_report", "fast_or_full",
+    "freeze", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
+    "load_pretrained", "locate", "needs_recompile", "plot_history", "pretrained_info",
+    "reuse_layers", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
+    "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "with_new_head",
 ]

@@ -10,13 +10,14 @@ import numpy as np
 
 def show_images(images: np.ndarray, labels: Sequence[int] | np.ndarray, class_names: Sequence[str],
                 *, per_class: int = 5, title: str = "Sample images", seed: int = 0) -> plt.Figure:
-    """A grid with one row per class and ``per_class`` random examples of it.
+    """A grid of ``per_class`` random examples of each class, one row (or column) per class.
 
     Args:
         images: uint8 or float images, shape (N, H, W) or (N, H, W, C).
         labels: integer class of each image, shape (N,).
-        class_names: name of each class index (row labels).
-        per_class: examples shown per class (columns).
+        class_names: name of each class index (row or column labels).
+        per_class: examples shown per class. With more classes than that, classes are
+            columns (a wide grid that fits a slide), otherwise rows.
         title: figure title.
         seed: which examples are drawn.
 
@@ -32,21 +33,26 @@ def show_images(images: np.ndarray, labels: Sequence[int] | np.ndarray, class_na
     if per_class < 1:
         raise ValueError(f"per_class must be at least 1, got {per_class}")
     rng = np.random.default_rng(seed)
-    rows = [c for c in range(len(class_names)) if np.any(labels == c)]
-    fig, axes = plt.subplots(len(rows), per_class, squeeze=False,
-                             figsize=(1.3 * per_class + 1, 1.3 * len(rows) + 0.8))
-    for r, c in enumerate(rows):
+    classes = [c for c in range(len(class_names)) if np.any(labels == c)]
+    # Classes along the longer side, so 10 classes fit a 16:9 slide.
+    by_column = len(classes) > per_class
+    shape = (per_class, len(classes)) if by_column else (len(classes), per_class)
+    fig, axes = plt.subplots(*shape, squeeze=False, figsize=(1.2 * shape[1] + 0.8, 1.2 * shape[0] + 0.8))
+    for j, c in enumerate(classes):
         idx = rng.permutation(np.flatnonzero(labels == c))[:per_class]
-        for k, ax in enumerate(axes[r]):
+        strip = axes[:, j] if by_column else axes[j]
+        for k, ax in enumerate(strip):
             ax.set_xticks([]), ax.set_yticks([])
             if k < len(idx):
                 img = images[idx[k]]
                 ax.imshow(img.squeeze(), cmap="gray" if img.ndim == 2 or img.shape[-1] == 1 else None)
-            if k == 0:
-                ax.set_ylabel(str(class_names[c]), rotation=0, ha="right", va="center")
+        if by_column:
+            strip[0].set_title(str(class_names[c]))
+        else:
+            strip[0].set_ylabel(str(class_names[c]), rotation=0, ha="right", va="center")
     fig.suptitle(title)
-    fig.supxlabel("random examples")
-    fig.supylabel("class")
+    fig.supxlabel("class" if by_column else "random examples")
+    fig.supylabel("random examples" if by_column else "class")
     fig.tight_layout()
     return fig
 
