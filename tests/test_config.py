@@ -12,17 +12,18 @@ import pytest
 import tlcourse.config as config
 
 
-def _fast_in_subprocess(value: str | None) -> str:
-    env = {"PATH": ""} if value is None else {"PATH": "", "TLCOURSE_FAST": value}
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), (" YES ", True), ("on", True),
+                                             ("0", False), ("", False), ("no", False), (None, False)])
+def test_what_switches_fast_mode_on(value, expected):
+    assert config._is_true(value) is expected
+
+
+def test_fast_mode_is_read_from_the_environment_at_import():
     code = "import tlcourse.config as c; print(c.FAST, c.fast_or_full('f', 'F'))"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=True).stdout.strip()
-
-
-@pytest.mark.parametrize("value, expected", [("1", "True f"), ("true", "True f"), ("YES", "True f"),
-                                             ("0", "False F"), ("", "False F"), (None, "False F")])
-def test_fast_mode_from_environment(value, expected):
-    assert _fast_in_subprocess(value) == expected
+    out = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+           for env in ({"TLCOURSE_FAST": "1"}, {})]
+    assert out == ["True f", "False F"]
 
 
 def test_data_dir(monkeypatch, tmp_path):

@@ -104,6 +104,7 @@ def _fake_get_file(calls: list, result=None, error: Exception | None = None):
 def test_without_checkout_downloads_from_the_repository_url(monkeypatch):
     info = pretrained_info("mnist_cnn")
     calls: list = []
+    monkeypatch.delenv("KERAS_HOME", raising=False)  # CI sets it; here: Keras's default cache
     monkeypatch.setattr(models, "_repo_models_dir", lambda: None)  # as after `pip install git+...`
     monkeypatch.setattr(keras.utils, "get_file", _fake_get_file(calls, COMMITTED / info["file"]))
     assert load_pretrained("mnist_cnn").name == "mnist_cnn"

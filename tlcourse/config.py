@@ -12,8 +12,14 @@ from pathlib import Path
 
 _TRUE = {"1", "true", "yes", "on"}
 
+
+def _is_true(value: str | None) -> bool:
+    """Whether an environment value switches something on ("1", "true", "yes", "on")."""
+    return (value or "").strip().lower() in _TRUE
+
+
 #: True when ``TLCOURSE_FAST`` is set (CI, quick checks): smaller subsets, fewer epochs.
-FAST: bool = os.environ.get("TLCOURSE_FAST", "").strip().lower() in _TRUE
+FAST: bool = _is_true(os.environ.get("TLCOURSE_FAST"))
 
 #: The seed every notebook starts from unless it says otherwise.
 SEED: int = 42
