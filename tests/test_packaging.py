@@ -70,3 +70,33 @@ def test_makefile_test_target_runs_units_and_every_notebook():
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "pytest tests notebooks" in test_recipe and "--nbval-lax" in test_recipe
     assert "--durations" in test_recipe
+
+
+def _public_functions():
+    import inspect
+
+    import tlcourse
+
+    for name in tlcourse.__all__:
+        obj = getattr(tlcourse, name)
+        if inspect.isfunction(obj):
+            yield name, obj
+
+
+def test_every_public_function_is_documented_the_house_way():
+    """Args (when it takes any) / Returns / Example naming the notebook that teaches it; typed."""
+    import inspect
+
+    problems = []
+    for name, func in _public_functions():
+        doc = inspect.getdoc(func) or ""
+        params = [p for p in inspect.signature(func).parameters.values() if p.name != "self"]
+        wanted = ["Returns", "Example"] + (["Args"] if params else [])
+        problems += [f"{name}: docstring has no {w}: section" for w in wanted if f"{w}" not in doc]
+        if not re.search(r"\b\d\d_[a-z_]+\b", doc):
+            problems.append(f"{name}: docstring names no notebook (NN_topic)")
+        untyped = [p.name for p in params if p.annotation is inspect.Parameter.empty
+                   and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if untyped:
+            problems.append(f"{name}: parameters without a type: {untyped}")
+    assert not problems, "\n".join(problems)

@@ -3,7 +3,8 @@
 One module per idea: ``config`` (fast mode, data folder, seeds), ``data`` (data sets,
 offline first), ``models`` (ImageNet backbones, the course's own source models),
 ``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
-freeze), ``plots`` (titled, labelled figures). Each public function names the notebook
+freeze), ``plots`` (titled, labelled figures), ``experiments``
+(several seeds, paired comparisons). Each public function names the notebook
 that teaches it in its docstring.
 """
 
@@ -41,6 +42,7 @@ from tlcourse.models import (
     load_pretrained,
     pretrained_info,
 )
+from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
 from tlcourse.plots import plot_history, show_images
 from tlcourse.surgery import (
     TrainableReport,
@@ -73,11 +75,11 @@ def __getattr__(name: str):
 
 __all__ = [
     "BACKBONES", "DATASETS", "FAST", "SEED", "CorruptDataError", "DataNotFoundError",
-    "DatasetInfo", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
+    "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
     "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",
     "compile_again", "data_dir", "datasets_table", "environment_report", "fast_or_full",
     "freeze", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
-    "load_pretrained", "locate", "needs_recompile", "plot_history", "pretrained_info",
-    "reuse_layers", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
+    "load_pretrained", "locate", "needs_recompile", "plot_history", "plot_seed_pairs", "pretrained_info",
+    "reuse_layers", "run_seeds", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
     "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "with_new_head",
 ]

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import platform
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -25,7 +28,7 @@ FAST: bool = _is_true(os.environ.get("TLCOURSE_FAST"))
 SEED: int = 42
 
 
-def fast_or_full(fast, full):
+def fast_or_full(fast: T, full: T) -> T:
     """Pick a value by mode: ``fast`` when ``TLCOURSE_FAST`` is set, else ``full``.
 
     Args:
