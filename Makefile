@@ -12,6 +12,9 @@ BIN       := $(VENV)/bin
 TF_BUILD  ?= $(shell if [ "$$(uname -s)-$$(uname -m)" = "Linux-x86_64" ] && ! command -v nvidia-smi >/dev/null 2>&1; then echo cpu; else echo default; fi)
 CPU_FLAG  := $(if $(filter cpu,$(TF_BUILD)),--cpu,)
 PYTEST_ARGS ?=
+# TensorFlow's C++ start-up lines would land in notebook outputs when a cell imports keras
+# before tlcourse (which sets this itself).
+export TF_CPP_MIN_LOG_LEVEL ?= 2
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test unit notebooks pretrain clean help

@@ -649,8 +649,13 @@ def test_check_input_size():
     # Géron's MLPs take 28x28 images through Flatten: a 2-D input size.
     mlp = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(2)])
     assert check_input_size(mlp, (28, 28)) is None
-    with pytest.raises(ValueError, match=r"images are 64x64 .* 28x28 inputs.*\(28, 28\)"):
+    with pytest.raises(ValueError, match=r"images are 64x64 .* 28x28 inputs.*channel axis.*"
+                                         r"Resizing\(28, 28\).*Reshape\(\(28, 28\)\)"):
         check_input_size(mlp, (64, 64))
+    # ... and the advice works as written
+    fixed = keras.Sequential([keras.Input(shape=(64, 64, 1)), keras.layers.Resizing(28, 28),
+                              keras.layers.Reshape((28, 28)), mlp])
+    assert fixed(np.zeros((2, 64, 64, 1), "float32")).shape == (2, 2)
 
     any_size = keras.Sequential([keras.Input(shape=(None, None, 3)), keras.layers.Conv2D(2, 3)])
     assert check_input_size(any_size, (256, 256, 3)) is None

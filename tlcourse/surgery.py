@@ -381,9 +381,13 @@ def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
         fix = (f"add keras.layers.Resizing({h}, {w}) as the first layer, e.g. "
                f"keras.Sequential([keras.Input(shape={given}), keras.layers.Resizing({h}, {w}), "
                f"model]), or resize the data with tf.image.resize(images, ({h}, {w}))"
-               if len(expected) == 3 else f"resize or reshape the data to {expected}")
+               if len(expected) == 3 else
+               f"give the images a channel axis and put keras.layers.Resizing({h}, {w}) and "
+               f"keras.layers.Reshape({expected}) in front, e.g. keras.Sequential([keras.Input("
+               f"shape={given[:2] + (1,)}), keras.layers.Resizing({h}, {w}), "
+               f"keras.layers.Reshape({expected}), model])")
         raise ValueError(f"check_input_size(): images are {given[0]}x{given[1]} but model "
-                         f"'{model.name}' was built for {h}x{w} inputs {expected}. Resize them "
+                         f"'{model.name}' was built for {h}x{w} inputs (input shape {expected}). Resize them "
                          f"first: {fix}.")
     if len(expected) == 3 and expected[2] is not None and expected[2] != given[2]:
         raise ValueError(f"check_input_size(): images have {given[2]} channel(s) but model "

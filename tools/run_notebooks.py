@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: all of notebooks/")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no TensorFlow start-up lines in outputs
     for path in args.notebooks or course_notebooks():
         print(f"{path.name}: running in full mode ...", flush=True)
         print(f"{path.name}: {execute(path.resolve()):.0f} s", flush=True)
