@@ -104,3 +104,16 @@ def test_code_hash_changes_with_code():
     assert RUNNER.code_sha256(nb) == before
     nb.cells[0].source = "x = 2"
     assert RUNNER.code_sha256(nb) != before
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_outputs_keep_their_figures(path):
+    """A notebook that draws must store its figures (a full run under MPLBACKEND=Agg would not)."""
+    nb = nbformat.read(path, as_version=4)
+    draws = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+             and re.search(r"\bplt\.|show_images\(|plot_[a-z_]+\(", c.source)]
+    if not draws:
+        pytest.skip("draws no figure")
+    missing = [i for i in draws if not any("image/png" in o.get("data", {}) for o in nb.cells[i].outputs)]
+    assert not missing, (f"{path.name}: cells {missing} draw but stored no figure; "
+                         f"rerun `make notebooks NB=notebooks/{path.name}`")

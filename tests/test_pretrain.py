@@ -134,3 +134,76 @@ def test_committed_manifest_is_complete():
         assert entry["intra_op_threads"] == pretrain.THREADS and entry["op_determinism"] is True
     assert models["fashion_mnist_model_a"]["epochs"] == 20 and models["fashion_mnist_model_a"]["test_accuracy"] > 0.9
     assert models["mnist_cnn"]["test_accuracy"] >= 0.985
+
+
+# ------------------------------------------------------- greedy layer-wise pretraining
+
+from tlcourse.pretrain import GreedyStage, greedy_layerwise  # noqa: E402
+
+GX = np.random.default_rng(0).normal(size=(48, 4, 4)).astype("float32")
+GY = np.arange(48) % 3
+
+
+def _greedy_parts(n=3):
+    hidden = [keras.layers.Dense(4, activation="relu", name=f"h{i + 1}") for i in range(n)]
+    return [keras.layers.Flatten()], hidden
+
+
+def _sgd():
+    return keras.optimizers.SGD(learning_rate=0.1)
+
+
+def test_greedy_layerwise_stacks_one_trained_layer_per_stage(capsys):
+    stem, hidden = _greedy_parts()
+    seen = []
+
+    def head():  # called when each stage is built: h1 must not move once frozen
+        if hidden[0].built:
+            seen.append([w.copy() for w in hidden[0].get_weights()])
+        return keras.layers.Dense(3, activation="softmax")
+
+    model, stages = greedy_layerwise(stem, hidden, head, GX, GY, epochs=2, optimizer=_sgd,
+                                     validation_data=(GX, GY), verbose=True)
+    assert [s.stage for s in stages] == [1, 2, 3] and [s.layer for s in stages] == ["h1", "h2", "h3"]
+    assert all(isinstance(s, GreedyStage) and s.seconds > 0 for s in stages)
+    # each stage trains only the new 16x4+4 layer and the new 4x3+3 head (the first: 16 inputs)
+    assert [s.trainable_params for s in stages] == [16 * 4 + 4 + 15, 4 * 4 + 4 + 15, 4 * 4 + 4 + 15]
+    assert all(0 <= s.val_accuracy <= 1 for s in stages)
+    assert [layer.name for layer in model.layers[1:4]] == ["h1", "h2", "h3"]
+    assert [layer.trainable for layer in hidden] == [False, False, True]
+    assert len(seen) == 2
+    for before, after in zip(seen[0], hidden[0].get_weights()):
+        np.testing.assert_array_equal(before, after)
+    assert model.predict(GX[:2], verbose=0).shape == (2, 3)
+    assert capsys.readouterr().out.count("stage ") == 3
+
+
+def test_greedy_layerwise_without_validation_records_nan():
+    stem, hidden = _greedy_parts(1)
+    _, stages = greedy_layerwise(stem, hidden, lambda: keras.layers.Dense(3, activation="softmax"),
+                                 GX, GY, epochs=1, optimizer=_sgd)
+    assert np.isnan(stages[0].val_accuracy) and 0 <= stages[0].accuracy <= 1
+
+
+@pytest.mark.parametrize("change, error, message", [
+    (dict(hidden=[]), ValueError, "hidden is empty"),
+    (dict(hidden=["dense"]), TypeError, "must hold Keras layers, got str"),
+    (dict(head=keras.layers.Dense(3)), TypeError, "head must be a function.*lambda: keras.layers.Dense"),
+    (dict(optimizer=keras.optimizers.SGD()), TypeError, "optimizer must be a function.*SGD"),
+    (dict(epochs=0), ValueError, "epochs must be an int >= 1"),
+    (dict(y=GY[:5]), ValueError, "x has 48 examples but y has 5"),
+])
+def test_greedy_layerwise_rejects_bad_input(change, error, message):
+    stem, hidden = _greedy_parts(1)
+    args = dict(stem=stem, hidden=hidden, head=lambda: keras.layers.Dense(3, activation="softmax"),
+                x=GX, y=GY, epochs=1, optimizer=_sgd)
+    args.update(change)
+    with pytest.raises(error, match=message):
+        greedy_layerwise(**args)
+
+
+def test_greedy_layerwise_wants_new_layers():
+    stem, hidden = _greedy_parts(1)
+    hidden[0].build((None, 16))
+    with pytest.raises(ValueError, match=r"\['h1'\] are already built"):
+        greedy_layerwise(stem, hidden, lambda: keras.layers.Dense(3), GX, GY, epochs=1, optimizer=_sgd)

@@ -63,7 +63,8 @@ __version__ = "0.1.0"
 # tlcourse.pretrain is also a script (`python -m tlcourse.pretrain`); importing it here
 # eagerly would make `-m` warn that the module was already imported. Load it on first use.
 _LAZY = {"build_mnist_cnn": "tlcourse.pretrain", "build_model_a": "tlcourse.pretrain",
-         "task_a_b_split": "tlcourse.pretrain"}
+         "task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
+         "GreedyStage": "tlcourse.pretrain"}
 
 
 def __getattr__(name: str):
@@ -78,7 +79,7 @@ __all__ = [
     "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
     "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",
     "compile_again", "data_dir", "datasets_table", "environment_report", "fast_or_full",
-    "freeze", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
+    "GreedyStage", "freeze", "greedy_layerwise", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
     "load_pretrained", "locate", "needs_recompile", "plot_history", "plot_seed_pairs", "pretrained_info",
     "reuse_layers", "run_seeds", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
     "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "with_new_head",

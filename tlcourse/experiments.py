@@ -167,9 +167,12 @@ class SeedResults:
     def __str__(self) -> str:
         names = list(self.metrics)
         head = ["seed", *names]
-        body = [[str(s), *(f"{row[m]:.4f}" for m in names)] for s, row in zip(self.seeds, self.rows)]
-        foot = [["mean", *(f"{self.mean(m):.4f}" for m in names)],
-                ["sd", *(f"{self.sd(m):.4f}" for m in names)]]
+        def num(value: float) -> str:  # accuracies with 4 decimals, seconds and the like with 1
+            return f"{value:.4f}" if abs(value) < 10 else f"{value:.1f}"
+
+        body = [[str(s), *(num(row[m]) for m in names)] for s, row in zip(self.seeds, self.rows)]
+        foot = [["mean", *(num(self.mean(m)) for m in names)],
+                ["sd", *(num(self.sd(m)) for m in names)]]
         widths = [max(len(r[i]) for r in [head, *body, *foot]) for i in range(len(head))]
 
         def line(cells):

@@ -307,6 +307,121 @@ def train_source_model(name: str, out_dir: str | Path, *, seed: int = SEED, quic
     return entry
 
 
+# ------------------------------------------------------- greedy layer-wise pretraining
+
+
+@dataclass(frozen=True)
+class GreedyStage:
+    """One stage of :func:`greedy_layerwise`: which layer was trained, and how it went.
+
+    Attributes: ``stage`` (1-based), ``layer`` (name of the layer trained), ``depth``
+    (hidden layers in the model), ``trainable_params`` (new layer + new head),
+    ``seconds`` (fit wall time), ``accuracy`` / ``val_accuracy`` (last epoch; NaN without
+    validation data or an "accuracy" metric).
+    """
+
+    stage: int
+    layer: str
+    depth: int
+    trainable_params: int
+    seconds: float
+    accuracy: float
+    val_accuracy: float
+
+
+def _check_greedy_args(stem: Sequence[keras.layers.Layer], hidden: Sequence[keras.layers.Layer],
+                       head: Callable[[], keras.layers.Layer], optimizer: Callable[[], Any],
+                       x: np.ndarray, y: np.ndarray, epochs: int) -> None:
+    if not hidden:
+        raise ValueError("greedy_layerwise(): hidden is empty; give the layers to stack one by one, "
+                         "e.g. [keras.layers.Dense(128, activation='relu') for _ in range(4)]")
+    for layer in [*stem, *hidden]:
+        if not isinstance(layer, keras.layers.Layer):
+            raise TypeError(f"greedy_layerwise(): stem and hidden must hold Keras layers, got "
+                            f"{type(layer).__name__}")
+    built = [layer.name for layer in hidden if layer.built]
+    if built:
+        raise ValueError(f"greedy_layerwise(): hidden layers {built} are already built (trained or "
+                         "used elsewhere); pass new, unbuilt layers so every stage starts fresh")
+    for what, value, example in (("head", head, "lambda: keras.layers.Dense(10, activation='softmax')"),
+                                 ("optimizer", optimizer, "lambda: keras.optimizers.SGD(learning_rate=0.1)")):
+        if not callable(value) or isinstance(value, (keras.layers.Layer, keras.optimizers.Optimizer)):
+            raise TypeError(f"greedy_layerwise(): {what} must be a function that makes a new one per "
+                            f"stage (Keras cannot reuse it once built), e.g. {example}; got "
+                            f"{type(value).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"greedy_layerwise(): epochs must be an int >= 1 (per stage), got {epochs!r}")
+    if len(x) != len(y):
+        raise ValueError(f"greedy_layerwise(): x has {len(x)} examples but y has {len(y)}; they must match")
+
+
+def greedy_layerwise(stem: Sequence[keras.layers.Layer], hidden: Sequence[keras.layers.Layer],
+                     head: Callable[[], keras.layers.Layer], x: np.ndarray, y: np.ndarray, *,
+                     epochs: int, optimizer: Callable[[], Any],
+                     loss: str = "sparse_categorical_crossentropy", batch_size: int = 32,
+                     validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+                     verbose: bool = False) -> tuple[keras.Sequential, list[GreedyStage]]:
+    """Greedy supervised layer-wise pretraining (lecture seed 001): stack, freeze, repeat.
+
+    Stage k builds ``Input -> stem -> hidden[0..k] -> head()``, freezes ``hidden[0..k-1]``
+    (trained in earlier stages), compiles with a new ``optimizer()`` and fits: only the new
+    hidden layer and the new head learn. Each stage's head is thrown away by the next one.
+    Fine-tune afterwards (unfreeze everything, compile again, fit): the lecture calls that
+    step essential, because no stage optimised the layers together.
+
+    Args:
+        stem: weight-free input layers kept in every stage (e.g. Rescaling, Flatten); may be [].
+        hidden: new, unbuilt layers, stacked one per stage, in order.
+        head: makes a new output layer, e.g. ``lambda: keras.layers.Dense(10, activation="softmax")``.
+        x: training inputs; ``y``: their labels.
+        epochs: epochs per stage.
+        optimizer: makes a new optimizer per stage (Keras cannot reuse a built one).
+        loss: the loss to compile with.
+        batch_size: the fit batch size.
+        validation_data: ``(x_val, y_val)`` to record ``val_accuracy`` per stage.
+        verbose: print one line per stage.
+
+    Returns:
+        ``(model, stages)``: the last stage's model (all hidden layers, the last head; every
+        hidden layer but the last still frozen) and one :class:`GreedyStage` per stage.
+
+    Raises:
+        ValueError: no hidden layers, hidden layers already built, epochs < 1, x/y lengths differ.
+        TypeError: a non-layer in stem/hidden, or head/optimizer given as an object, not a function.
+
+    Example (``08_greedy_layerwise_pretraining``):
+        >>> model, stages = greedy_layerwise(  # doctest: +SKIP
+        ...     [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()],
+        ...     [keras.layers.Dense(128, activation="sigmoid") for _ in range(5)],
+        ...     lambda: keras.layers.Dense(10, activation="softmax"), x, y, epochs=4,
+        ...     optimizer=lambda: keras.optimizers.SGD(learning_rate=0.1))
+    """
+    _check_greedy_args(stem, hidden, head, optimizer, x, y, epochs)
+    stages: list[GreedyStage] = []
+    model = None
+    for k, layer in enumerate(hidden):
+        model = keras.Sequential([keras.Input(x.shape[1:]), *stem, *hidden[:k + 1], head()],
+                                 name=f"greedy_stage_{k + 1}")
+        for lower in hidden[:k]:
+            lower.trainable = False
+        layer.trainable = True
+        model.compile(optimizer=optimizer(), loss=loss, metrics=["accuracy"])
+        start = time.perf_counter()
+        history = model.fit(x, y, epochs=epochs, batch_size=batch_size,
+                            validation_data=validation_data, verbose=0).history
+        nan = [float("nan")]
+        stage = GreedyStage(k + 1, layer.name, k + 1,
+                            int(sum(np.prod(w.shape) for w in model.trainable_weights)),
+                            time.perf_counter() - start, float(history.get("accuracy", nan)[-1]),
+                            float(history.get("val_accuracy", nan)[-1]))
+        stages.append(stage)
+        if verbose:
+            print(f"stage {stage.stage}: trained {stage.layer} ({stage.trainable_params:,} params) "
+                  f"in {stage.seconds:.1f} s, accuracy {stage.accuracy:.4f}, "
+                  f"val_accuracy {stage.val_accuracy:.4f}", flush=True)
+    return model, stages
+
+
 def _readme(out_dir: Path) -> str:
     models = _read_manifest(out_dir)
     rows = [f"| `{e['file']}` | {e['description']} | {e['dataset']} ({len(e['classes'])} classes) | "
