@@ -4,7 +4,8 @@ One module per idea: ``config`` (fast mode, data folder, seeds), ``data`` (data 
 offline first), ``models`` (ImageNet backbones, the course's own source models),
 ``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
 freeze), ``plots`` (titled, labelled figures), ``experiments``
-(several seeds, paired comparisons). Each public function names the notebook
+(several seeds, paired comparisons), ``features`` (what layers learned, transferability per
+depth), ``widgets`` (the freeze-depth slider). Each public function names the notebook
 that teaches it in its docstring.
 """
 
@@ -43,7 +44,27 @@ from tlcourse.models import (
     pretrained_info,
 )
 from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
+from tlcourse.features import (
+    ActivationCache,
+    CutResult,
+    Transferability,
+    conv_layers,
+    cut_points,
+    feature_maps,
+    layer_transferability,
+    plot_feature_maps,
+    plot_filters,
+    plot_transferability,
+    train_above_cut,
+)
 from tlcourse.plots import plot_history, show_images
+from tlcourse.widgets import (
+    FreezeDepthExplorer,
+    freeze_depth_slider,
+    frozen_layers_table,
+    layer_strip_html,
+    param_counts,
+)
 from tlcourse.surgery import (
     TrainableReport,
     check_input_size,
@@ -75,6 +96,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
 
 __all__ = [
+    "ActivationCache", "CutResult", "FreezeDepthExplorer", "Transferability", "conv_layers",
+    "cut_points", "feature_maps", "freeze_depth_slider", "frozen_layers_table", "layer_strip_html",
+    "layer_transferability", "param_counts", "plot_feature_maps", "plot_filters",
+    "plot_transferability", "train_above_cut",
     "BACKBONES", "DATASETS", "FAST", "SEED", "CorruptDataError", "DataNotFoundError",
     "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
     "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",

@@ -1,0 +1,205 @@
+"""The freeze-depth explorer: its logic without a browser, and the widget's handlers called directly."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is imported)
+import ipywidgets  # noqa: E402
+import keras  # noqa: E402
+
+from tlcourse.features import CutResult, Transferability, cut_points  # noqa: E402
+from tlcourse.surgery import clone_with_weights, set_freeze_depth, trainable_report  # noqa: E402
+from tlcourse.widgets import (  # noqa: E402
+    COLORS,
+    FreezeDepthExplorer,
+    freeze_depth_slider,
+    frozen_layers_table,
+    layer_strip_html,
+    param_counts,
+)
+
+RNG = np.random.default_rng(0)
+DATA = (RNG.normal(size=(48, 8, 8, 3)).astype("float32"), np.arange(48) % 3,
+        RNG.normal(size=(12, 8, 8, 3)).astype("float32"), np.arange(12) % 3)
+
+
+def residual_cnn() -> keras.Model:
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input(shape=(8, 8, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, padding="same", name="conv1")(inputs)
+    x = keras.layers.BatchNormalization(name="bn1")(x)
+    x = keras.layers.ReLU(name="relu1")(x)
+    y = keras.layers.Conv2D(4, 3, padding="same", name="conv2")(x)
+    x = keras.layers.Add(name="add")([x, y])
+    x = keras.layers.Conv2D(6, 1, name="conv3")(x)
+    x = keras.layers.BatchNormalization(name="bn3")(x)
+    return keras.Model(inputs, x, name="res_cnn")
+
+
+def nested_model() -> keras.Model:
+    """A base with BatchNormalization inside, used as one layer of a bigger model."""
+    base = residual_cnn()
+    inputs = keras.Input(shape=(8, 8, 3), name="outer_image")
+    x = base(inputs)
+    x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
+    x = keras.layers.BatchNormalization(name="bn_top")(x)
+    return keras.Model(inputs, keras.layers.Dense(3, name="dense")(x), name="outer")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return residual_cnn()
+
+
+@pytest.fixture(scope="module")
+def explorer(model):
+    # depths 4 (after relu1: the skip starts) and 8 (everything frozen).
+    return freeze_depth_slider(model, DATA, [4, 8], epochs=1, head_epochs=1)
+
+
+# ------------------------------------------------------------------ what k freezes
+
+
+@pytest.mark.parametrize("make", [residual_cnn, nested_model])
+def test_frozen_layers_table_equals_set_freeze_depth_without_changing_the_model(make):
+    model = make()
+    flags = [layer.trainable for layer in model._flatten_layers()]
+    for k in range(len(model.layers) + 1):
+        expected = trainable_report(set_freeze_depth(clone_with_weights(model), k))
+        got = frozen_layers_table(model, k)
+        expected.rows[0]["name"] = model.layers[0].name  # clone_model renames the InputLayer
+        assert got.rows == expected.rows, f"k={k}"
+        assert got.totals == expected.totals == param_counts(model, k)
+    assert [layer.trainable for layer in model._flatten_layers()] == flags, "model untouched"
+
+
+def test_param_counts_values(model):
+    assert param_counts(model, 8) == {"trainable": 0, "non_trainable": 112 + 16 + 148 + 30 + 24,
+                                      "total": 330}
+    # above depth 4: conv2 and conv3 train, bn3 stays frozen
+    assert param_counts(model, 4) == {"trainable": 148 + 30, "non_trainable": 330 - 178, "total": 330}
+
+
+def test_k_out_of_range_names_the_range(model):
+    for func in (frozen_layers_table, param_counts, layer_strip_html):
+        with pytest.raises(ValueError, match=r"k=9 is out of range .* use an int in 0\.\.8"):
+            func(model, 9)
+    with pytest.raises(ValueError, match="k=-1 is out of range"):
+        param_counts(model, -1)
+
+
+def test_layer_strip_colours_each_layer(model):
+    strip = layer_strip_html(model, 4)
+    assert strip.count(f"background:{COLORS['frozen']}") == 4
+    assert strip.count(f"background:{COLORS['batchnorm']}") == 1  # bn3 above the cut
+    assert strip.count(f"background:{COLORS['trainable']}") == 3  # conv2, add, conv3
+    assert 'title="4 conv2 (Conv2D): trainable"' in strip and "frozen (layers 0..3)" in strip
+    assert "frozen (none)" in layer_strip_html(model, 0)
+
+
+# ------------------------------------------------------------------ the explorer's logic
+
+
+def test_explorer_precomputes_once(explorer, model):
+    assert explorer.depths == [4, 8] and explorer.depth == 8
+    assert set(explorer.timings) == {"activations", "head"}
+    assert explorer.cache.depths == [4, 8] and explorer.cache.passes == 2
+    assert isinstance(explorer.head, CutResult) and explorer.head.mode == "head"
+    assert explorer.precompute() == explorer.timings and explorer.cache.passes == 2
+
+
+def test_training_a_depth_uses_the_cache_and_is_kept(explorer, monkeypatch):
+    predicted = []
+    real = keras.Model.predict
+    monkeypatch.setattr(keras.Model, "predict", lambda self, *a, **k: predicted.append(1) or real(self, *a, **k))
+    result = explorer.train("relu1")  # a layer name: the cut right after it, depth 4
+    assert predicted == [], "the frozen part never runs again"
+    assert result.depth == 4 and result.mode == "finetune" and result.epochs == 1
+    assert explorer.results[4] is result and explorer.depth == 4
+    assert explorer.train(4) is result, "a trained depth is not trained again"
+    explorer.select(8)
+    assert explorer.train().depth == 8 and sorted(explorer.results) == [4, 8]
+
+
+def test_unoffered_depths_are_refused_with_the_offer(explorer):
+    with pytest.raises(ValueError, match=r"depth 6 is not one of this explorer's depths \[4, 8\]"):
+        explorer.select(6)
+    with pytest.raises(ValueError, match=r"depth 'add' is not one of"):
+        explorer.train("add")
+
+
+def test_describe_summary_and_plot(explorer):
+    explorer.train(4)
+    explorer.train(8)
+    text = explorer.describe(4)
+    assert text == ("depth 4 of 8: layers 0..3 frozen (up to relu1); 4 layer(s) above the cut + "
+                    "the new head train. Network parameters: 178 trainable, 152 non-trainable.")
+    assert explorer.describe(8).startswith("depth 8 of 8: layers 0..7 frozen (up to bn3); only the new head")
+    summary = explorer.summary()
+    assert isinstance(summary, Transferability) and list(summary.accuracy) == [4, 8]
+    explorer.select(4)
+    ax = explorer.plot()
+    assert ax.get_title() == "res_cnn: fine-tune above the cut, 1 epoch(s)"
+    assert ax.get_ylabel() == "validation accuracy" and "depth 4" in [l.get_label() for l in ax.lines]
+    plt.close(ax.figure)
+
+
+def test_explorer_checks_its_arguments(model):
+    with pytest.raises(ValueError, match="cannot be cut at depth 5"):
+        FreezeDepthExplorer(model, DATA, [5], precompute=False)
+    with pytest.raises(ValueError, match="depths is empty"):
+        FreezeDepthExplorer(model, DATA, [], precompute=False)
+    with pytest.raises(ValueError, match="head_epochs must be an int >= 0"):
+        FreezeDepthExplorer(model, DATA, precompute=False, head_epochs=-1)
+    lazy = FreezeDepthExplorer(model, DATA, precompute=False)
+    assert lazy.depths == cut_points(model, blocks=True) == [0, 4, 6, 8]
+    assert lazy.cache.passes == 0 and lazy.head is None and "trained=[]" in repr(lazy)
+
+
+# ------------------------------------------------------------------ the widget, handlers called directly
+
+
+def test_widget_parts(explorer):
+    box = explorer.widget
+    assert isinstance(box, ipywidgets.VBox) and explorer.widget is box
+    slider = explorer._slider
+    assert isinstance(slider, ipywidgets.IntSlider)
+    assert (slider.min, slider.max, slider.continuous_update) == (4, 8, False)
+    assert explorer._button.description == "Train above the cut"
+
+
+def test_moving_the_slider_snaps_trains_and_shows_the_accuracy(explorer, model):
+    explorer.select(8)
+    explorer._slider.value = 5  # not a cut point: snaps to the nearest offered depth, 4
+    assert explorer._slider.value == 4 and explorer.depth == 4
+    assert 4 in explorer.results  # train_on_move
+    assert "validation accuracy" in explorer._status.value and explorer._image.value[:4] == b"\x89PNG"
+    assert explorer._info.value.startswith("depth 4 of 8")
+    assert explorer._strip.value == layer_strip_html(model, 4)
+    explorer._on_slider({"new": 7})  # the handler itself: nearest of 4 and 8 is 8
+    assert explorer.depth == 8 and explorer._slider.value == 8
+
+
+def test_train_button_without_train_on_move_or_head_training(model):
+    quiet = freeze_depth_slider(model, DATA, [4, 8], epochs=1, head_epochs=0, train_on_move=False)
+    assert quiet.head is None and quiet.timings["head"] < 1
+    quiet._on_slider({"new": 4})
+    assert quiet.depth == 4 and quiet.results == {}
+    assert "not trained at this depth yet" in quiet._status.value and quiet._image.value == b""
+    quiet._on_train(quiet._button)
+    assert list(quiet.results) == [4] and "depth 4: validation accuracy" in quiet._status.value
+
+
+def test_display_falls_back_to_a_static_summary(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith(explorer.describe())
+    assert "accuracy per freeze depth" in bundle["text/plain"]
+    assert "<table>" in bundle["text/html"] and "background:" in bundle["text/html"]

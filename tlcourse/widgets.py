@@ -1,0 +1,495 @@
+"""The freeze-depth slider: move the cut, see what is frozen, re-train above it in seconds.
+
+Lecture 6-4 (choosing the level of transfer) as something to play with. The logic is plain
+functions and one class that tests and headless runs call directly; ipywidgets only wires
+them to a slider and a button:
+
+* :func:`frozen_layers_table`, :func:`param_counts`, :func:`layer_strip_html` -- what
+  ``set_freeze_depth(model, k)`` WOULD freeze, without touching ``model``.
+* :class:`FreezeDepthExplorer` -- caches the frozen part's activations at every offered depth
+  once (:class:`tlcourse.features.ActivationCache`), trains a classifier head once on the
+  fully frozen network, then per depth fine-tunes only the layers above the cut (starting
+  from that head) and keeps each depth's validation accuracy to compare.
+* :func:`freeze_depth_slider` -- builds the explorer and its widget.
+
+"Depth" is the number of frozen layers of ``model.layers`` (:mod:`tlcourse.features`); the
+slider offers only depths where the network can be cut (:func:`tlcourse.features.cut_points`).
+
+In a notebook: make the explorer, call ``explorer.train(k)`` for the depths the lesson
+discusses (the same code the slider runs), show ``explorer.summary()`` and
+``explorer.plot()``, and end a cell with ``explorer``: a live Jupyter front end shows the
+slider; a static render (GitHub, nbval, CI) shows the summary table instead. Taught in
+``05_choosing_what_to_freeze``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import keras
+
+from tlcourse.config import SEED
+from tlcourse.features import (
+    ActivationCache,
+    CutResult,
+    Transferability,
+    _cut_tensor,
+    _depth,
+    _layer_name,
+    cut_points,
+    plot_transferability,
+    train_above_cut,
+)
+from tlcourse.surgery import TrainableReport, _check_built, _check_model, _count, _is_int, _shape_text, _walk
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "FreezeDepthExplorer",
+    "freeze_depth_slider",
+    "frozen_layers_table",
+    "layer_strip_html",
+    "param_counts",
+]
+
+#: Colours of the layer strip: frozen, trainable, BatchNormalization kept frozen above the cut.
+COLORS = {"frozen": "#4c72b0", "trainable": "#dd8452", "batchnorm": "#f2c9a5"}
+
+
+# ------------------------------------------------------------------ what k freezes
+
+
+def _check_k(model: keras.Model, k: int, func: str) -> None:
+    n = len(model.layers)
+    if not _is_int(k) or not 0 <= k <= n:
+        raise ValueError(f"{func}(): k={k!r} is out of range for model '{model.name}' with {n} layers: "
+                         f"use an int in 0..{n} (0 = all trainable, {n} = all frozen).")
+
+
+def _is_bn(layer: keras.layers.Layer) -> bool:
+    return isinstance(layer, keras.layers.BatchNormalization)
+
+
+def _would_train(layer: keras.layers.Layer) -> list:
+    """The variables of ``layer`` that train once unfrozen, BatchNormalization kept frozen."""
+    found = []
+    for sub in _walk(layer):
+        if not _is_bn(sub):
+            found += list(sub._trainable_variables)  # trainable kind, whatever the flag is now
+    return found
+
+
+def frozen_layers_table(model: keras.Model, k: int) -> TrainableReport:
+    """The layer table ``set_freeze_depth(model, k)`` would give, without changing ``model``.
+
+    Layers ``[:k]`` frozen, the rest trainable with BatchNormalization kept frozen (the
+    course's default; :func:`tlcourse.unfreeze` explains why).
+
+    Args:
+        model: a built model; a nested base counts as one row.
+        k: the freeze depth, 0..``len(model.layers)``.
+
+    Returns:
+        A :class:`tlcourse.surgery.TrainableReport` (prints as a text table, HTML in Jupyter),
+        equal to ``trainable_report(model)`` after ``set_freeze_depth(model, k)``.
+
+    Raises:
+        ValueError: k out of range (the message gives the range), model not built.
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> frozen_layers_table(base, 143)  # doctest: +SKIP
+    """
+    _check_model(model, "frozen_layers_table")
+    _check_built(model, "frozen_layers_table")
+    _check_k(model, k, "frozen_layers_table")
+    rows, trainable = [], []
+    for index, layer in enumerate(model.layers):
+        train = _would_train(layer) if index >= k else []
+        trainable += train
+        rows.append({"index": index, "name": layer.name, "type": type(layer).__name__,
+                     "output_shape": _shape_text(model, layer), "params": _count(layer.weights),
+                     "trainable_params": _count(train), "trainable": index >= k and not _is_bn(layer)})
+    total = _count(model.weights)
+    n_train = _count(trainable)
+    return TrainableReport(model.name, rows, {"trainable": n_train, "non_trainable": total - n_train,
+                                              "total": total})
+
+
+def param_counts(model: keras.Model, k: int) -> dict[str, int]:
+    """Trainable and non-trainable parameters if the first ``k`` layers are frozen.
+
+    Args:
+        model: a built model.
+        k: the freeze depth, 0..``len(model.layers)``.
+
+    Returns:
+        ``{"trainable": ..., "non_trainable": ..., "total": ...}``, as Keras's ``summary()``
+        would count them after ``set_freeze_depth(model, k)`` (BatchNormalization frozen).
+        A new classifier head is not included.
+
+    Raises:
+        ValueError: k out of range (the message gives the range).
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> param_counts(base, 143)["trainable"]  # doctest: +SKIP
+    """
+    return dict(frozen_layers_table(model, k).totals)
+
+
+def layer_strip_html(model: keras.Model, k: int) -> str:
+    """A strip of one coloured box per layer: frozen, trainable, or BatchNorm kept frozen.
+
+    Args:
+        model: a built model.
+        k: the freeze depth, 0..``len(model.layers)``.
+
+    Returns:
+        HTML (hover a box for the layer's index, name and type), with a legend.
+
+    Raises:
+        ValueError: k out of range.
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> IPython.display.HTML(layer_strip_html(base, 143))  # doctest: +SKIP
+    """
+    _check_model(model, "layer_strip_html")
+    _check_k(model, k, "layer_strip_html")
+    n = len(model.layers)
+    width = max(3, min(24, 720 // max(n, 1)))
+    boxes = []
+    for index, layer in enumerate(model.layers):
+        part = "frozen" if index < k else ("batchnorm" if _is_bn(layer) else "trainable")
+        tip = html.escape(f"{index} {layer.name} ({type(layer).__name__}): {part}")
+        boxes.append(f'<span title="{tip}" style="display:inline-block;width:{width}px;height:20px;'
+                     f'background:{COLORS[part]};margin-right:1px"></span>')
+    legend = " ".join(f'<span style="color:{COLORS[p]}">&#9632;</span> {label}' for p, label in (
+        ("frozen", f"frozen (layers 0..{k - 1})" if k else "frozen (none)"),
+        ("trainable", "trainable"), ("batchnorm", "BatchNorm kept frozen")))
+    return (f'<div style="line-height:0">{"".join(boxes)}</div>'
+            f'<div style="font-size:smaller">{legend}</div>')
+
+
+# --------------------------------------------------------------------- the explorer
+
+
+class FreezeDepthExplorer:
+    """Freeze depth -> re-trained validation accuracy, fast: the logic behind the slider.
+
+    On :meth:`precompute` (done by the constructor unless ``precompute=False``): the frozen
+    part's activations for every offered depth, in one pass, and a classifier head trained
+    for ``head_epochs`` on the fully frozen network (feature extraction). Then
+    :meth:`train` at depth k re-trains only the layers above the cut (BatchNormalization
+    frozen) plus that head, for ``epochs`` at ``learning_rate``, on the cached activations --
+    every depth from the same starting point and seed, so depths differ only in what trains.
+
+    Args:
+        model: the pretrained network without its classifier (e.g.
+            ``imagenet_backbone("mobilenet_v2", (96, 96, 3))``). It is never changed.
+        data: a tlcourse ``Split`` or ``(x_train, y_train, x_val, y_val)``, PREPROCESSED for
+            ``model`` (e.g. with ``backbone_preprocess``).
+        depths: the depths the slider offers (:func:`tlcourse.features.cut_points` values or
+            layer names, cut after that layer). Default: ``cut_points(model, blocks=True)``.
+            Shallow depths re-train most of the network and are slow on a CPU: for
+            MobileNetV2 offer the last few (e.g. ``cut_points(base, blocks=True)[-4:]``).
+        epochs: fine-tuning epochs per depth.
+        learning_rate: Adam's rate for fine-tuning (low: a high rate destroys the pretrained
+            features).
+        head_epochs: epochs of the shared head training (0: each depth starts from a random head).
+        head_learning_rate: Adam's rate for the head training.
+        batch_size: batch size for predicting and training.
+        seed: seed of every training run.
+        train_on_move: the slider trains as soon as it is released at a new depth (else only
+            the "Train" button does).
+        precompute: compute activations and head now (else on the first :meth:`train`).
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> explorer = FreezeDepthExplorer(base, split, depths=cut_points(base, blocks=True)[-4:])  # doctest: +SKIP
+        >>> explorer.train(143).val_accuracy  # doctest: +SKIP
+    """
+
+    def __init__(self, model: keras.Model, data: Any, depths: Sequence[int | str] | None = None, *,
+                 epochs: int = 3, learning_rate: float = 1e-4, head_epochs: int = 10,
+                 head_learning_rate: float = 1e-3, batch_size: int = 64, seed: int = SEED,
+                 train_on_move: bool = True, precompute: bool = True) -> None:
+        self.cache = ActivationCache(model, data, batch_size=batch_size)
+        self.model = model
+        chosen = cut_points(model, blocks=True) if depths is None else [
+            _depth(model, d, "FreezeDepthExplorer") for d in depths]
+        for d in chosen:
+            _cut_tensor(model, d, "FreezeDepthExplorer")
+        if not chosen:
+            raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
+        if not _is_int(head_epochs) or head_epochs < 0:
+            raise ValueError(f"FreezeDepthExplorer(): head_epochs must be an int >= 0, got {head_epochs!r}.")
+        self.depths = sorted(set(int(d) for d in chosen))
+        self.depth = self.depths[-1]
+        self.epochs, self.learning_rate, self.batch_size, self.seed = epochs, learning_rate, batch_size, seed
+        self.head_epochs, self.head_learning_rate = head_epochs, head_learning_rate
+        self.train_on_move = train_on_move
+        self.results: dict[int, CutResult] = {}
+        self.head: CutResult | None = None
+        self.timings: dict[str, float] = {}
+        self._ready = False
+        self._widget = None
+        self._syncing = False
+        if precompute:
+            self.precompute()
+
+    # ------------------------------------------------------------ logic (no browser needed)
+
+    def precompute(self) -> dict[str, float]:
+        """Activations of every offered depth (one pass) and the shared head; once.
+
+        Returns:
+            Seconds taken: ``{"activations": ..., "head": ...}`` (also kept in ``.timings``).
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.precompute()  # doctest: +SKIP
+            {'activations': 21.3, 'head': 3.9}
+        """
+        if self._ready:
+            return dict(self.timings)
+        n = len(self.model.layers)
+        self.timings["activations"] = self.cache.precompute(self.depths + [n])
+        start = time.perf_counter()
+        if self.head_epochs:
+            self.head = train_above_cut(self.cache, n, mode="head", epochs=self.head_epochs,
+                                        learning_rate=self.head_learning_rate,
+                                        batch_size=self.batch_size, seed=self.seed)
+        self.timings["head"] = time.perf_counter() - start
+        self._ready = True
+        return dict(self.timings)
+
+    def _check_depth(self, depth: int | str, func: str) -> int:
+        d = _depth(self.model, depth, func)
+        if d not in self.depths:
+            raise ValueError(f"{func}(): depth {depth!r} is not one of this explorer's depths "
+                             f"{self.depths}; pick one of them, or make the explorer with "
+                             "depths=[...] from cut_points(model).")
+        return d
+
+    def select(self, depth: int | str) -> dict[str, int]:
+        """Move the cut to ``depth`` (what the slider does); nothing is trained.
+
+        Args:
+            depth: one of ``.depths``, or the name of the last frozen layer.
+
+        Returns:
+            :func:`param_counts` at that depth.
+
+        Raises:
+            ValueError: a depth the explorer does not offer (the message lists them).
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.select("block_15_add")  # doctest: +SKIP
+        """
+        self.depth = self._check_depth(depth, "select")
+        self._refresh()
+        return param_counts(self.model, self.depth)
+
+    def train(self, depth: int | str | None = None) -> CutResult:
+        """Re-train above the cut at ``depth`` (default: the current one); once per depth.
+
+        Args:
+            depth: one of ``.depths`` or a layer name; None = the selected depth.
+
+        Returns:
+            The :class:`tlcourse.features.CutResult` (a depth trained before returns its
+            stored result: same seed, same numbers).
+
+        Raises:
+            ValueError: a depth the explorer does not offer.
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.train(143).val_accuracy  # doctest: +SKIP
+        """
+        if depth is not None:
+            self.depth = self._check_depth(depth, "train")
+        self.precompute()
+        if self.depth not in self.results:
+            self.results[self.depth] = train_above_cut(
+                self.cache, self.depth, mode="finetune", epochs=self.epochs,
+                learning_rate=self.learning_rate, batch_size=self.batch_size, seed=self.seed,
+                head_weights=self.head.head_weights if self.head is not None else None)
+        self._refresh()
+        return self.results[self.depth]
+
+    def describe(self, depth: int | str | None = None) -> str:
+        """One line: what is frozen at ``depth``, what trains, and the parameter counts.
+
+        Args:
+            depth: one of ``.depths``; None = the selected depth.
+
+        Returns:
+            The sentence (the widget shows it next to the slider).
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> print(explorer.describe(143))  # doctest: +SKIP
+        """
+        d = self.depth if depth is None else self._check_depth(depth, "describe")
+        n, counts = len(self.model.layers), param_counts(self.model, d)
+        frozen = f"layers 0..{d - 1} frozen (up to {_layer_name(self.model, d)})" if d else "nothing frozen"
+        above = f"{n - d} layer(s) above the cut + the new head train" if d < n else "only the new head trains"
+        return (f"depth {d} of {n}: {frozen}; {above}. Network parameters: "
+                f"{counts['trainable']:,} trainable, {counts['non_trainable']:,} non-trainable.")
+
+    def summary(self) -> Transferability:
+        """Every depth trained so far: trainable parameters, validation accuracy, seconds.
+
+        Returns:
+            A :class:`tlcourse.features.Transferability` (text or HTML table), sorted by depth.
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.summary()  # doctest: +SKIP
+        """
+        rows = [self.results[d] for d in sorted(self.results)]
+        return Transferability(self.model.name, "finetune", self.cache.num_classes, rows)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Validation accuracy of every depth trained so far, the selected one circled.
+
+        Args:
+            ax: axes to draw on (default: a new figure).
+
+        Returns:
+            The matplotlib axes.
+
+        Raises:
+            ValueError: nothing trained yet.
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.plot()  # doctest: +SKIP
+        """
+        return plot_transferability(self.summary(), ax=ax, highlight=self.depth,
+                                    title=f"{self.model.name}: fine-tune above the cut, "
+                                          f"{self.epochs} epoch(s)")
+
+    # ------------------------------------------------------------- the widget (wiring only)
+
+    @property
+    def widget(self):
+        """The ipywidgets box: slider, train button, description, layer strip, status, plot."""
+        if self._widget is None:
+            import ipywidgets as w
+
+            self._slider = w.IntSlider(value=self.depth, min=self.depths[0], max=self.depths[-1],
+                                       description="freeze depth", continuous_update=False,
+                                       style={"description_width": "initial"},
+                                       layout=w.Layout(width="480px"))
+            self._button = w.Button(description="Train above the cut", button_style="warning")
+            self._info, self._strip, self._status = w.HTML(), w.HTML(), w.HTML()
+            self._image = w.Image(format="png", layout=w.Layout(max_width="640px"))
+            self._slider.observe(self._on_slider, names="value")
+            self._button.on_click(self._on_train)
+            self._widget = w.VBox([w.HBox([self._slider, self._button]), self._info, self._strip,
+                                   self._status, self._image])
+            self._refresh()
+        return self._widget
+
+    def _on_slider(self, change: dict) -> None:
+        """Slider handler: snap to the nearest offered depth, show it, train if ``train_on_move``."""
+        if self._syncing:
+            return
+        new = int(change["new"])
+        if new not in self.depths:
+            nearest = min(self.depths, key=lambda d: (abs(d - new), d))
+            self._slider.value = nearest  # fires this handler again with a valid depth
+            return
+        self.select(new)
+        if self.train_on_move:
+            self._on_train(None)
+
+    def _on_train(self, _button: Any) -> None:
+        """Button handler: train at the selected depth and update status and plot."""
+        if self._widget is not None:
+            self._status.value = f"<i>training above depth {self.depth} ...</i>"
+        self.train()
+
+    def _refresh(self) -> None:
+        if self._widget is None:
+            return
+        self._syncing = True
+        try:
+            self._slider.value = self.depth
+        finally:
+            self._syncing = False
+        self._info.value = html.escape(self.describe())
+        self._strip.value = layer_strip_html(self.model, self.depth)
+        result = self.results.get(self.depth)
+        self._status.value = ("<i>not trained at this depth yet: press the button</i>" if result is None
+                              else f"<b>depth {result.depth}: validation accuracy "
+                                   f"{result.val_accuracy:.3f}</b> ({result.trainable_params:,} "
+                                   f"trainable parameters with the head, {result.seconds:.1f} s)")
+        if self.results:
+            self._image.value = self._plot_png()
+
+    def _plot_png(self) -> bytes:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+        self.plot(ax)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80)
+        plt.close(fig)
+        return buffer.getvalue()
+
+    def _static_html(self) -> str:
+        table = self.summary()._repr_html_() if self.results else "<p>No depth trained yet.</p>"
+        return (f"<p>{html.escape(self.describe())}</p>{layer_strip_html(self.model, self.depth)}"
+                f"{table}")
+
+    def _static_text(self) -> str:
+        table = str(self.summary()) if self.results else "No depth trained yet."
+        return f"{self.describe()}\n{table}"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """Live Jupyter: the widget. Static renders: the summary (text and HTML)."""
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/plain"] = self._static_text()
+        bundle["text/html"] = self._static_html()
+        return bundle
+
+    def __repr__(self) -> str:
+        return (f"FreezeDepthExplorer({self.model.name!r}, depths={self.depths}, depth={self.depth}, "
+                f"trained={sorted(self.results)})")
+
+
+def freeze_depth_slider(model: keras.Model, data: Any, depths: Sequence[int | str] | None = None,
+                        **options: Any) -> FreezeDepthExplorer:
+    """An ipywidgets slider over the freeze depth that re-trains above the cut in seconds.
+
+    Beside the slider: which layers are frozen (a coloured strip, one box per layer),
+    trainable / non-trainable parameter counts, a "Train above the cut" button, and the
+    validation accuracy of every depth trained so far. Activations are cached first, so a
+    move costs only the training of the unfrozen layers (``benchmarks/slider_latency.py``
+    measures it).
+
+    Args:
+        model: the pretrained network without its classifier; never changed.
+        data: a tlcourse ``Split`` or ``(x_train, y_train, x_val, y_val)``, preprocessed.
+        depths: the offered depths (see :class:`FreezeDepthExplorer`).
+        **options: any other :class:`FreezeDepthExplorer` argument (epochs, learning_rate,
+            head_epochs, batch_size, seed, train_on_move).
+
+    Returns:
+        The :class:`FreezeDepthExplorer`, precomputed (unless ``precompute=False``), with its
+        widget built. End a cell with
+        it to show the slider (live front end) or its summary table (static render); use
+        ``.train(k)``, ``.summary()`` and ``.plot()`` to run the same steps without a browser.
+
+    Raises:
+        ValueError / TypeError: as :class:`tlcourse.features.ActivationCache` and
+            :class:`FreezeDepthExplorer` (bad data, a depth that is not a cut point).
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> explorer = freeze_depth_slider(base, split, cut_points(base, blocks=True)[-4:])  # doctest: +SKIP
+        >>> explorer  # doctest: +SKIP
+    """
+    explorer = FreezeDepthExplorer(model, data, depths, **options)
+    explorer.widget  # noqa: B018  (build it now, so display is instant)
+    return explorer
