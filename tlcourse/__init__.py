@@ -38,6 +38,16 @@ from tlcourse.data import (
 )
 from tlcourse.models import (
     BACKBONES,
+    GOOGLENET_MODULES,
+    VGG16_BLOCKS,
+    alexnet,
+    googlenet,
+    inception_module,
+    lenet5,
+    residual_block,
+    resnet,
+    vgg16,
+    weight_layer_depth,
     backbone_preprocess,
     imagenet_backbone,
     load_pretrained,
@@ -96,6 +106,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
 
 __all__ = [
+    "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
+    "residual_block", "resnet", "vgg16", "weight_layer_depth",
     "ActivationCache", "CutResult", "FreezeDepthExplorer", "Transferability", "conv_layers",
     "cut_points", "feature_maps", "freeze_depth_slider", "frozen_layers_table", "layer_strip_html",
     "layer_transferability", "param_counts", "plot_feature_maps", "plot_filters",
