@@ -1,6 +1,7 @@
 # tlcourse: one command to set up and open the course, one to set up and test it.
 #   make lab     create .venv, install the course, open JupyterLab on notebooks/
 #   make test    create .venv with the test extras, run unit tests + every notebook (nbval)
+#   make bench   run notebook 09 in full mode, write benchmarks/RESULTS.md (~10 min on 2 cores)
 # Everything installs into ./.venv; nothing is installed by hand.
 
 PYTHON    ?= python3
@@ -17,7 +18,7 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test unit notebooks pretrain clean help
+.PHONY: lab test unit notebooks bench pretrain clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -45,6 +46,10 @@ unit: $(VENV)/.installed-test
 # Re-execute every notebook in full mode and store its outputs and code hash.
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# The sign-language project in full mode, timed on this machine -> benchmarks/RESULTS.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m tlcourse.bench
 
 # Retrain the course's own source models into data/models/ (deterministic).
 pretrain: $(VENV)/.installed-base
