@@ -4,7 +4,8 @@ One module per idea: ``config`` (fast mode, data folder, seeds), ``data`` (data 
 offline first), ``models`` (ImageNet backbones, the course's own source models),
 ``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
 freeze), ``plots`` (titled, labelled figures), ``experiments``
-(several seeds, paired comparisons), ``features`` (what layers learned, transferability per
+(several seeds, paired comparisons), ``exercises`` (checked exercises, hidden solutions),
+``bench`` (notebook 09 as a timed benchmark), ``features`` (what layers learned, transferability per
 depth), ``widgets`` (the freeze-depth slider). Each public function names the notebook
 that teaches it in its docstring.
 """
@@ -53,6 +54,7 @@ from tlcourse.models import (
     load_pretrained,
     pretrained_info,
 )
+from tlcourse.exercises import Exercise, check, exercise, exercises, run_solution, solution
 from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
 from tlcourse.features import (
     ActivationCache,
@@ -95,7 +97,10 @@ __version__ = "0.1.0"
 # eagerly would make `-m` warn that the module was already imported. Load it on first use.
 _LAZY = {"build_mnist_cnn": "tlcourse.pretrain", "build_model_a": "tlcourse.pretrain",
          "task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
-         "GreedyStage": "tlcourse.pretrain"}
+         "GreedyStage": "tlcourse.pretrain",
+         # tlcourse.bench is a script too (`python -m tlcourse.bench`)
+         "machine_info": "tlcourse.bench", "parse_result": "tlcourse.bench",
+         "format_results": "tlcourse.bench", "run_notebook": "tlcourse.bench"}
 
 
 def __getattr__(name: str):
@@ -106,6 +111,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
 
 __all__ = [
+    "Exercise", "check", "exercise", "exercises", "run_solution", "solution",
+    "format_results", "machine_info", "parse_result", "run_notebook",
     "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
     "residual_block", "resnet", "vgg16", "weight_layer_depth",
     "ActivationCache", "CutResult", "FreezeDepthExplorer", "Transferability", "conv_layers",

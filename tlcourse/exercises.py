@@ -1,0 +1,229 @@
+"""Exercises with checks: every notebook asks, ``check`` answers, ``solution`` reveals.
+
+Each notebook has at least two exercises: a task in markdown, a code cell the student fills
+in, and a call ``check("04.1", answer)`` that says *correct*, or *what is wrong* plus a hint.
+A cell left as it is (``answer = ...``) prints "not answered yet" and the hint, never an
+exception, so every notebook still runs top to bottom. Instructors reveal the code of a
+solution with ``solution("04.1")``.
+
+The solutions live here, not in the notebooks. Each checker is a small function that
+returns ``None`` for a right answer and one sentence saying what is wrong otherwise; it
+needs nothing from the notebook (it builds what it needs) so a unit test can run it alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Exercise", "check", "exercise", "exercises", "run_solution", "solution"]
+
+Checker = Callable[[Any], "str | None"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: where it is, what it asks, how it is checked, its hidden solution.
+
+    Attributes: ``id`` ("04.1": notebook number, exercise number), ``notebook`` (file stem),
+    ``task`` (one line), ``hint``, ``solution`` (code that sets ``answer``), ``checker``.
+    """
+
+    id: str
+    notebook: str
+    task: str
+    hint: str
+    solution: str
+    checker: Checker
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
+             solution: str) -> Callable[[Checker], Checker]:
+    """Register a checker as the exercise ``exercise_id`` (a decorator).
+
+    Args:
+        exercise_id: ``"NN.i"``, the notebook's number and the exercise's number.
+        notebook: the notebook's file stem, e.g. ``"04_reusing_layers_in_keras"``.
+        task: the task in one line (shown by :func:`exercises`).
+        hint: a hint that helps without giving the answer away.
+        solution: Python code that assigns the right ``answer``.
+
+    Returns:
+        The decorator; it returns the checker unchanged.
+
+    Raises:
+        ValueError: a malformed or already registered id, or a notebook that does not match it.
+
+    Example (``00_start_here``):
+        >>> @exercise("99.1", notebook="99_demo", task="Give 42.", hint="6 x 7",
+        ...           solution="answer = 42")  # doctest: +SKIP
+        ... def _(answer):
+        ...     return None if answer == 42 else "that is not 42"
+    """
+    if not re.fullmatch(r"\d\d\.\d+", exercise_id):
+        raise ValueError(f"exercise id {exercise_id!r} must look like '04.1' (notebook number, a dot, "
+                         "the exercise number)")
+    if exercise_id in _REGISTRY:
+        raise ValueError(f"exercise {exercise_id!r} is registered twice")
+    if not notebook.startswith(exercise_id[:2] + "_"):
+        raise ValueError(f"exercise {exercise_id!r} belongs to a notebook whose name starts with "
+                         f"{exercise_id[:2]}_, not {notebook!r}")
+
+    def register(checker: Checker) -> Checker:
+        _REGISTRY[exercise_id] = Exercise(exercise_id, notebook, task, hint, solution.strip(), checker)
+        return checker
+
+    return register
+
+
+def _get(exercise_id: str) -> Exercise:
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"an exercise id is a string like '04.1', not {type(exercise_id).__name__}")
+    if exercise_id not in _REGISTRY:
+        same = sorted(k for k in _REGISTRY if k[:2] == exercise_id[:2]) or sorted(_REGISTRY)
+        raise ValueError(f"there is no exercise {exercise_id!r}; this notebook's are: {', '.join(same)}")
+    return _REGISTRY[exercise_id]
+
+
+def check(exercise_id: str, answer: Any, *, quiet: bool = False) -> bool:
+    """Check an answer and say what is right or wrong; never raises for a wrong answer.
+
+    Args:
+        exercise_id: e.g. ``"04.1"``.
+        answer: the student's answer; ``...`` (the placeholder) means "not answered yet".
+        quiet: print nothing, only return the result (for tests).
+
+    Returns:
+        True if the answer is right, False otherwise (wrong or not answered yet).
+
+    Raises:
+        ValueError: no exercise with that id (the message lists the notebook's exercises).
+
+    Example (``01_what_is_transfer_learning``):
+        >>> check("01.1", ...)  # doctest: +SKIP
+        01.1 not answered yet: replace `...` with your answer and run the cell again.
+        Hint: ...
+        False
+    """
+    ex = _get(exercise_id)
+    if answer is Ellipsis:
+        verdict, ok = "not answered yet: replace `...` with your answer and run the cell again.", False
+    else:
+        try:
+            problem = ex.checker(answer)
+        except Exception as error:  # a student's odd answer must not crash the notebook
+            problem = f"the check could not use this answer ({type(error).__name__}: {error})"
+        ok = problem is None
+        verdict = "correct. Well done." if ok else f"not yet: {problem}"
+    if not quiet:
+        print(f"{exercise_id} {verdict}")
+        if not ok:
+            print(f"Hint: {ex.hint}")
+    return ok
+
+
+def solution(exercise_id: str) -> str:
+    """The hidden solution's code, for instructors (printed and returned).
+
+    Args:
+        exercise_id: e.g. ``"04.1"``.
+
+    Returns:
+        Python code that assigns the right ``answer``.
+
+    Raises:
+        ValueError: no exercise with that id.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> code = solution("04.1")  # doctest: +SKIP
+    """
+    code = _get(exercise_id).solution
+    print(code)
+    return code
+
+
+def run_solution(exercise_id: str) -> Any:
+    """Execute the hidden solution and return its ``answer`` (used by the unit tests).
+
+    Args:
+        exercise_id: e.g. ``"04.1"``.
+
+    Returns:
+        The value the solution code assigns to ``answer``.
+
+    Raises:
+        ValueError: no exercise with that id, or a solution that assigns no ``answer``.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> check("04.1", run_solution("04.1"), quiet=True)  # doctest: +SKIP
+        True
+    """
+    namespace: dict[str, Any] = {}
+    exec(_get(exercise_id).solution, namespace)  # noqa: S102 - the package's own code
+    if "answer" not in namespace:
+        raise ValueError(f"the solution of {exercise_id!r} assigns no `answer`")
+    return namespace["answer"]
+
+
+def exercises(notebook: str | None = None) -> list[Exercise]:
+    """The registered exercises, in id order, optionally of one notebook.
+
+    Args:
+        notebook: a notebook number ("04") or file stem; None for all.
+
+    Returns:
+        A list of :class:`Exercise`.
+
+    Example (``00_start_here``):
+        >>> [e.id for e in exercises("04")]  # doctest: +SKIP
+        ['04.1', '04.2']
+    """
+    chosen = [e for e in _REGISTRY.values()
+              if notebook is None or e.notebook == notebook or e.id[:2] == notebook]
+    return sorted(chosen, key=lambda e: (e.id[:2], int(e.id[3:])))
+
+
+# Small helpers for checkers --------------------------------------------------------------
+
+def _close(answer: Any, expected: float, tol: float, what: str) -> str | None:
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return f"{what} should be a number, not {type(answer).__name__}"
+    if math.isnan(value) or abs(value - expected) > tol:
+        return f"{value:g} is not the right {what}"
+    return None
+
+
+# ── 01 ──
+# ── end 01 ──
+
+# ── 02 ──
+# ── end 02 ──
+
+# ── 03 ──
+# ── end 03 ──
+
+# ── 04 ──
+# ── end 04 ──
+
+# ── 05 ──
+# ── end 05 ──
+
+# ── 06 ──
+# ── end 06 ──
+
+# ── 07 ──
+# ── end 07 ──
+
+# ── 08 ──
+# ── end 08 ──
+
+# ── 09 ──
+# ── end 09 ──
