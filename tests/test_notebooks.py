@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from toolbox import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
@@ -19,14 +19,9 @@ LEGACY = [
 ]
 
 
-def _runner():
-    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-RUNNER = _runner()
+RUNNER = load_tool("run_notebooks")
 NOTEBOOKS = RUNNER.course_notebooks()
 IDS = [p.name for p in NOTEBOOKS]
 

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
+from toolbox import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _deps_module():
-    spec = importlib.util.spec_from_file_location("deps", ROOT / "tools" / "deps.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _environment_pip_lines() -> list[str]:
@@ -29,7 +24,7 @@ def _environment_pip_lines() -> list[str]:
 def test_environment_yml_agrees_with_pyproject():
     pip = _environment_pip_lines()
     assert "-e ." in pip, "environment.yml must install the course from the checkout"
-    assert [p for p in pip if p != "-e ."] == _deps_module().requirements(["test"])
+    assert [p for p in pip if p != "-e ."] == load_tool("deps").requirements(["lab", "test"])
 
 
 def test_environment_yml_uses_conda_forge_python():
@@ -39,14 +34,14 @@ def test_environment_yml_uses_conda_forge_python():
 
 
 def test_dependencies_are_ranges_not_pins():
-    for req in _deps_module().requirements(["test", "slides"]):
+    for req in load_tool("deps").requirements(["lab", "test", "slides"]):
         assert "==" not in req, f"{req} is pinned; use a range so Colab keeps its TensorFlow"
         assert re.search(r">=|<|~=", req), f"{req} has no lower bound"
-    assert "tensorflow>=2.16" in _deps_module().requirements()
+    assert "tensorflow>=2.16" in load_tool("deps").requirements()
 
 
 def test_cpu_flag_swaps_only_tensorflow():
-    deps = _deps_module()
+    deps = load_tool("deps")
     plain, cpu = deps.requirements(["test"]), deps.requirements(["test"], cpu=True)
     changed = [(a, b) for a, b in zip(plain, cpu) if a != b]
     assert changed == [("tensorflow>=2.16", "tensorflow-cpu>=2.16")]
