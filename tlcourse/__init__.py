@@ -54,7 +54,7 @@ from tlcourse.models import (
     load_pretrained,
     pretrained_info,
 )
-from tlcourse.exercises import Exercise, check, exercise, exercises, run_solution, solution
+from tlcourse.exercises import Exercise, check, exercise, list_exercises, run_solution, solution
 from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
 from tlcourse.features import (
     ActivationCache,
@@ -111,7 +111,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
 
 __all__ = [
-    "Exercise", "check", "exercise", "exercises", "run_solution", "solution",
+    "Exercise", "check", "exercise", "list_exercises", "run_solution", "solution",
     "format_results", "machine_info", "parse_result", "run_notebook",
     "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
     "residual_block", "resnet", "vgg16", "weight_layer_depth",
