@@ -1,0 +1,202 @@
+"""Every notebook is a slide deck: the export runs, has the notebook's slides, and needs no network.
+
+That every cell of every notebook has a valid ``slideshow.slide_type`` (and the first is a
+``slide``) is checked by tests/test_notebooks.py::test_every_cell_is_a_slide; here one
+notebook is exported the way ``make slides`` does it and the HTML is checked:
+
+- one <section> per slide and sub-slide of the notebook;
+- every script and style sheet is a relative path into the local copies that ``make slides``
+  unpacks beside the decks (reveal.js, require.js, jQuery, MathJax), nothing from a CDN;
+- with those copies present (``make slides`` ran once) the files exist, and with Chromium
+  installed the deck opens from file:// in headless Chromium, reveal.js starts, and no script
+  or style sheet is requested from the network. Otherwise those tests skip and say why.
+
+With Chromium and the local copies present, every notebook's deck is also measured the way
+``tools/screenshot_slides.py`` does it (that script gives the full report and screenshots):
+no slide may be taller than 720 or wider than 1280, and no code cell or output may have lines
+cut off on the right. Fonts differ between machines, so a slide may be a few pixels too tall
+(``HEIGHT_TOLERANCE``); without Chromium (CI) the test skips and says why.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from toolbox import load_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "tools" / "slides" / "nbconvert_config.py"
+BUILT = ROOT / "build" / "slides"  # where `make slides` unpacks reveal.js & co.
+NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"
+LOCAL_JS = ("reveal.js/", "requirejs/", "jquery/", "mathjax/")
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# Pixels (slide units) a slide may be too tall: font metrics differ between machines.
+HEIGHT_TOLERANCE = 10
+
+
+class _Deck(HTMLParser):
+    """The parts of an exported deck the tests look at."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0              # <section> nesting
+        self.top, self.leaves = 0, 0
+        self._children: list[int] = []
+        self.assets: list[str] = []  # <script src>, <link href>
+        self.scripts: list[str] = []  # inline script bodies
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.depth += 1
+            if self.depth == 1:
+                self.top += 1
+            self._children.append(0)
+            if len(self._children) > 1:
+                self._children[-2] += 1
+        elif tag == "script":
+            self._in_script = True
+            if attrs.get("src"):
+                self.assets.append(attrs["src"])
+        elif tag == "link" and attrs.get("href"):
+            self.assets.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            if self._children.pop() == 0:
+                self.leaves += 1
+            self.depth -= 1
+        elif tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.scripts.append(data)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """00_start_here exported with the command `make slides` runs (one nbconvert run, ~10 s)."""
+    out = tmp_path_factory.mktemp("slides")
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--config", str(CONFIG),
+         "--output-dir", str(out), str(NOTEBOOK)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    deck = out / "00_start_here.slides.html"
+    assert deck.exists(), result.stderr[-3000:]
+    return deck
+
+
+@pytest.fixture(scope="module")
+def parsed(exported) -> _Deck:
+    deck = _Deck()
+    deck.feed(exported.read_text(encoding="utf-8"))
+    return deck
+
+
+def _expected_slides(path: Path) -> tuple[int, int]:
+    """(horizontal slides, slides in all) that the notebook's metadata asks for."""
+    types = [c.metadata.get("slideshow", {}).get("slide_type", "-")
+             for c in nbformat.read(path, as_version=4).cells]
+    types[0] = "slide"  # nbconvert starts the deck with the first cell whatever its type
+    return types.count("slide"), types.count("slide") + types.count("subslide")
+
+
+def test_one_section_per_slide(parsed):
+    horizontal, total = _expected_slides(NOTEBOOK)
+    assert parsed.top == horizontal, "one top-level <section> per `slide` cell"
+    assert parsed.leaves == total, "one innermost <section> per `slide` or `subslide` cell"
+    assert parsed.depth == 0, "unbalanced <section> tags"
+
+
+def test_scripts_and_styles_are_local(parsed):
+    remote = [a for a in parsed.assets if urlsplit(a).scheme or a.startswith("//")]
+    assert not remote, f"loaded from the network, so the deck is blank offline: {remote}"
+    assert not [a for a in parsed.assets if not a.startswith(LOCAL_JS)], parsed.assets
+    assert "reveal.js/dist/reveal.css" in parsed.assets
+    assert "reveal.js/dist/theme/white.css" in parsed.assets
+    code = "\n".join(parsed.scripts)
+    for module in ("reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js"):
+        assert f'"{module}"' in code, f"Reveal is not loaded from {module}"
+    # The one network import left is mermaid's, and it must only run for mermaid diagrams.
+    assert not re.search(r"^\s*import\s+\w+\s+from\s+['\"]https?:", code, re.M)
+    assert re.search(r"width:\s*1280,\s*height:\s*720", code), "decks are laid out at 1280x720"
+
+
+def test_local_copies_exist_after_make_slides(parsed):
+    if not (BUILT / "reveal.js" / "dist" / "reveal.js").exists():
+        pytest.skip("no local reveal.js in build/slides/: run `make slides` once (needs npm)")
+    referenced = parsed.assets + ["reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js"]
+    missing = [a for a in referenced if not (BUILT / urlsplit(a).path).is_file()]
+    assert not missing, f"make slides did not unpack {missing}"
+
+
+def _browser_or_skip():
+    """The screenshot tool and Chromium's path; skip (saying why) without Chromium or reveal.js."""
+    shots = load_tool("screenshot_slides")
+    binary = shots.find_chromium()
+    if binary is None:
+        pytest.skip("Chromium not installed (Debian: apt-get install chromium)")
+    if not (BUILT / "reveal.js" / "dist" / "reveal.js").exists():
+        pytest.skip("no local reveal.js in build/slides/: run `make slides` once (needs npm)")
+    return shots, binary
+
+
+def test_deck_opens_offline_in_chromium(exported, tmp_path):
+    shots, binary = _browser_or_skip()
+    for name in ("reveal.js", "requirejs", "jquery", "mathjax"):
+        (exported.parent / name).symlink_to(BUILT / name, target_is_directory=True)
+    with shots.Chromium(binary, timeout=60) as browser:
+        report = shots.check_deck(browser, exported, shots=tmp_path)
+    assert "error" not in report, report["error"]
+    assert report["size"] == [1280, 720]
+    assert report["slides"] == _expected_slides(NOTEBOOK)[1]
+    assert any(Path(p).name == "00_start_here_title.png" for p in report["screenshots"])
+    blocking = [r for r in report["remote_requests"] if r["type"] not in ("Image", "Media")]
+    assert not blocking, f"the deck fetches scripts or styles from the network: {blocking}"
+    assert not report["js_errors"], report["js_errors"]
+
+
+@pytest.fixture(scope="module")
+def measured_decks(tmp_path_factory) -> dict[str, dict]:
+    """Every notebook exported as `make slides` does it and measured in headless Chromium.
+
+    One nbconvert run for all notebooks (~1 min), one browser for all decks (~1 min).
+    """
+    shots, binary = _browser_or_skip()
+    out = tmp_path_factory.mktemp("decks")
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--config", str(CONFIG),
+         "--output-dir", str(out), *map(str, NOTEBOOKS)],
+        capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("reveal.js", "requirejs", "jquery", "mathjax"):
+        (out / name).symlink_to(BUILT / name, target_is_directory=True)
+    with shots.Chromium(binary, timeout=120) as browser:
+        return {nb.stem: shots.check_deck(browser, out / f"{nb.stem}.slides.html", shots=None)
+                for nb in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_slide_overflows_1280x720(measured_decks, notebook):
+    report = measured_decks[notebook.stem]
+    assert "error" not in report, report["error"]
+    assert report["size"] == [1280, 720]
+    cut = []
+    for slide in report["overflowing"]:
+        why = [w for w in slide["why"]
+               if not (w.endswith("px too tall") and int(w.split("px")[0]) <= HEIGHT_TOLERANCE)]
+        if why:
+            cut.append(f"#/{slide['h']}/{slide['v']} (slide {slide['h'] + 1}.{slide['v'] + 1}) "
+                       f"{'; '.join(why)}: {slide['title']}")
+    assert not cut, ("slides that do not fit 1280x720 (split them with slide types, see "
+                     "tools/screenshot_slides.py):\n" + "\n".join(cut))
