@@ -100,7 +100,8 @@ _LAZY = {"build_mnist_cnn": "tlcourse.pretrain", "build_model_a": "tlcourse.pret
          "GreedyStage": "tlcourse.pretrain",
          # tlcourse.bench is a script too (`python -m tlcourse.bench`)
          "machine_info": "tlcourse.bench", "parse_result": "tlcourse.bench",
-         "format_results": "tlcourse.bench", "run_notebook": "tlcourse.bench"}
+         "format_results": "tlcourse.bench", "run_notebook": "tlcourse.bench",
+         "execute_full_mode": "tlcourse.bench"}
 
 
 def __getattr__(name: str):
@@ -112,7 +113,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "Exercise", "check", "exercise", "list_exercises", "run_solution", "solution",
-    "format_results", "machine_info", "parse_result", "run_notebook",
+    "execute_full_mode", "format_results", "machine_info", "parse_result", "run_notebook",
     "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
     "residual_block", "resnet", "vgg16", "weight_layer_depth",
     "ActivationCache", "CutResult", "FreezeDepthExplorer", "Transferability", "conv_layers",

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NOTEBOOK", "format_results", "machine_info", "parse_result", "run_notebook"]
+__all__ = ["NOTEBOOK", "execute_full_mode", "format_results", "machine_info", "parse_result", "run_notebook"]
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The notebook whose full-mode run is the benchmark.
@@ -158,6 +158,35 @@ def format_results(machine: Mapping[str, str], result: Mapping[str, Any]) -> str
     return "\n".join(lines) + "\n"
 
 
+def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -> float:
+    """Execute a notebook in place in full mode: ``TLCOURSE_FAST`` unset for the kernel, then restored.
+
+    Shared by this benchmark and ``tools/run_notebooks.py`` (which stores the outputs).
+
+    Args:
+        nb: an ``nbformat`` notebook node; its cells get their outputs.
+        folder: the working directory of the kernel (the notebook's folder).
+        timeout: seconds any one cell may take.
+
+    Returns:
+        The wall time of the run in seconds.
+
+    Example (``09_project_sign_language``):
+        >>> seconds = execute_full_mode(nbformat.read(NOTEBOOK, as_version=4), NOTEBOOK.parent)  # doctest: +SKIP
+    """
+    from nbclient import NotebookClient
+
+    saved = os.environ.pop("TLCOURSE_FAST", None)
+    start = time.perf_counter()
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        if saved is not None:
+            os.environ["TLCOURSE_FAST"] = saved
+    return time.perf_counter() - start
+
+
 def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dict[str, Any]:
     """Run a notebook in full mode (outputs are not saved) and return its ``project_result``.
 
@@ -177,21 +206,12 @@ def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dic
         0.98...
     """
     import nbformat
-    from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         f"import json\nprint({MARKER!r} + json.dumps(project_result))"))
-    saved = os.environ.pop("TLCOURSE_FAST", None)
-    start = time.perf_counter()
-    try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if saved is not None:
-            os.environ["TLCOURSE_FAST"] = saved
-    seconds = time.perf_counter() - start
+    seconds = execute_full_mode(nb, path.parent, timeout)
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     return {**parse_result(printed), "notebook_seconds": round(seconds, 1)}
 

@@ -17,7 +17,6 @@ import argparse
 import hashlib
 import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -42,18 +41,10 @@ def course_notebooks() -> list[Path]:
 
 def execute(path: Path, timeout: int = 3600) -> float:
     """Run one notebook in full mode, store outputs and the code stamp; return seconds."""
-    from nbclient import NotebookClient
+    from tlcourse.bench import execute_full_mode
 
     nb = nbformat.read(path, as_version=4)
-    env_fast = os.environ.pop("TLCOURSE_FAST", None)
-    start = time.perf_counter()
-    try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        if env_fast is not None:
-            os.environ["TLCOURSE_FAST"] = env_fast
-    seconds = time.perf_counter() - start
+    seconds = execute_full_mode(nb, path.parent, timeout)
     nb.metadata["tlcourse"] = {"code_sha256": code_sha256(nb), "mode": "full",
                                "seconds": round(seconds)}
     nbformat.write(nb, path)
