@@ -11,10 +11,15 @@ import dataclasses
 import gzip
 import hashlib
 import importlib
+import io
 import os
 import pickle
 import shutil
 import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import keras
 import numpy as np
@@ -317,6 +322,60 @@ def test_downloaded_archive_is_checked_by_content_hash(monkeypatch, empty_data, 
     else:
         with pytest.raises(data.CorruptDataError, match=r"content hash [0-9a-f]{64}, expected 30d0ee3c"):
             data.locate("sign_language_digits", data_dir=empty_data)
+
+
+def _zip_of_images(path, names):
+    """A zip archive at ``path`` holding a small JPEG (colour 40 * index) under each name."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for i, name in enumerate(names):
+            buffer = io.BytesIO()
+            keras.utils.array_to_img(np.full((6, 5, 3), 40 * i, np.uint8), scale=False).save(buffer, "JPEG")
+            archive.writestr(name, buffer.getvalue())
+    return path
+
+
+def _keras_get_file(version):
+    """get_file as Keras 3.3-3.5 or 3.6+ lay out and return an extracted archive, from a file:// origin.
+
+    3.3-3.5 keep the archive as <fname>, extract it beside and return the archive's path; 3.6+
+    keep it as <fname> (dotted) or <fname>_archive and return the folder they extract into.
+    """
+    def get_file(fname, origin, file_hash=None, extract=False, cache_subdir="datasets", cache_dir=None):
+        datadir = Path(cache_dir) / cache_subdir
+        datadir.mkdir(parents=True, exist_ok=True)
+        if version == "3.3-3.5":
+            archive, folder = datadir / fname, datadir
+        elif "." in fname:
+            archive, folder = datadir / fname, datadir / (fname[: fname.find(".")] + "_extracted")
+        else:
+            archive, folder = datadir / f"{fname}_archive", datadir / fname
+        shutil.copy(url2pathname(urlsplit(origin).path), archive)
+        if file_hash and hashlib.sha256(archive.read_bytes()).hexdigest() != file_hash:
+            raise ValueError(f"Incomplete or corrupted file detected. The sha256 file hash does not match "
+                             f"the provided value of {file_hash}.")
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(folder)
+        return str(archive if version == "3.3-3.5" else folder)
+
+    return get_file
+
+
+@pytest.mark.parametrize("version", ["3.3-3.5", "3.6+"])
+@pytest.mark.parametrize("fname, inside", [("toy.zip", "toy_extracted/toy"), ("toy-target", "toy-target/toy")])
+def test_extracted_archive_is_found_on_every_keras_3(monkeypatch, tmp_path, empty_data, version, fname, inside):
+    source = _zip_of_images(tmp_path / "source.zip", ["toy/a/0.jpg", "toy/a/1.jpg", "toy/b/0.jpg"])
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    entry = dataclasses.replace(data.info("sign_language_digits"), name="toy", url=source.as_uri(),
+                                cache_path=f"{fname}/toy", file_hash=sha, hash_algorithm="sha256",
+                                tree_sha256=None, offline_sha256=(), folder_counts=(("a", 2), ("b", 1)))
+    monkeypatch.setitem(data.DATASETS, "toy", entry)
+    monkeypatch.setattr(keras.utils, "get_file", _keras_get_file(version))
+    cache = tmp_path / "keras_home" / "datasets"
+    expected = cache / ("toy" if version == "3.3-3.5" else inside)
+    assert data.locate("toy", data_dir=empty_data) == expected
+    assert data.locate("toy", data_dir=empty_data, download=False) == expected, "found again in the cache"
+    assert data.verify("toy", data_dir=empty_data) == sha, "verify checks the archive Keras keeps"
+    assert data.load_image_folder(expected)[0].shape == (3, 6, 5, 3)
 
 
 @needs_data

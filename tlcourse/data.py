@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import os
 import pickle
+import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -82,7 +83,9 @@ class DatasetInfo:
     says which: ``"sha256"``, ``"md5"`` as Keras itself uses, or ``"none"`` when the source
     publishes no hash). ``offline_sha256`` are the sha256s of the documented offline copies
     (for a folder: its :func:`tree_sha256`), accepted as well. ``local_path`` is relative to
-    the ``TLCOURSE_DATA`` folder; ``cache_path`` is relative to ``<Keras home>/<cache_subdir>``.
+    the ``TLCOURSE_DATA`` folder; ``cache_path`` is relative to ``<Keras home>/<cache_subdir>``,
+    except for an archive (``extract``): ``<fname given to get_file>/<folder inside the archive>``,
+    found wherever the installed Keras 3 extracted it.
 
     Example (``00_start_here``):
         >>> info("mnist").local_path, info("mnist").cache_subdir
@@ -341,6 +344,9 @@ def _readable(path: Path) -> bool:
         if path.suffix == ".npz":
             with np.load(path, allow_pickle=False) as f:
                 return all(f[k].shape[0] > 0 for k in ("x_train", "y_train", "x_test", "y_test"))
+        if zipfile.is_zipfile(path):  # a kept archive: every member's CRC must match
+            with zipfile.ZipFile(path) as f:
+                return bool(f.namelist()) and f.testzip() is None
     except Exception:  # any failure to open means the file is unusable
         return False
     return False
@@ -390,13 +396,33 @@ def _check(info_: DatasetInfo, path: Path) -> Path:
     return path
 
 
+def _extracted(info_: DatasetInfo) -> tuple[list[Path], list[Path]]:
+    """Where ``keras.utils.get_file(fname, extract=True)`` leaves an archive: (folders, archive files).
+
+    An archive's ``cache_path`` is ``<fname>/<folder inside the archive>``. Keras 3.6 and later
+    keep the archive as ``<fname>`` (a name with a dot) or ``<fname>_archive`` and extract it
+    into ``<fname up to its first dot>_extracted`` or ``<fname>``; Keras 3.3-3.5 keep it as
+    ``<fname>`` and extract it beside, into the cache sub-folder itself. Newest layout first.
+    """
+    base = _keras_home() / info_.cache_subdir
+    fname, _, inner = info_.cache_path.partition("/")
+    dotted = "." in fname
+    folder = base / (fname[: fname.find(".")] + "_extracted" if dotted else fname)
+    archive = base / (fname if dotted else f"{fname}_archive")
+    return [folder / inner, base / inner], list(dict.fromkeys([archive, base / fname]))
+
+
 def _in_cache(info_: DatasetInfo) -> Path | None:
     path = _keras_home() / info_.cache_subdir / info_.cache_path
     if info_.parts:
         return path if all((path / p).is_file() for p in info_.parts) else None
-    if info_.name == "cifar10":
-        return path if all((path / b).is_file() for b in _CIFAR_BATCHES) else None
-    return path if path.exists() else None
+    for found in _extracted(info_)[0] if info_.extract else [path]:
+        if info_.name == "cifar10":
+            if all((found / b).is_file() for b in _CIFAR_BATCHES):
+                return found
+        elif found.exists():
+            return found
+    return None
 
 
 def _download(info_: DatasetInfo) -> Path:
@@ -408,13 +434,20 @@ def _download(info_: DatasetInfo) -> Path:
                  for p in info_.parts]
         return Path(paths[0]).parent
     fname, _, inner = info_.cache_path.partition("/")
-    got = keras.utils.get_file(fname, origin=info_.url, file_hash=info_.file_hash, extract=info_.extract,
-                               cache_subdir=info_.cache_subdir, cache_dir=cache_dir)
-    return Path(got) / inner if inner else Path(got)
+    got = Path(keras.utils.get_file(fname, origin=info_.url, file_hash=info_.file_hash, extract=info_.extract,
+                                    cache_subdir=info_.cache_subdir, cache_dir=cache_dir))
+    if not inner:
+        return got
+    # Keras 3.6+ returns the extraction folder; 3.3-3.5 return the archive, extracted beside it
+    found = [p for p in (got / inner, got.parent / inner) if p.is_dir()]
+    if not found:
+        raise CorruptDataError(f"the archive from {info_.url} has no {inner}/ folder: looked in {got} and "
+                               f"{got.parent}. Delete the download there and run again.")
+    return found[0]
 
 
 def _how_to_get(info_: DatasetInfo, root: Path | None) -> str:
-    cache = _keras_home() / info_.cache_subdir / info_.cache_path
+    cache = _extracted(info_)[0][0] if info_.extract else _keras_home() / info_.cache_subdir / info_.cache_path
     local = root / info_.local_path if root else f"<your data folder>/{info_.local_path}"
     if info_.parts:
         fetch = f"download {', '.join(info_.parts)} from {info_.url} into {cache}"
@@ -526,12 +559,14 @@ def verify(name: str, data_dir: str | os.PathLike | None = None) -> str:
     if entry.parts:  # Keras's Fashion-MNIST files: no published hash, so parse them
         _fashion_from_gz(path)
         return tree_sha256(path)
-    if entry.name == "cifar10" and not _is_image_folder(entry, path):
-        archive = _keras_home() / entry.cache_subdir / (entry.cache_path.split("/")[0] + "_archive")
-        if not archive.is_file():
-            raise CorruptDataError(f"cannot verify {path}: Keras's archive {archive} is gone. Delete "
-                                   f"{path.parent} and run again to download it anew.")
-        return _check_file(entry, archive)
+    root = _data_root(data_dir)
+    if entry.extract and not entry.tree_sha256 and (root is None or path != root / entry.local_path):
+        archives = _extracted(entry)[1]  # a folder Keras extracted: check the archive it keeps
+        kept = [a for a in archives if a.is_file()]
+        if not kept:
+            raise CorruptDataError(f"cannot verify {path}: Keras's archive {archives[0]} is gone. Delete "
+                                   f"{path} and run again to download it anew.")
+        return _check_file(entry, kept[0])
     return _verify_tree(entry, path)
 
 
