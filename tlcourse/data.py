@@ -428,6 +428,7 @@ def _in_cache(info_: DatasetInfo) -> Path | None:
 def _download(info_: DatasetInfo) -> Path:
     """Download with ``keras.utils.get_file`` into the Keras cache, exactly as Keras would."""
     cache_dir = str(_keras_home())
+    os.makedirs(cache_dir, exist_ok=True)  # get_file falls back to /tmp/.keras for a missing folder
     if info_.parts:
         subdir = os.path.join(info_.cache_subdir, info_.cache_path)  # as keras.datasets.fashion_mnist
         paths = [keras.utils.get_file(p, origin=info_.url + p, cache_subdir=subdir, cache_dir=cache_dir)
