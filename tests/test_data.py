@@ -78,7 +78,7 @@ def folder(tmp_path):
 
 
 def test_registry_has_the_course_entries():
-    for name in ("mnist", "fashion_mnist", "cifar10", "sign_language_digits", "digits",
+    for name in ("mnist", "fashion_mnist", "cifar10", "sign_language_digits", "cats_vs_dogs", "digits",
                  "mobilenet_v2_imagenet", "mobilenet_025_imagenet", "vgg16_imagenet", "resnet50_imagenet"):
         entry = data.DATASETS[name]
         assert entry.name == name and entry.kind in {"arrays", "image_folder", "bundled", "weights"}
@@ -94,6 +94,11 @@ def test_registry_has_the_course_entries():
     assert data.info("sign_language_digits").local_path == "sign-language-digits/Dataset"
     assert data.info("mobilenet_025_imagenet").local_path == f"keras-applications/{MOBILENET_025}"
     assert data.info("sign_language_digits").num_images == 2062
+    cats = data.info("cats_vs_dogs")
+    assert cats.class_names == ("cat", "dog") and cats.local_path == "cats-vs-dogs" and cats.num_images == 4000
+    assert cats.offline_sha256 == ("32395fd00bbb74d1c96c32d14a9c4ae288223a12c71b735c780dd39b7dd1f419",)
+    assert cats.url == "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
+    assert cats.tree_sha256 is None, "the download holds other photos: the offline hash must not check it"
 
 
 def _captured(call):
@@ -172,6 +177,8 @@ def test_datasets_table():
     assert lines[0].split() == ["name", "title", "kind", "images", "classes", "licence", "source"]
     assert len(lines) == len(data.DATASETS) + 2 and set(lines[1]) == {"-", " "}
     assert any(line.startswith("sign_language_digits") and "2,062" in line for line in lines)
+    assert any(line.startswith("cats_vs_dogs") and "Dogs vs. Cats photos" in line and "4,000" in line
+               for line in lines)
     assert max(len(line) for line in lines) < 160
 
 
@@ -183,6 +190,7 @@ def test_locate_finds_offline_copies_through_the_environment():
     assert data.locate("mnist") == SHARED / "mnist" / "mnist.npz"
     assert data.locate("cifar10") == SHARED / "cifar10-jpg"
     assert data.locate("sign_language_digits") == SHARED / "sign-language-digits" / "Dataset"
+    assert data.locate("cats_vs_dogs") == SHARED / "cats-vs-dogs"
     assert data.locate("mobilenet_v2_imagenet").name == \
         "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5"
 
@@ -325,11 +333,12 @@ def test_downloaded_archive_is_checked_by_content_hash(monkeypatch, empty_data, 
 
 
 def _zip_of_images(path, names):
-    """A zip archive at ``path`` holding a small JPEG (colour 40 * index) under each name."""
+    """A zip archive at ``path`` holding a small JPEG under each name: colour 40 * index, sizes vary."""
     with zipfile.ZipFile(path, "w") as archive:
         for i, name in enumerate(names):
             buffer = io.BytesIO()
-            keras.utils.array_to_img(np.full((6, 5, 3), 40 * i, np.uint8), scale=False).save(buffer, "JPEG")
+            image = np.full((6 + i % 3, 5 + i % 2, 3), 40 * i, np.uint8)
+            keras.utils.array_to_img(image, scale=False).save(buffer, "JPEG")
             archive.writestr(name, buffer.getvalue())
     return path
 
@@ -375,7 +384,105 @@ def test_extracted_archive_is_found_on_every_keras_3(monkeypatch, tmp_path, empt
     assert data.locate("toy", data_dir=empty_data) == expected
     assert data.locate("toy", data_dir=empty_data, download=False) == expected, "found again in the cache"
     assert data.verify("toy", data_dir=empty_data) == sha, "verify checks the archive Keras keeps"
-    assert data.load_image_folder(expected)[0].shape == (3, 6, 5, 3)
+    assert data.load_image_folder(expected, image_size=(6, 5))[0].shape == (3, 6, 5, 3)
+
+
+_TUTORIAL_ZIP = [f"cats_and_dogs_filtered/{s}/{c}s/{c}.{n}.jpg"  # colours 0, 40 (train cats) ... 160, 200 (test)
+                 for s, ns in (("train", (0, 1)), ("validation", (2000,))) for c in ("cat", "dog") for n in ns]
+
+
+def _tutorial_archive(monkeypatch, tmp_path, file_hash="of the archive"):
+    """A small cats_and_dogs_filtered.zip served from a file:// URL in place of TensorFlow's archive."""
+    source = _zip_of_images(tmp_path / "cats_and_dogs_filtered.zip", _TUTORIAL_ZIP)
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    entry = data.info("cats_vs_dogs")
+    small = tuple((ours, its, 2 if ours.startswith("train") else 1) for ours, its, _ in entry.download_folders)
+    file_hash = sha if file_hash == "of the archive" else file_hash
+    monkeypatch.setitem(data.DATASETS, "cats_vs_dogs", dataclasses.replace(
+        entry, url=source.as_uri(), file_hash=file_hash, hash_algorithm="sha256" if file_hash else "none",
+        download_folders=small))
+    return sha
+
+
+@pytest.mark.parametrize("keras_get_file", ["installed", "3.3-3.5", "3.6+"])
+def test_cats_vs_dogs_download_maps_the_tutorial_layout(monkeypatch, tmp_path, empty_data, keras_get_file):
+    real = importlib.import_module("keras.src.utils.file_utils").get_file
+    fake = None if keras_get_file == "installed" else _keras_get_file(keras_get_file)
+    monkeypatch.setattr(keras.utils, "get_file", fake or real)
+    sha = _tutorial_archive(monkeypatch, tmp_path)
+    split = data.load("cats_vs_dogs", data_dir=empty_data, image_size=(8, 8), val_size=0.5, verbose=False)
+    assert split.class_names == ["cat", "dog"] and split.sizes() == {"train": 2, "val": 2, "test": 2}
+    assert split.x_train.shape[1:] == (8, 8, 3) and split.x_train.dtype == np.uint8 and split.y_test.dtype == np.int64
+    assert split.y_test.tolist() == [0, 1], "test is validation/cats then validation/dogs"
+    assert np.abs(split.x_test[:, 4, 4, 0].astype(int) - [160, 200]).max() <= 3
+    assert sorted(np.concatenate([split.x_train, split.x_val])[:, 4, 4, 0] // 40 * 40) == [0, 40, 80, 120]
+    assert split.check_no_leakage() == 6
+    path = data.locate("cats_vs_dogs", data_dir=empty_data, download=False)
+    assert path.name == "cats_and_dogs_filtered" and (path / "validation" / "cats").is_dir()
+    assert data.verify("cats_vs_dogs", data_dir=empty_data) == sha
+
+
+def test_cats_vs_dogs_download_with_the_wrong_sha256_is_refused(monkeypatch, tmp_path, empty_data):
+    monkeypatch.setattr(keras.utils, "get_file", importlib.import_module("keras.src.utils.file_utils").get_file)
+    _tutorial_archive(monkeypatch, tmp_path, file_hash="0" * 64)
+    with pytest.raises(data.CorruptDataError, match=r"downloaded from file://.*but is not the expected file "
+                                                    r"\(.*hash does not match .* of 0{64}\.?\)\. Run again"):
+        data.locate("cats_vs_dogs", data_dir=empty_data)
+    assert not (tmp_path / "keras_home" / "datasets" / "cats_and_dogs_extracted").exists(), "never extracted"
+
+
+def test_cats_vs_dogs_download_without_a_recorded_sha256_warns(monkeypatch, tmp_path, empty_data):
+    monkeypatch.setattr(keras.utils, "get_file", _keras_get_file("3.6+"))
+    sha = _tutorial_archive(monkeypatch, tmp_path, file_hash=None)
+    with pytest.warns(UserWarning, match=r"no sha256 is recorded for file://.*checked only by its number of files"):
+        path = data.locate("cats_vs_dogs", data_dir=empty_data)
+    assert data.verify("cats_vs_dogs", data_dir=empty_data) == sha, "verify still checks the zip's CRCs"
+    (path / "validation" / "dogs" / "dog.2000.jpg").unlink()
+    with pytest.raises(data.CorruptDataError, match=r"validation/dogs/: 0 files, expected 1"):
+        data.load("cats_vs_dogs", data_dir=empty_data, image_size=(8, 8), verbose=False)
+
+
+def test_missing_cats_vs_dogs_says_how_to_get_either_copy(tmp_path, empty_data):
+    with pytest.raises(data.DataNotFoundError) as excinfo:
+        data.load("cats_vs_dogs", data_dir=empty_data, image_size=(160, 160))
+    message = str(excinfo.value)
+    cache = tmp_path / "keras_home" / "datasets" / "cats_and_dogs_extracted" / "cats_and_dogs_filtered"
+    for part in ("https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
+                 f"extract it so that {cache} holds train/cats/, train/dogs/, validation/cats/, validation/dogs/",
+                 f"{empty_data / 'cats-vs-dogs'} (train/cat/, train/dog/, test/cat/, test/dog/)", "TLCOURSE_DATA"):
+        assert part in message, part
+
+
+def test_cats_vs_dogs_needs_image_size():
+    with pytest.raises(ValueError, match=r"have different sizes, so image_size is required: pass "
+                                         r"image_size=\(height, width\), e\.g\. load\('cats_vs_dogs', "
+                                         r"image_size=\(160, 160\)\)"):
+        data.load("cats_vs_dogs", verbose=False)
+
+
+@needs_data
+def test_load_cats_vs_dogs_offline(capsys):
+    split = data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=10)
+    assert capsys.readouterr().out == ("cats_vs_dogs: train 18, val 2, test 20 images, 2 classes (cat, dog), "
+                                       "32x32x3 uint8\n")
+    assert split.class_names == ["cat", "dog"] and split.x_test.shape == (20, 32, 32, 3)
+    assert split.x_train.dtype == np.uint8 and split.y_train.dtype == np.int64
+    assert np.bincount(split.y_test).tolist() == [10, 10] and np.bincount(split.y_val).tolist() == [1, 1]
+    dogs, _, _ = data.load_image_folder(SHARED / "cats-vs-dogs" / "test", (32, 32), ["dog"], limit_per_class=10)
+    assert np.array_equal(split.x_test[split.y_test == 1], dogs), "test must be the test/ photos, dogs labelled 1"
+    assert split.check_no_leakage() == 40
+    again = data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=10, verbose=False)
+    other = data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=10, seed=1, verbose=False)
+    assert np.array_equal(split.x_train, again.x_train) and not np.array_equal(split.x_test, other.x_test)
+
+
+@needs_data
+def test_verify_cats_vs_dogs_folder_hash(empty_data):
+    assert data.verify("cats_vs_dogs") == "32395fd00bbb74d1c96c32d14a9c4ae288223a12c71b735c780dd39b7dd1f419"
+    _symlinked_tree(SHARED / "cats-vs-dogs", empty_data / "cats-vs-dogs", replace="test/dog/dog.4001.jpg")
+    data.locate("cats_vs_dogs", data_dir=empty_data)  # the cheap check passes: same counts
+    with pytest.raises(data.CorruptDataError, match="content hash .* expected 32395fd0"):
+        data.verify("cats_vs_dogs", data_dir=empty_data)
 
 
 @needs_data

@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import os
 import pickle
+import warnings
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -65,6 +66,13 @@ _FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Sh
             "Bag", "Ankle boot")
 _DIGITS = tuple(str(i) for i in range(10))
 _SIGN_COUNTS = (205, 206, 206, 206, 207, 207, 207, 206, 208, 204)
+_CATS_DOGS = ("cat", "dog")
+#: sha256 of the TensorFlow tutorials' archive cats_and_dogs_filtered.zip (68,606,236 bytes),
+#: which keras.utils.get_file checks on download once it is set. Not recorded yet: no published
+#: value was found and this was written on a machine without internet. Paste ``sha256sum`` of a
+#: downloaded copy here; until then a download is checked by its file count per folder (and its
+#: zip CRCs in verify()), and locate() warns that the archive itself was not hash-checked.
+_CATS_DOGS_ZIP_SHA256: str | None = None
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -114,6 +122,8 @@ class DatasetInfo:
     extract: bool = False  # the download is an archive that get_file extracts
     tree_sha256: str | None = None  # content hash of the extracted folder (see tree_sha256())
     folder_counts: tuple[tuple[str, int], ...] = ()  # files expected per sub-folder of a folder copy
+    # a download laid out unlike the offline copy: (our sub-folder, the download's, files expected)
+    download_folders: tuple[tuple[str, str, int], ...] = ()
     parts: tuple[str, ...] = ()  # several files under ``url`` (a URL prefix) instead of one
 
     @property
@@ -191,6 +201,22 @@ DATASETS: dict[str, DatasetInfo] = {
         image_shape=(100, 100, 3), size_mb=28.0, extract=True,
         tree_sha256="30d0ee3c8599928f6f98281a33826ca56fa9382069785bea8716221a344b606f",
         folder_counts=tuple(zip(_DIGITS, _SIGN_COUNTS))),
+    "cats_vs_dogs": DatasetInfo(  # no tree_sha256: the download holds other photos than the offline copy
+        name="cats_vs_dogs", title="Dogs vs. Cats photos", kind="image_folder",
+        url="https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
+        file_hash=_CATS_DOGS_ZIP_SHA256, hash_algorithm="sha256" if _CATS_DOGS_ZIP_SHA256 else "none",
+        offline_sha256=("32395fd00bbb74d1c96c32d14a9c4ae288223a12c71b735c780dd39b7dd1f419",),
+        licence="none stated (Kaggle, teaching)",
+        citation="Elson, J., Douceur, J. R., Howell, J. & Saul, J. (2007). Asirra: a CAPTCHA that exploits "
+                 "interest-aligned manual image categorization. ACM CCS. Kaggle (2013): Dogs vs. Cats",
+        layout="offline copy: train/{cat,dog}/ and test/{cat,dog}/ with 1,000 JPEG photos each (sizes vary, "
+               "longer side at most 224 px); download: cats_and_dogs_filtered/{train,validation}/{cats,dogs}/ "
+               "(1,000 and 500 per class), its validation/ photos used as test",
+        local_path="cats-vs-dogs", cache_subdir="datasets", cache_path="cats_and_dogs.zip/cats_and_dogs_filtered",
+        class_names=_CATS_DOGS, source="TF tutorials", num_train=2000, num_test=2000, size_mb=68.6,
+        extract=True, folder_counts=tuple((f"{s}/{c}", 1000) for s in ("train", "test") for c in _CATS_DOGS),
+        download_folders=tuple((f"{s}/{c}", f"{d}/{c}s", n) for s, d, n in
+                               (("train", "train", 1000), ("test", "validation", 500)) for c in _CATS_DOGS)),
     "digits": DatasetInfo(
         name="digits", title="scikit-learn 8x8 digits", kind="bundled", url="",
         file_hash=None, hash_algorithm="none", offline_sha256=(), licence="CC BY 4.0 (UCI)",
@@ -368,10 +394,21 @@ def _check_file(info_: DatasetInfo, path: Path) -> str:
         f"or copy it again from the offline data folder (TLCOURSE_DATA).")
 
 
+def _layout(info_: DatasetInfo, path: Path) -> dict[str, tuple[str, int]]:
+    """The sub-folders of this copy: ``{our name: (its name, files expected)}``.
+
+    The offline layout is ``folder_counts``; a download laid out differently (``download_folders``,
+    e.g. ``validation/cats`` for our ``test/cat``) is recognised by its first sub-folder.
+    """
+    if info_.download_folders and (path / info_.download_folders[0][1]).is_dir():
+        return {ours: (its, n) for ours, its, n in info_.download_folders}
+    return {sub: (sub, n) for sub, n in info_.folder_counts}
+
+
 def _check_folder(info_: DatasetInfo, path: Path) -> None:
     """Cheap check of a folder copy: the number of files in each expected sub-folder."""
     wrong = []
-    for sub, expected in info_.folder_counts:
+    for sub, expected in _layout(info_, path).values():
         folder = path / sub
         found = sum(1 for f in folder.iterdir() if not f.name.startswith(".")) if folder.is_dir() else 0
         if found != expected:
@@ -384,7 +421,7 @@ def _check_folder(info_: DatasetInfo, path: Path) -> None:
 
 
 def _is_image_folder(info_: DatasetInfo, path: Path) -> bool:
-    """Whether ``path`` is an image-folder copy (sign language; the offline CIFAR-10 copy)."""
+    """Whether ``path`` is an image-folder copy (sign language, cats vs dogs; the offline CIFAR-10 copy)."""
     return path.is_dir() and (info_.kind == "image_folder" or (path / "train").is_dir())
 
 
@@ -454,6 +491,10 @@ def _how_to_get(info_: DatasetInfo, root: Path | None) -> str:
         fetch = f"download {', '.join(info_.parts)} from {info_.url} into {cache}"
     elif info_.name == "sign_language_digits":
         fetch = f"download {info_.url}, extract it and copy its Dataset/ folder to {local}"
+    elif info_.download_folders:
+        fetch = (f"download {info_.url} and extract it so that {cache} holds "
+                 f"{', '.join(its + '/' for _, its, _ in info_.download_folders)}")
+        local = f"{local} ({', '.join(ours + '/' for ours, _ in info_.folder_counts)})"
     elif info_.extract:
         fetch = f"download {info_.url} and extract it so that {cache} holds {', '.join(_CIFAR_BATCHES)}"
     else:
@@ -493,7 +534,7 @@ def locate(name: str, data_dir: str | os.PathLike | None = None, download: bool 
         The file (``.npz``, ``.h5``) or folder (image folders, Keras's extracted archives).
 
     Raises:
-        CorruptDataError: a local copy has the wrong hash or missing files.
+        CorruptDataError: a local copy or a fresh download has the wrong hash or missing files.
         DataNotFoundError: no local copy and the download is impossible or not allowed.
 
     Example (``00_start_here``):
@@ -514,12 +555,21 @@ def locate(name: str, data_dir: str | os.PathLike | None = None, download: bool 
                                 + _how_to_get(entry, root))
     try:
         path = _download(entry)
+    except CorruptDataError:
+        raise
+    except ValueError as error:  # get_file: the download does not match file_hash
+        raise CorruptDataError(f"{entry.title} ({name!r}) was downloaded from {entry.url} but is not the "
+                               f"expected file ({error}). Run again to download it anew. "
+                               + _how_to_get(entry, root)) from error
     except Exception as error:  # get_file raises plain Exception on network failures
         raise DataNotFoundError(f"{entry.title} ({name!r}) is not on this machine and could not be "
                                 f"downloaded ({error}). " + _how_to_get(entry, root)) from error
     _check(entry, path)
     if entry.tree_sha256:
         _verify_tree(entry, path)
+    elif entry.extract and entry.file_hash is None:
+        warnings.warn(f"no sha256 is recorded for {entry.url}, so the download of {name!r} was checked "
+                      f"only by its number of files per folder ({path}).", stacklevel=2)
     return path
 
 
@@ -922,15 +972,17 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
          val_size: float = 0.1, test_size: float = 0.15, seed: int = SEED, verbose: bool = True) -> Split:
     """Load a data set as a train/validation/test :class:`Split` of uint8 images: the notebooks' one call.
 
-    MNIST, Fashion-MNIST and CIFAR-10 keep their official test set as test, and validation
-    is drawn stratified from the official training set (``test_size`` is ignored).
+    MNIST, Fashion-MNIST, CIFAR-10 and ``cats_vs_dogs`` keep their official test set as test
+    (``cats_vs_dogs``: the ``test/`` photos, or the download's ``validation/`` photos), and
+    validation is drawn stratified from the official training set (``test_size`` is ignored).
     ``sign_language_digits`` and ``digits`` get a stratified 3-way split. Images are not
     rescaled. Labels are int64 0..k-1.
 
     Args:
         name: a data set of :data:`DATASETS` (not a weight file).
         data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
-        image_size: ``(height, width)``, image folders only (sign language: default 100x100);
+        image_size: ``(height, width)``, image folders only (sign language: default 100x100;
+            ``cats_vs_dogs``, whose photos vary in size: required, e.g. ``(160, 160)``);
             resize the others in the model (``keras.layers.Resizing``).
         classes: a subset of classes by name or index, relabelled 0..k-1 in this order,
             e.g. ``("cat", "dog")``.
@@ -961,8 +1013,11 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
     if size is not None and entry.kind != "image_folder":
         raise ValueError(f"image_size only applies to image folders; {name!r} comes as "
                          f"{entry.image_shape} arrays: resize in the model with keras.layers.Resizing")
+    if size is None and entry.kind == "image_folder" and not entry.image_shape:
+        raise ValueError(f"the {entry.title} ({entry.name!r}) have different sizes, so image_size is required: "
+                         f"pass image_size=(height, width), e.g. load({entry.name!r}, image_size=(160, 160))")
     if entry.num_test:
-        split = _load_with_test(entry, data_dir, chosen, names, limit, val, seed)
+        split = _load_with_test(entry, data_dir, chosen, names, limit, val, seed, size)
     else:
         if entry.kind == "bundled":
             x, y = _subset(*_load_digits(), chosen, entry.class_names, limit, seed)
@@ -983,12 +1038,17 @@ def _summary(name: str, split: Split) -> str:
 
 
 def _load_with_test(entry: DatasetInfo, data_dir: str | os.PathLike | None, chosen: list[int],
-                    names: list[str], limit: int | None, val: float, seed: int) -> Split:
-    """MNIST, Fashion-MNIST, CIFAR-10: the official test set, validation drawn from train."""
+                    names: list[str], limit: int | None, val: float, seed: int,
+                    size: tuple[int, int] | None = None) -> Split:
+    """MNIST, Fashion-MNIST, CIFAR-10, cats vs dogs: the official test set, validation drawn from train."""
     path = locate(entry.name, data_dir)
-    if _is_image_folder(entry, path):  # the offline copy: read only the images needed
-        (x_tr, y_tr, _), (x_te, y_te, _) = (load_image_folder(path / s, None, names, limit, seed)
-                                            for s in ("train", "test"))
+    if _is_image_folder(entry, path):  # an image-folder copy: read only the images needed
+        layout, parts = _layout(entry, path), []
+        for split in ("train", "test"):  # e.g. test/cat, or the download's validation/cats
+            subs = [Path(layout[f"{split}/{c}"][0]) for c in names]
+            x, y, _ = load_image_folder(path / subs[0].parent, size, [s.name for s in subs], limit, seed)
+            parts.append((x, y))
+        (x_tr, y_tr), (x_te, y_te) = parts
     else:
         (x_tr, y_tr), (x_te, y_te) = load_arrays(entry.name, data_dir)
         (x_tr, y_tr), (x_te, y_te) = (_subset(x, y, chosen, entry.class_names, limit, seed)
