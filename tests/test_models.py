@@ -43,7 +43,7 @@ def _h5_weights(path: Path) -> dict[str, list[np.ndarray]]:
 def test_pretrained_info_and_unknown_names():
     for name in NAMES:
         info = pretrained_info(name)
-        assert info["file"] == f"{name}.keras" and len(info["sha256"]) == 64
+        assert info["file"] == f"{name}.weights.npz" and len(info["sha256"]) == 64
     info["sha256"] = "changed"
     assert pretrained_info("mnist_cnn")["sha256"] != "changed"  # a copy, not the manifest itself
     for call in (pretrained_info, load_pretrained):
@@ -109,7 +109,7 @@ def test_without_checkout_downloads_from_the_repository_url(monkeypatch):
     monkeypatch.setattr(keras.utils, "get_file", _fake_get_file(calls, COMMITTED / info["file"]))
     assert load_pretrained("mnist_cnn").name == "mnist_cnn"
     repository = re.search(r'^Repository\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
-    assert calls == [{"fname": "mnist_cnn.keras", "origin": f"{repository}/raw/main/data/models/mnist_cnn.keras",
+    assert calls == [{"fname": "mnist_cnn.weights.npz", "origin": f"{repository}/raw/main/data/models/mnist_cnn.weights.npz",
                       "file_hash": info["sha256"], "hash_algorithm": "sha256", "cache_subdir": "models/tlcourse",
                       "cache_dir": None}]
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from tlcourse import data, pretrain
-from tlcourse.models import _file_sha256, _manifest_path, _read_manifest, load_pretrained
+from tlcourse.models import (_file_sha256, _manifest_path, _read_manifest, build_mnist_cnn, load_pretrained,
+                             load_weights_npz)
 
 ENTRY_KEYS = {"file", "sha256", "weights_sha256", "description", "command", "dataset", "dataset_source",
               "classes", "original_labels", "input_shape", "parameters", "sizes", "seed", "epochs",
@@ -82,11 +83,11 @@ def test_quick_training_is_bit_identical_and_recorded(needs_data, tmp_path):
     other = pretrain.train_source_model("mnist_cnn", tmp_path / "c", seed=4, quick=True)
     assert first["weights_sha256"] == second["weights_sha256"]
     assert other["weights_sha256"] != first["weights_sha256"]
-    a = keras.saving.load_model(tmp_path / "a" / "mnist_cnn.keras").get_weights()
-    b = keras.saving.load_model(tmp_path / "b" / "mnist_cnn.keras").get_weights()
+    a = load_weights_npz(build_mnist_cnn(), tmp_path / "a" / "mnist_cnn.weights.npz").get_weights()
+    b = load_weights_npz(build_mnist_cnn(), tmp_path / "b" / "mnist_cnn.weights.npz").get_weights()
     assert all(np.array_equal(u, v) for u, v in zip(a, b))
     assert set(first) == ENTRY_KEYS
-    assert first["sha256"] == _file_sha256(tmp_path / "a" / "mnist_cnn.keras")
+    assert first["sha256"] == _file_sha256(tmp_path / "a" / "mnist_cnn.weights.npz")
     assert first["command"] == "python -m tlcourse.pretrain --only mnist_cnn --seed 3 --quick --out DIR"
     assert first["quick"] is True and first["epochs"] == 1 and first["seed"] == 3
     assert first["sizes"] == {"train": 540, "val": 60, "test": 600}  # 60 images per class per source split
@@ -108,7 +109,7 @@ def test_main_trains_model_a_into_out(needs_data, tmp_path, capsys):
     assert entry["optimizer"] == {"name": "SGD", "learning_rate": 0.001} and entry["batch_size"] == 32
     assert entry["sizes"] == {"train": 432, "val": 48, "test": 480}
     readme = (tmp_path / "README.md").read_text()
-    assert "fashion_mnist_model_a.keras" in readme and "python -m tlcourse.pretrain" in readme
+    assert "fashion_mnist_model_a.weights.npz" in readme and "python -m tlcourse.pretrain" in readme
     again = pretrain.train_source_model("fashion_mnist_model_a", tmp_path / "again", quick=True)
     assert again["weights_sha256"] == entry["weights_sha256"]  # same seed through main and directly
     assert "test accuracy" in capsys.readouterr().out
@@ -129,7 +130,7 @@ def test_committed_manifest_is_complete():
     assert _manifest_path().name == "pretrained_models.json" and set(models) == set(pretrain.SOURCE_MODELS)
     for name, entry in models.items():
         assert set(entry) == ENTRY_KEYS, name
-        assert entry["file"] == f"{name}.keras" and entry["quick"] is False and entry["seed"] == pretrain.SEED
+        assert entry["file"] == f"{name}.weights.npz" and entry["quick"] is False and entry["seed"] == pretrain.SEED
         assert entry["command"] == f"python -m tlcourse.pretrain --only {name}"
         assert entry["intra_op_threads"] == pretrain.THREADS and entry["op_determinism"] is True
     assert models["fashion_mnist_model_a"]["epochs"] == 20 and models["fashion_mnist_model_a"]["test_accuracy"] > 0.9

@@ -30,13 +30,20 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import keras
+import numpy as np
 
 from tlcourse.data import CorruptDataError, DataNotFoundError, locate
+from tlcourse.surgery import needs_recompile
 
 __all__ = [
     "BACKBONES",
     "Backbone",
+    "SOURCE_ARCHITECTURES",
     "backbone_preprocess",
+    "build_mnist_cnn",
+    "build_model_a",
+    "load_weights_npz",
+    "save_weights_npz",
     "imagenet_backbone",
     "load_pretrained",
     "pretrained_info",
@@ -85,6 +92,115 @@ BACKBONES: dict[str, Backbone] = {
 
 
 # --------------------------------------------------------------------------- source models
+
+
+def build_model_a() -> keras.Sequential:
+    """Geron's model A, uncompiled: 28x28 uint8 image -> 8 Fashion-MNIST classes.
+
+    ``Rescaling(1/255)`` stands in for the book's ``X / 255``, so the model takes the raw
+    images of :func:`tlcourse.data.load`; the rest is the book's model, with named keras.layers.
+
+    Returns:
+        ``Sequential([Input((28, 28)), rescale, flatten, hidden1..hidden3 (Dense 100, ReLU,
+        He normal), output (Dense 8, softmax)])``.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> model_a = build_model_a()
+        >>> [layer.name for layer in model_a.layers]
+        ['rescale', 'flatten', 'hidden1', 'hidden2', 'hidden3', 'output']
+    """
+    hidden = [keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal", name=f"hidden{i}")
+              for i in (1, 2, 3)]
+    return keras.Sequential([keras.Input((28, 28), name="image"), keras.layers.Rescaling(1 / 255, name="rescale"),
+                             keras.layers.Flatten(name="flatten"), *hidden,
+                             keras.layers.Dense(8, activation="softmax", name="output")], name="model_A")
+
+
+def build_mnist_cnn() -> keras.Sequential:
+    """A small LeNet-style CNN for MNIST, uncompiled: 28x28x1 uint8 image -> 10 digits.
+
+    Returns:
+        ``Sequential`` with layers ``rescale, conv1 (16 5x5, same), pool1, conv2 (32 5x5),
+        pool2, flatten, dense (128, ReLU), output (Dense 10, softmax)``; 117 k parameters.
+
+    Example (``08_greedy_layerwise_pretraining``):
+        >>> cnn = build_mnist_cnn()
+        >>> cnn.input_shape
+        (None, 28, 28, 1)
+    """
+    return keras.Sequential([
+        keras.Input((28, 28, 1), name="image"),
+        keras.layers.Rescaling(1 / 255, name="rescale"),
+        keras.layers.Conv2D(16, 5, padding="same", activation="relu", name="conv1"),
+        keras.layers.MaxPooling2D(2, name="pool1"),
+        keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),
+        keras.layers.MaxPooling2D(2, name="pool2"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(128, activation="relu", name="dense"),
+        keras.layers.Dense(10, activation="softmax", name="output"),
+    ], name="mnist_cnn")
+
+#: The architecture of each of the course's source models, by name (weights: ``<name>.weights.npz``).
+SOURCE_ARCHITECTURES: dict[str, Callable[[], keras.Model]] = {
+    "fashion_mnist_model_a": build_model_a,
+    "mnist_cnn": build_mnist_cnn,
+}
+
+
+def save_weights_npz(model: keras.Model, path: str | os.PathLike) -> Path:
+    """Save ``model.get_weights()`` as a NumPy ``.npz`` archive that every Keras 3 can read.
+
+    A ``.keras`` file records each layer's full config, and a config written by a newer Keras
+    (new arguments such as ``quantization_config``) does not load on an older one. Plain arrays
+    in ``get_weights()`` order, loaded with ``set_weights`` into the same architecture built in
+    code, work on every version.
+
+    Args:
+        model: a built Keras model.
+        path: the file to write; should end in ``.weights.npz``.
+
+    Returns:
+        The path written.
+
+    Example (``00_start_here``):
+        >>> save_weights_npz(model_a, "/tmp/model_a.weights.npz")  # doctest: +SKIP
+        PosixPath('/tmp/model_a.weights.npz')
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"save_weights_npz() needs a keras.Model, got {type(model).__name__}")
+    path = Path(path)
+    np.savez(path, **{f"w{i:03d}": np.asarray(w) for i, w in enumerate(model.get_weights())})
+    return path
+
+
+def load_weights_npz(model: keras.Model, path: str | os.PathLike) -> keras.Model:
+    """Load weights saved by :func:`save_weights_npz` into ``model`` (same architecture).
+
+    Args:
+        model: a built Keras model with the architecture the weights were saved from.
+        path: the ``.weights.npz`` file.
+
+    Returns:
+        ``model``, with the weights set (``model.set_weights``).
+
+    Raises:
+        ValueError: the file does not hold as many arrays of the same shapes as ``model``.
+
+    Example (``00_start_here``):
+        >>> model_a = load_weights_npz(build_model_a(), "data/models/fashion_mnist_model_a.weights.npz")  # doctest: +SKIP
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"load_weights_npz() needs a keras.Model, got {type(model).__name__}")
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = [archive[key] for key in sorted(archive.files)]
+    expected = [tuple(w.shape) for w in model.weights]
+    got = [tuple(a.shape) for a in arrays]
+    if got != expected:
+        raise ValueError(f"{path} holds {len(got)} arrays of shapes {got}, but model '{model.name}' has "
+                         f"{len(expected)} weights of shapes {expected}: build the architecture the weights "
+                         "were saved from (see SOURCE_ARCHITECTURES) before loading them.")
+    model.set_weights(arrays)
+    return model
 
 
 def _repo_models_dir() -> Path | None:
@@ -207,7 +323,8 @@ def _model_file(name: str, entry: dict[str, Any], models_dir: str | os.PathLike 
 def load_pretrained(name: str, models_dir: str | os.PathLike | None = None) -> keras.Model:
     """Load one of the course's own pretrained source models, after checking its sha256.
 
-    The file is ``data/models/<name>.keras`` of the course checkout (or of ``models_dir``);
+    The architecture is built in code (:data:`SOURCE_ARCHITECTURES`); the weights come from
+    ``data/models/<name>.weights.npz`` of the course checkout (or of ``models_dir``);
     without a checkout (``pip install`` in Colab) it comes from the Keras cache, else it is
     downloaded from the course repository (``[project.urls] Repository``) and hash-checked.
 
@@ -231,12 +348,11 @@ def load_pretrained(name: str, models_dir: str | os.PathLike | None = None) -> k
         (None, 28, 28)
     """
     entry = pretrained_info(name, models_dir)
-    # compile=False, then the recorded recipe with a fresh optimizer: the file's optimizer
-    # stub has no state worth restoring and would only make Keras warn about skipped variables.
-    model = keras.saving.load_model(_model_file(name, entry, models_dir), compile=False)
+    model = load_weights_npz(SOURCE_ARCHITECTURES[name](), _model_file(name, entry, models_dir))
     optimizer = keras.optimizers.get({"class_name": entry["optimizer"]["name"],
                                       "config": {"learning_rate": entry["optimizer"]["learning_rate"]}})
     model.compile(optimizer=optimizer, loss=entry["loss"], metrics=["accuracy"])
+    needs_recompile(model)  # records the flags of this compile: a later change by hand is then seen
     return model
 
 

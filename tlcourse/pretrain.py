@@ -9,8 +9,10 @@ retraining them:
 
 Each run is seeded (:func:`tlcourse.config.seed_everything`) with TensorFlow's op determinism
 on, so the same command on the same versions gives the same weights; the manifest records
-a sha256 of the weights to check that (the ``.keras`` file itself holds its save date, so
-its own sha256 changes from run to run). Files go to ``data/models/`` of the checkout; the
+a sha256 of the weights to check that (the ``.weights.npz`` archive holds file dates, so
+its own sha256 changes from run to run). The architectures are code in
+:mod:`tlcourse.models` (:func:`~tlcourse.models.build_model_a`,
+:func:`~tlcourse.models.build_mnist_cnn`); only the weights are files, so every Keras 3 loads them. Files go to ``data/models/`` of the checkout; the
 manifest of the committed models is package data (``tlcourse/pretrained_models.json``), the
 manifest of any other ``--out DIR`` is ``DIR/manifest.json``.
 
@@ -41,7 +43,8 @@ from keras import layers
 
 from tlcourse import data
 from tlcourse.config import SEED, seed_everything
-from tlcourse.models import MANIFEST_NAME, _file_sha256, _manifest_path, _read_manifest, _repo_models_dir
+from tlcourse.models import (MANIFEST_NAME, _file_sha256, _manifest_path, _read_manifest, _repo_models_dir,
+                             build_mnist_cnn, build_model_a, save_weights_npz)
 
 #: The source models this module trains, with a short description.
 SOURCE_MODELS: dict[str, str] = {
@@ -86,53 +89,6 @@ def task_a_b_split(x: np.ndarray, y: np.ndarray) -> tuple[tuple[np.ndarray, np.n
     y_a = np.where(y_a > 6, y_a - 2, y_a)
     y_b = (y[in_b] == 6).astype(np.float32)
     return (x[~in_b], y_a), (x[in_b], y_b)
-
-
-def build_model_a() -> keras.Sequential:
-    """Geron's model A, uncompiled: 28x28 uint8 image -> 8 Fashion-MNIST classes.
-
-    ``Rescaling(1/255)`` stands in for the book's ``X / 255``, so the model takes the raw
-    images of :func:`tlcourse.data.load`; the rest is the book's model, with named layers.
-
-    Returns:
-        ``Sequential([Input((28, 28)), rescale, flatten, hidden1..hidden3 (Dense 100, ReLU,
-        He normal), output (Dense 8, softmax)])``.
-
-    Example (``04_reusing_layers_in_keras``):
-        >>> model_a = build_model_a()
-        >>> [layer.name for layer in model_a.layers]
-        ['rescale', 'flatten', 'hidden1', 'hidden2', 'hidden3', 'output']
-    """
-    hidden = [layers.Dense(100, activation="relu", kernel_initializer="he_normal", name=f"hidden{i}")
-              for i in (1, 2, 3)]
-    return keras.Sequential([keras.Input((28, 28), name="image"), layers.Rescaling(1 / 255, name="rescale"),
-                             layers.Flatten(name="flatten"), *hidden,
-                             layers.Dense(8, activation="softmax", name="output")], name="model_A")
-
-
-def build_mnist_cnn() -> keras.Sequential:
-    """A small LeNet-style CNN for MNIST, uncompiled: 28x28x1 uint8 image -> 10 digits.
-
-    Returns:
-        ``Sequential`` with layers ``rescale, conv1 (16 5x5, same), pool1, conv2 (32 5x5),
-        pool2, flatten, dense (128, ReLU), output (Dense 10, softmax)``; 117 k parameters.
-
-    Example (``08_greedy_layerwise_pretraining``):
-        >>> cnn = build_mnist_cnn()
-        >>> cnn.input_shape
-        (None, 28, 28, 1)
-    """
-    return keras.Sequential([
-        keras.Input((28, 28, 1), name="image"),
-        layers.Rescaling(1 / 255, name="rescale"),
-        layers.Conv2D(16, 5, padding="same", activation="relu", name="conv1"),
-        layers.MaxPooling2D(2, name="pool1"),
-        layers.Conv2D(32, 5, activation="relu", name="conv2"),
-        layers.MaxPooling2D(2, name="pool2"),
-        layers.Flatten(name="flatten"),
-        layers.Dense(128, activation="relu", name="dense"),
-        layers.Dense(10, activation="softmax", name="output"),
-    ], name="mnist_cnn")
 
 
 @dataclass(frozen=True)
@@ -262,17 +218,17 @@ def _fit(recipe: _Recipe, seed: int, quick: bool) -> tuple[keras.Model, data.Spl
 
 
 def train_source_model(name: str, out_dir: str | Path, *, seed: int = SEED, quick: bool = False) -> dict[str, Any]:
-    """Train one source model deterministically, save ``<out_dir>/<name>.keras`` and record it.
+    """Train one source model deterministically, save ``<out_dir>/<name>.weights.npz``, record it.
 
     Seeds everything and turns on TensorFlow's op determinism for the rest of the process
     (and :data:`THREADS` intra-op threads if TensorFlow has not started yet: CPU results
     depend on the thread count), trains with validation from :func:`tlcourse.data.load`,
-    evaluates on the official test set, saves the model (compiled with a fresh optimizer,
-    so without the optimizer's state) and adds its entry to the manifest of ``out_dir``.
+    evaluates on the official test set, saves the weights (:func:`tlcourse.models.save_weights_npz`;
+    the architecture is code) and adds its entry to the manifest of ``out_dir``.
 
     Args:
         name: a key of :data:`SOURCE_MODELS`.
-        out_dir: the folder for the ``.keras`` file (created if needed).
+        out_dir: the folder for the ``.weights.npz`` file (created if needed).
         seed: the seed of the data split, weight initialisation and shuffling.
         quick: a smoke run: 60 images per class and 1 epoch (for tests; not a usable model).
 
@@ -288,9 +244,7 @@ def train_source_model(name: str, out_dir: str | Path, *, seed: int = SEED, quic
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model, split, results = _fit(recipe, seed, quick)
-    _compile(model, recipe)  # a fresh optimizer: the file holds the weights, not the optimizer's state
-    path = out / f"{name}.keras"
-    model.save(path)
+    path = save_weights_npz(model, out / f"{name}.weights.npz")
     entry = {
         "file": path.name, "sha256": _file_sha256(path), "weights_sha256": weights_sha256(model),
         "description": SOURCE_MODELS[name], "command": _command(name, seed, quick),
@@ -445,8 +399,13 @@ def _readme(out_dir: Path) -> str:
         "the data set, its classes and copy, seed, epochs, optimizer, accuracies, the Keras and TensorFlow "
         "versions, and `weights_sha256`, a sha256 of the concatenated weights: re-run the command and "
         "compare it to check determinism: bit-identical for the same Keras and TensorFlow versions, CPU "
-        "type and `intra_op_threads` (the `.keras` file holds its save date, so its own sha256 changes "
+        "type and `intra_op_threads` (the `.npz` archive holds file dates, so its own sha256 changes "
         "from run to run; retraining updates the manifest).",
+        "",
+        "Only the weights are files: `<name>.weights.npz` holds the arrays of `model.get_weights()`, and "
+        "the architecture is code (`tlcourse.models.SOURCE_ARCHITECTURES`). Unlike a `.keras` file, "
+        "whose layer configs a newer Keras writes with arguments an older one rejects, this loads on every "
+        "Keras 3 the course supports.",
         "",
         "If a file does not match the manifest: `git checkout data/models tlcourse/pretrained_models.json`, "
         "or retrain it with `python -m tlcourse.pretrain --only NAME`.",
