@@ -17,27 +17,28 @@ and a nested base model (for example a ``keras.applications`` network used as ``
 counts as ONE layer. To reach a nested base's own layers, call the same function on the base
 itself, e.g. ``set_freeze_depth(model.get_layer("mobilenetv2_0.35_32"), 100)``.
 
-What the course measured about ``trainable`` and ``compile()`` (Keras 3.15.1, TensorFlow backend,
-default graph mode; ``tests/test_surgery.py`` checks each line):
+What the course measured about ``trainable`` and ``compile()`` (TensorFlow backend, default
+graph mode; ``tests/test_surgery.py`` checks each line on every Keras the course tests: the
+declared floor, the current release and a pinned ``keras-nightly``):
 
 * ``compile(); fit(); freeze(); fit()`` -> the "frozen" weights STILL change: ``fit`` keeps the
   training function it traced on its first call, with the old list of trainable weights.
 * ``compile(); fit(); unfreeze(); fit()`` -> the "unfrozen" weights do NOT change, same reason.
 * Only ``compile()`` resets that function, so after every freeze/unfreeze: compile again.
   (``compile(); freeze(); fit()`` happens to work because the first ``fit`` traces afresh, but
-  do not rely on it.) Keras 3.15 records the flags at compile time and means to warn about
-  this, but that check is unreachable in 3.15.1: nothing warns you. Use :func:`needs_recompile`.
+  do not rely on it.) Nothing warns you reliably: use :func:`needs_recompile`.
 * Re-compiling with the SAME optimizer object after the trainable set changed fails in ``fit``
   ("This optimizer can only be called for the variables it was originally built with"): give a
   new optimizer, which :func:`compile_again` does for you.
 * ``base.trainable = True`` on a base that is already trainable does nothing on the TensorFlow
   backend (an ``x.attr = x.attr`` short cut in TF's attribute tracking), so layers frozen one by
   one inside it stay frozen; :func:`unfreeze` sets every inner layer explicitly.
-* ``x = base(inputs, training=False)`` (the Keras guide's recipe) does NOT keep a trainable
-  BatchNormalization layer in inference mode during ``fit``: the outer model's
-  ``training=True`` overrides it (keras-team/keras#20285), so its moving mean/variance change.
-  What does keep BN in inference mode is ``bn.trainable = False`` -- hence
-  :func:`unfreeze`'s ``keep_batchnorm_frozen=True`` default.
+* ``x = base(inputs, training=False)`` (the Keras guide's recipe) keeps a *trainable*
+  BatchNormalization layer in inference mode during ``fit`` on some Keras versions and not on
+  others (keras-team/keras#20285, #23364): :func:`outer_training_wins` measures which on yours.
+  ``bn.trainable = False`` keeps BN in inference mode on every version, so the recipe that
+  works everywhere is both: BN frozen AND the base called with ``training=False`` -- hence
+  :func:`unfreeze`'s ``keep_batchnorm_frozen=True`` default and :func:`with_new_head`'s call.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ __all__ = [
     "check_input_size",
     "clone_with_weights",
     "compile_again",
+    "current_learning_rate",
+    "outer_training_wins",
     "freeze",
     "needs_recompile",
     "reuse_layers",
@@ -398,33 +401,41 @@ def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
 
 # -------------------------------------------------------------- freeze and compile
 
-# model -> (compile token, {layer: trainable at compile}, model.trainable at compile).
-# A WeakKeyDictionary, not a model attribute: Keras would start tracking layers put on a model.
+# model -> (compile token, {layer: trainable flag}, model.trainable): the flags the next ``fit``
+# trains with, recorded through public API only (Keras's own record of the flags at compile
+# time is private, absent before Keras 3.5 and may change). A WeakKeyDictionary, not a model
+# attribute: Keras would start tracking layers put on a model.
 _SNAPSHOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _compile_token(model: keras.Model):
-    """An object that ``compile()`` replaces on every call (identity tells compiles apart)."""
+    """The optimizer ``compile()`` installed: a new object on every compile with a new optimizer."""
     if not getattr(model, "compiled", False):
         return None
-    return getattr(model, "_compile_config", None) or getattr(model, "_loss_tracker", None)
+    return model.optimizer
 
 
 def _flags(model: keras.Model) -> dict:
-    return {layer: layer.trainable for layer in model._flatten_layers(include_self=False)}
+    return {layer: layer.trainable for layer in _walk(model) if layer is not model}
 
 
-def _compiled_flags(model: keras.Model) -> tuple[dict, bool] | None:
+def _snapshot(model: keras.Model) -> tuple[dict, bool] | None:
+    """The flags the next ``fit`` trains with, if known; records them when they can be known now.
+
+    Known when tlcourse saw them for the current compile (``freeze`` and friends record before
+    changing anything, ``compile_again`` right after compiling), or when ``fit`` has not traced
+    its training step since the last compile (``model.train_function is None``): the next ``fit``
+    then traces with the flags as they are now, so they are recorded now.
+    """
     token = _compile_token(model)
     if token is None:
         return None
     stored = _SNAPSHOTS.get(model)
     if stored is not None and stored[0] is token:
         return stored[1], stored[2]
-    keras_state = getattr(model, "_compiled_trainable_state", None)  # Keras records this at compile
-    if isinstance(keras_state, dict):
-        flags = {layer: flag for layer, flag in keras_state.items() if layer is not model}
-        return flags, keras_state.get(model, model.trainable)
+    if getattr(model, "train_function", None) is None:
+        _SNAPSHOTS[model] = (token, _flags(model), model.trainable)
+        return _SNAPSHOTS[model][1], _SNAPSHOTS[model][2]
     return None
 
 
@@ -432,7 +443,7 @@ def _remember_before_change(model: keras.Model) -> None:
     token = _compile_token(model)
     if token is None:
         return
-    state = _compiled_flags(model)
+    state = _snapshot(model)
     flags, own = state if state is not None else (_flags(model), model.trainable)
     _SNAPSHOTS[model] = (token, dict(flags), own)
 
@@ -541,31 +552,39 @@ def set_freeze_depth(model: keras.Model, k: int, *, keep_batchnorm_frozen: bool 
 
 
 def needs_recompile(model: keras.Model) -> bool:
-    """True when ``trainable`` flags changed since the last ``compile()`` (or it never ran).
+    """True unless the next ``fit`` is sure to train exactly the layers that are trainable now.
 
-    In Keras 3 a change in ``trainable`` only reaches ``fit`` through ``compile()``: measured on
-    Keras 3.15.1 (TensorFlow), after ``compile(); fit(); freeze(); fit()`` the "frozen" weights
-    still change, and after ``unfreeze`` the unfrozen ones do not, with no warning. Compares
-    every layer's flag (nested layers too) with the flags at compile time, which Keras records
-    (``_compiled_trainable_state``) and :func:`freeze` / :func:`unfreeze` /
-    :func:`set_freeze_depth` also save before changing anything. Never warns.
+    In Keras 3 a change in ``trainable`` only reaches ``fit`` through ``compile()``: ``fit``
+    keeps the training step it traced on its first call, so after ``compile(); fit();
+    freeze(); fit()`` the "frozen" weights still change (measured on every Keras the course
+    tests), with no warning. The answer uses public API only, the same way on every Keras:
+
+    * never compiled -> True;
+    * the flags tlcourse saw for the current compile (:func:`freeze`, :func:`unfreeze`,
+      :func:`set_freeze_depth` record them before changing anything, :func:`compile_again`
+      after compiling, and any call of this function while ``fit`` has not run since the last
+      compile) -> True if any flag differs from them now;
+    * otherwise (``fit`` has run since a compile tlcourse did not see, and flags may have been
+      changed by hand) it cannot know what the traced step trains and answers True: compile
+      again to be safe.
+
+    Never warns.
 
     Args:
         model: any Keras model.
 
     Returns:
-        True if ``model`` must be compiled before ``fit``; False if the last compile is current.
+        True if ``model`` must (or may need to) be compiled before ``fit``; False if the last
+        compile is known to be current.
 
     Example (``04_reusing_layers_in_keras``):
         >>> freeze(model_B, upto=-1); needs_recompile(model_B)  # doctest: +SKIP
         True
     """
     _check_model(model, "needs_recompile")
-    if _compile_token(model) is None:
+    state = _snapshot(model)
+    if state is None:  # never compiled, or trained since a compile whose flags nobody recorded
         return True
-    state = _compiled_flags(model)
-    if state is None:  # a Keras that records nothing and no change made through this module
-        return False
     flags, own = state
     if model.trainable != own:
         return True
@@ -592,11 +611,11 @@ def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
     _check_model(model, "compile_again")
-    config = getattr(model, "_compile_config", None)
-    if not getattr(model, "compiled", False) or config is None:
+    config = model.get_compile_config() if getattr(model, "compiled", False) else None
+    if not config:
         raise ValueError(f"compile_again(): model '{model.name}' was never compiled, so there are "
                          "no settings to repeat: call model.compile(optimizer=..., loss=...) first.")
-    kwargs = dict(config.config)
+    kwargs = dict(keras.saving.deserialize_keras_object(config))
     learning_rate = compile_kwargs.pop("learning_rate", None)
     if "optimizer" not in compile_kwargs:
         optimizer = keras.optimizers.deserialize(keras.optimizers.serialize(model.optimizer))
@@ -609,7 +628,64 @@ def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
                          "rate on the optimizer: keras.optimizers.Adam(learning_rate=1e-5)).")
     kwargs.update(compile_kwargs)
     model.compile(**kwargs)
+    _SNAPSHOTS[model] = (_compile_token(model), _flags(model), model.trainable)
     return model
+
+
+def outer_training_wins() -> bool:
+    """Measure on this Keras: does ``fit``'s ``training=True`` override ``base(x, training=False)``?
+
+    A functional model that calls its base with ``training=False`` (the Keras guide's recipe
+    for keeping BatchNormalization in inference mode) is called with ``training=True`` by
+    ``fit``. Which one wins changed between Keras versions (keras-team/keras#20285: the outer
+    call won up to Keras 3.15; keras-team/keras#23364, in the 3.16 development builds, lets the
+    argument written at construction win), so the course measures it instead of stating it:
+    a tiny model with a trainable BatchNormalization is called once with ``training=True`` and
+    the layer's moving mean is checked. ``bn.trainable = False`` keeps the statistics either
+    way, which is why :func:`unfreeze` keeps BatchNormalization frozen by default.
+
+    It builds its own two-layer probe, so it never touches your models.
+
+    Returns:
+        True if the outer ``training=True`` reached the inner BatchNormalization (its moving
+        statistics changed), False if the construction-time ``training=False`` held.
+
+    Example (``03_three_ways_to_transfer``):
+        >>> outer_training_wins()  # doctest: +SKIP
+        True
+    """
+    inner_in = keras.Input((2,))
+    inner = keras.Model(inner_in, keras.layers.BatchNormalization(name="bn")(inner_in))
+    outer_in = keras.Input((2,))
+    outer = keras.Model(outer_in, inner(outer_in, training=False))
+    before = keras.ops.convert_to_numpy(inner.get_layer("bn").moving_mean).copy()
+    outer(keras.ops.convert_to_tensor([[5.0, -5.0], [7.0, -7.0]]), training=True)
+    return bool((keras.ops.convert_to_numpy(inner.get_layer("bn").moving_mean) != before).any())
+
+
+def current_learning_rate(model: keras.Model | keras.optimizers.Optimizer) -> float:
+    """The learning rate the optimizer of ``model`` uses now, as a Python float.
+
+    ``optimizer.learning_rate`` is a float on some Keras versions and a backend variable (or a
+    schedule's value) on others, so ``float(optimizer.learning_rate)`` fails on some: this
+    reads it the same way on every Keras 3.
+
+    Args:
+        model: a compiled model, or an optimizer.
+
+    Returns:
+        The learning rate (for a schedule: its value at the optimizer's current step).
+
+    Example (``03_three_ways_to_transfer``):
+        >>> model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4), loss="mse")  # doctest: +SKIP
+        >>> current_learning_rate(model)  # doctest: +SKIP
+        0.0001
+    """
+    optimizer = model if isinstance(model, keras.optimizers.Optimizer) else getattr(model, "optimizer", None)
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"current_learning_rate() needs a compiled keras.Model or a keras optimizer, got "
+                        f"{type(model).__name__}: call model.compile(optimizer=..., loss=...) first.")
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
 
 
 # ---------------------------------------------------------------------------- report
