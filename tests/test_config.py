@@ -55,6 +55,8 @@ def test_environment_report(monkeypatch, tmp_path):
     monkeypatch.setenv("TLCOURSE_DATA", str(tmp_path / "nowhere"))
     report = config.environment_report()
     assert report["Keras"].startswith("3.") and report["Keras backend"] == "tensorflow"
+    for what in ("Python", "TensorFlow", "Keras", "NumPy", "matplotlib", "ipywidgets"):
+        assert "(supported: >=" in report[what] and "TOO OLD" not in report[what], (what, report[what])
     assert report["TLCOURSE_DATA"].endswith("(MISSING)")
     monkeypatch.setenv("TLCOURSE_DATA", str(tmp_path))
     assert config.environment_report()["TLCOURSE_DATA"].endswith("(found)")
@@ -76,3 +78,29 @@ def test_public_api_is_reexported():
         mod = importlib.import_module(f"tlcourse.{module}")
         public = set(getattr(mod, "__all__", []))
         assert public <= set(tlcourse.__all__) | {"IMAGE_EXTENSIONS"}, public - set(tlcourse.__all__)
+
+
+def test_version_checks_read_the_installed_requirements():
+    checks = {c.name: c for c in config.version_checks()}
+    assert list(checks)[0] == "python"
+    assert {"tensorflow", "keras", "numpy", "matplotlib", "ipywidgets", "scikit-learn", "pillow"} <= set(checks)
+    assert all(c.ok and c.fix == "" for c in checks.values()), [c for c in checks.values() if not c.ok]
+    assert checks["keras"].required.startswith(">=3.")
+
+
+def test_version_checks_flag_a_version_below_the_floor(monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras, "__version__", "3.0.5")
+    keras_check = next(c for c in config.version_checks() if c.name == "keras")
+    assert not keras_check.ok and keras_check.installed == "3.0.5"
+    assert keras_check.fix == f'pip install -U "keras{keras_check.required}"'
+    report = config.environment_report()["Keras"]
+    assert report.startswith("3.0.5 TOO OLD (supported: >=3.") and 'pip install -U "keras>=3.' in report
+
+
+def test_version_checks_accept_a_keras_nightly(monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras, "__version__", "3.16.0.dev2026102704")
+    assert next(c for c in config.version_checks() if c.name == "keras").ok

@@ -79,9 +79,17 @@ def test_no_legacy_keras_or_unfinished_code(path):
                 assert not re.search(pattern, cell.source), f"{path.name} cell {i}: {why}"
 
 
+# The one documented exception: seeding Keras's global generator on versions whose
+# set_random_seed leaves it running (tlcourse.config._restart_global_seed_generator).
+SEED_SHIM = "from keras.src.backend.common import global_state"
+
+
 def test_package_has_no_legacy_keras():
     for path in (ROOT / "tlcourse").glob("*.py"):
         text = path.read_text()
+        if path.name == "config.py":
+            assert text.count(SEED_SHIM) == 1, "config.py: the seeding shim is the only keras.src import"
+            text = text.replace(SEED_SHIM, "")
         for pattern, why in LEGACY[:3]:
             assert not re.search(pattern, text), f"{path.name}: {why}"
 

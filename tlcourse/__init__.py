@@ -19,7 +19,8 @@ import os as _os
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tlcourse.config import FAST, SEED, data_dir, environment_report, fast_or_full, seed_everything
+from tlcourse.config import (FAST, SEED, VersionCheck, data_dir, environment_report, fast_or_full, seed_everything,
+                             version_checks)
 from tlcourse.data import (
     DATASETS,
     CorruptDataError,
@@ -49,10 +50,15 @@ from tlcourse.models import (
     resnet,
     vgg16,
     weight_layer_depth,
+    SOURCE_ARCHITECTURES,
     backbone_preprocess,
+    build_mnist_cnn,
+    build_model_a,
     imagenet_backbone,
     load_pretrained,
+    load_weights_npz,
     pretrained_info,
+    save_weights_npz,
 )
 from tlcourse.exercises import Exercise, check, exercise, list_exercises, run_solution, solution
 from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
@@ -82,6 +88,8 @@ from tlcourse.surgery import (
     check_input_size,
     clone_with_weights,
     compile_again,
+    current_learning_rate,
+    outer_training_wins,
     freeze,
     needs_recompile,
     reuse_layers,
@@ -95,8 +103,7 @@ __version__ = "0.1.0"
 
 # tlcourse.pretrain is also a script (`python -m tlcourse.pretrain`); importing it here
 # eagerly would make `-m` warn that the module was already imported. Load it on first use.
-_LAZY = {"build_mnist_cnn": "tlcourse.pretrain", "build_model_a": "tlcourse.pretrain",
-         "task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
+_LAZY = {"task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
          "GreedyStage": "tlcourse.pretrain",
          # tlcourse.bench is a script too (`python -m tlcourse.bench`)
          "machine_info": "tlcourse.bench", "parse_result": "tlcourse.bench",
@@ -122,10 +129,10 @@ __all__ = [
     "plot_transferability", "train_above_cut",
     "BACKBONES", "DATASETS", "FAST", "SEED", "CorruptDataError", "DataNotFoundError",
     "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
-    "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",
-    "compile_again", "data_dir", "datasets_table", "environment_report", "fast_or_full",
+    "SOURCE_ARCHITECTURES", "build_mnist_cnn", "build_model_a", "check_input_size", "clone_with_weights",
+    "compile_again", "current_learning_rate", "data_dir", "datasets_table", "environment_report", "fast_or_full",
     "GreedyStage", "freeze", "greedy_layerwise", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
-    "load_pretrained", "locate", "needs_recompile", "plot_history", "plot_seed_pairs", "pretrained_info",
-    "reuse_layers", "run_seeds", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
-    "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "with_new_head",
+    "load_pretrained", "load_weights_npz", "locate", "needs_recompile", "outer_training_wins", "plot_history", "plot_seed_pairs", "pretrained_info",
+    "reuse_layers", "run_seeds", "save_weights_npz", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
+    "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "version_checks", "VersionCheck", "with_new_head",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -76,34 +77,135 @@ def seed_everything(seed: int = SEED) -> int:
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise TypeError(f"seed must be a non-negative int, got {seed!r}")
     keras.utils.set_random_seed(seed)
+    _restart_global_seed_generator()
     return seed
+
+
+def _restart_global_seed_generator() -> None:
+    """Make unseeded ``keras.random`` calls repeat after a new seed, on every Keras 3.
+
+    Newer Keras versions' ``set_random_seed`` drops Keras's global ``SeedGenerator`` so that it is
+    made again from the new seed; Keras 3.3 keeps the old one running, so the same seed gave
+    other numbers. Checked by behaviour, not by version: the generator is dropped only where
+    Keras left one behind. Keras has no public API for this, so it is the one place the course
+    touches Keras's global state.
+    """
+    try:
+        from keras.src.backend.common import global_state
+    except ImportError:  # a Keras whose internals moved: it resets the generator itself
+        return
+    if global_state.get_global_attribute("global_seed_generator") is not None:
+        global_state.set_global_attribute("global_seed_generator", None)
+
+
+#: What each dependency of ``pyproject.toml`` is imported as, to read the version in use.
+_MODULES = {"tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy", "matplotlib": "matplotlib",
+            "ipywidgets": "ipywidgets", "scikit-learn": "sklearn", "pillow": "PIL"}
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """One dependency: the version in use against the range the course supports and tests.
+
+    ``required`` is the specifier from the installed package's metadata (``pyproject.toml``),
+    ``ok`` whether ``installed`` satisfies it, ``fix`` the command that repairs it ("" if ok).
+    """
+
+    name: str
+    installed: str
+    required: str
+    ok: bool
+    fix: str
+
+
+def _requirements() -> dict[str, str]:
+    """``{name: specifier}`` of the course's dependencies, from the installed package's metadata."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    try:
+        dist = metadata.distribution("tlcourse")
+    except metadata.PackageNotFoundError:  # a checkout that was never pip-installed
+        return {}
+    reqs = {"python": dist.metadata.get("Requires-Python") or ""}
+    for line in dist.requires or []:
+        req = Requirement(line)
+        if req.marker is None:  # extras (lab, test, slides) are not needed to follow the course
+            reqs[req.name.lower()] = str(req.specifier)
+    return reqs
+
+
+def version_checks() -> list[VersionCheck]:
+    """Python and every dependency, in use vs supported (the range CI tests, floor included).
+
+    Returns:
+        One :class:`VersionCheck` per requirement of the installed course, Python first; empty
+        when the course runs from a checkout that was never installed with pip.
+
+    Example (``00_start_here``):
+        >>> [c.name for c in version_checks() if not c.ok]  # doctest: +SKIP
+        []
+    """
+    import importlib
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    checks = []
+    for name, spec in _requirements().items():
+        if name == "python":
+            installed = platform.python_version()
+        else:
+            try:
+                installed = importlib.import_module(_MODULES.get(name, name)).__version__
+            except ImportError:
+                installed = "not installed"
+        ok = installed != "not installed" and Version(installed) in SpecifierSet(spec, prereleases=True)
+        fix = "" if ok else (f"use a Python {spec}" if name == "python" else f'pip install -U "{name}{spec}"')
+        checks.append(VersionCheck(name, installed, spec, ok, fix))
+    return checks
 
 
 def environment_report() -> dict[str, str]:
     """Versions, devices and data folder, for the environment check in notebook 00.
 
+    Each version is shown with the range the course supports; one below it says
+    ``TOO OLD`` and what to run (see :func:`version_checks`).
+
     Returns:
-        An ordered mapping ``{what: value}`` (Python, TensorFlow, Keras, devices, mode,
-        data folder and whether it exists).
+        An ordered mapping ``{what: value}`` (Python, TensorFlow, Keras, NumPy, matplotlib,
+        ipywidgets, devices, mode, data folder and whether it exists).
 
     Example (``00_start_here``):
         >>> environment_report()["Keras"]  # doctest: +SKIP
-        '3.15.1'
+        '3.15.1 (supported: >=3.3)'
     """
     import keras
-    import numpy
     import tensorflow as tf
+
+    checks = {c.name: c for c in version_checks()}
+
+    def shown(name: str, version: str) -> str:
+        check = checks.get(name)
+        if check is None:
+            return version
+        return f"{version} (supported: {check.required})" if check.ok else \
+            f"{version} TOO OLD (supported: {check.required}) -> {check.fix}"
 
     gpus = tf.config.list_physical_devices("GPU")
     folder = data_dir()
-    return {
-        "Python": platform.python_version(),
-        "TensorFlow": tf.__version__,
-        "Keras": keras.__version__,
+    report = {"Python": shown("python", platform.python_version())}
+    for name, label in (("tensorflow", "TensorFlow"), ("keras", "Keras"), ("numpy", "NumPy"),
+                        ("matplotlib", "matplotlib"), ("ipywidgets", "ipywidgets")):
+        check = checks.get(name)
+        version = check.installed if check else __import__(_MODULES[name]).__version__
+        report[label] = shown(name, version)
+    report.update({
         "Keras backend": keras.backend.backend(),
-        "NumPy": numpy.__version__,
         "CPU cores": str(os.cpu_count()),
         "GPU": ", ".join(g.name for g in gpus) if gpus else "none (CPU only: the course is built for this)",
         "Mode": "fast (TLCOURSE_FAST=1)" if FAST else "full",
         "TLCOURSE_DATA": f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder else "not set (data download to the Keras cache)",
-    }
+    })
+    return report
