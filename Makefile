@@ -4,6 +4,9 @@
 #   make bench   time notebook 09 in full mode (benchmarks/RESULTS.md) and the freeze-depth
 #                slider (benchmarks/slider_latency.md); about 15 min on 2 cores
 #   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline)
+#   make test-compat  the unit tests and the Keras-sensitive notebooks on the declared floor
+#                (lowest Python and every dependency at its lowest version) and on the pinned
+#                keras-nightly, each in its own venv under build/compat/
 # Everything installs into ./.venv; nothing is installed by hand.
 
 PYTHON    ?= python3
@@ -27,7 +30,28 @@ SLIDES_JS  := reveal.js@4.6.1 requirejs@2.3.7 jquery@3.7.1 mathjax@2.7.7
 SPACE      := $(subst ,, )
 SLIDES_STAMP = $(SLIDES_DIR)/.js-$(subst $(SPACE),+,$(SLIDES_JS))
 
-.PHONY: lab test unit notebooks bench pretrain slides clean help
+# Compatibility environments (make test-compat): what each must cover and why.
+#   floor:   every dependency pinned to the lowest version pyproject.toml allows, on the lowest
+#            Python it allows (falls back to $(PYTHON) with a warning where that Python is not
+#            installed). Notebooks 00 (environment report, the course's source models), 03
+#            (needs_recompile, BatchNormalization under fit) and 04 (clone, freeze, compile,
+#            learning rates) exercise what differs on old Keras versions.
+#   nightly: the current release with keras replaced by the keras-nightly build pinned in
+#            pyproject.toml. Notebooks 03 and 09 hold the lessons whose Keras behaviour changes
+#            next (keras-team/keras#23364: `training=` written at construction wins).
+# Both run every unit test. Notebooks not listed run the same surgery and data code, which the
+# unit tests cover; running them all three times would not fit CI's 30 minutes on 2 cores.
+COMPAT_DIR ?= build/compat
+PYTHON_FLOOR_VERSION := $(shell $(PYTHON) tools/deps.py --python-floor 2>/dev/null)
+# The first interpreter of that version that really runs (a pyenv shim may exist without it).
+PYTHON_FLOOR ?= $(firstword $(foreach p,python$(PYTHON_FLOOR_VERSION) $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_FLOOR_VERSION).*/bin/python$(PYTHON_FLOOR_VERSION)) /usr/bin/python$(PYTHON_FLOOR_VERSION),$(shell $(p) -c "import sys, venv; assert sys.version_info[:2] == tuple(map(int, '$(PYTHON_FLOOR_VERSION)'.split('.')))" >/dev/null 2>&1 && echo $(p))) $(PYTHON))
+FLOOR_NOTEBOOKS ?= notebooks/00_start_here.ipynb notebooks/03_three_ways_to_transfer.ipynb \
+                   notebooks/04_reusing_layers_in_keras.ipynb
+NIGHTLY_NOTEBOOKS ?= notebooks/03_three_ways_to_transfer.ipynb notebooks/09_project_sign_language.ipynb
+COMPAT_PYTEST = -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeout=1200 \
+                --durations=5 $(PYTEST_ARGS)
+
+.PHONY: lab test unit notebooks bench pretrain slides clean help test-compat test-floor test-nightly
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -48,6 +72,37 @@ lab: $(VENV)/.installed-lab
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=1200 --durations=15 $(PYTEST_ARGS)
+
+test-compat: test-floor test-nightly
+
+test-floor: $(COMPAT_DIR)/floor/.installed
+	@$(COMPAT_DIR)/floor/bin/python -c "import sys, keras, tensorflow as tf, numpy, matplotlib; \
+		print('floor:', 'Python', sys.version.split()[0], 'TensorFlow', tf.__version__, 'Keras', keras.__version__, \
+		'NumPy', numpy.__version__, 'matplotlib', matplotlib.__version__)"
+	$(COMPAT_DIR)/floor/bin/python $(COMPAT_PYTEST) tests $(FLOOR_NOTEBOOKS)
+
+test-nightly: $(COMPAT_DIR)/nightly/.installed
+	@$(COMPAT_DIR)/nightly/bin/python -c "import keras, tensorflow as tf; \
+		print('nightly: TensorFlow', tf.__version__, 'Keras', keras.__version__)"
+	$(COMPAT_DIR)/nightly/bin/python $(COMPAT_PYTEST) tests $(NIGHTLY_NOTEBOOKS)
+
+$(COMPAT_DIR)/floor/.installed: pyproject.toml tools/deps.py
+	@[ "$(PYTHON_FLOOR)" != "$(PYTHON)" ] || echo "make test-floor: python$(PYTHON_FLOOR_VERSION) not found;" \
+		"testing the dependency floors on $$($(PYTHON) --version) instead" >&2
+	rm -rf $(COMPAT_DIR)/floor && $(PYTHON_FLOOR) -m venv $(COMPAT_DIR)/floor
+	$(COMPAT_DIR)/floor/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) tools/deps.py $(CPU_FLAG) --floor --extras test | $(COMPAT_DIR)/floor/bin/python -m pip install --quiet -r /dev/stdin
+	$(COMPAT_DIR)/floor/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(COMPAT_DIR)/nightly/.installed: pyproject.toml tools/deps.py
+	rm -rf $(COMPAT_DIR)/nightly && $(PYTHON) -m venv $(COMPAT_DIR)/nightly
+	$(COMPAT_DIR)/nightly/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) tools/deps.py $(CPU_FLAG) --extras test | $(COMPAT_DIR)/nightly/bin/python -m pip install --quiet -r /dev/stdin
+	$(COMPAT_DIR)/nightly/bin/python -m pip uninstall --quiet --yes keras  # same import name as keras-nightly
+	$(COMPAT_DIR)/nightly/bin/python -m pip install --quiet "$$($(PYTHON) tools/deps.py --nightly)"
+	$(COMPAT_DIR)/nightly/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
 
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)

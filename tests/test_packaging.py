@@ -37,20 +37,20 @@ def test_dependencies_are_ranges_not_pins():
     for req in load_tool("deps").requirements(["lab", "test", "slides"]):
         assert "==" not in req, f"{req} is pinned; use a range so Colab keeps its TensorFlow"
         assert re.search(r">=|<|~=", req), f"{req} has no lower bound"
-    assert "tensorflow>=2.16" in load_tool("deps").requirements()
+    assert "tensorflow>=2.16.2" in load_tool("deps").requirements()
 
 
 def test_cpu_flag_swaps_only_tensorflow():
     deps = load_tool("deps")
     plain, cpu = deps.requirements(["test"]), deps.requirements(["test"], cpu=True)
     changed = [(a, b) for a, b in zip(plain, cpu) if a != b]
-    assert changed == [("tensorflow>=2.16", "tensorflow-cpu>=2.16")]
+    assert changed == [("tensorflow>=2.16.2", "tensorflow-cpu>=2.16.2")]
 
 
 def test_deps_script_prints_one_requirement_per_line():
     out = subprocess.run([sys.executable, str(ROOT / "tools" / "deps.py"), "--extras", "test", "--cpu"],
                          capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "tensorflow-cpu>=2.16" and "nbval>=0.11" in out
+    assert out[0] == "tensorflow-cpu>=2.16.2" and "nbval>=0.11" in out
 
 
 def test_ci_runs_the_readme_test_command_offline_in_fast_mode():
@@ -95,3 +95,20 @@ def test_every_public_function_is_documented_the_house_way():
         if untyped:
             problems.append(f"{name}: parameters without a type: {untyped}")
     assert not problems, "\n".join(problems)
+
+
+def test_floor_pins_every_dependency_at_its_lowest_version():
+    deps = load_tool("deps")
+    plain, floor = deps.requirements(), deps.requirements(floor=True)
+    assert [r.split(">=")[0] for r in plain] == [r.split("==")[0] for r in floor]
+    assert all(f == p.replace(">=", "==") for p, f in zip(plain, floor)), "every floor must be a plain >="
+    assert deps.requirements(["test"], floor=True)[len(floor):] == deps.requirements(["test"])[len(plain):]
+    assert deps.floor_python() == "3.10"
+    assert re.fullmatch(r"keras-nightly==3\.\d+\.\d+\.dev\d{10}", deps.nightly())
+
+
+def test_makefile_tests_the_floor_and_the_nightly_from_ci():
+    makefile, ci = (ROOT / "Makefile").read_text(), (ROOT / ".ci" / "run").read_text()
+    assert "test-compat: test-floor test-nightly" in makefile
+    assert "--floor --extras test" in makefile and "tools/deps.py --nightly" in makefile
+    assert "make test\n" in ci and "make test-compat" in ci

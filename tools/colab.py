@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
+    from pip._vendor import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 import nbformat
