@@ -179,7 +179,10 @@ def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -
     saved = os.environ.pop("TLCOURSE_FAST", None)
     start = time.perf_counter()
     try:
+        # TensorFlow >= 2.19 writes start-up lines straight to file descriptor 2, whatever
+        # TF_CPP_MIN_LOG_LEVEL says; ipykernel 7 would store them as cell output.
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                        resources={"metadata": {"path": str(folder)}}).execute()
     finally:
         if saved is not None:
