@@ -217,6 +217,7 @@ def test_a_move_retrains_with_progress_and_says_the_kernel_is_busy(model):
     fresh._on_step = watch
     fresh._slider.value = 4  # released at a depth not trained yet: it trains now
     assert [s[:3] for s in seen] == [(i, 4, i) for i in range(1, 5)]
+    assert fresh._progress.description == "step 4/4"
     assert all(s[3:] == (True, True, "visible", True, True) for s in seen), "controls locked while training"
     assert not fresh._slider.disabled and not fresh._button.disabled and not fresh.busy
     assert fresh._progress.layout.visibility == "hidden"

@@ -455,7 +455,7 @@ class FreezeDepthExplorer:
         self._slider.disabled = self._button.disabled = busy
         self._progress.layout.visibility = "visible" if busy else "hidden"
         if busy:
-            self._progress.value = 0
+            self._progress.value, self._progress.description = 0, f"step 0/{self.steps}"
             self._status.value = (f"<i>training above {html.escape(_layer_name(self.model, self.depth))}: "
                                   f"{self.steps} steps of {self.batch_size} examples; the kernel is busy "
                                   "until it finishes ...</i>")
@@ -464,6 +464,7 @@ class FreezeDepthExplorer:
         """After each update step: the progress bar."""
         if self._widget is not None:
             self._progress.value = step
+            self._progress.description = f"step {step}/{steps}"
 
     def _refresh(self) -> None:
         if self._widget is None:
@@ -477,14 +478,14 @@ class FreezeDepthExplorer:
         self._strip.value = layer_strip_html(self.model, self.depth)
         result = self.results.get(self.depth)
         self._button.description = "Train above the cut" if result is None else "Train again"
+        if self.results:  # the plot before the status line: when the accuracy shows, so does its point
+            self._image.value = self._plot_png()
+            self._image.layout.display = None
         self._status.value = ("<i>not trained at this depth yet: press the button</i>" if result is None
                               else f"<b>depth {result.depth}: validation accuracy "
                                    f"{result.val_accuracy:.3f}</b> after {result.steps} steps "
                                    f"({result.trainable_params:,} trainable parameters with the head; "
                                    f"trained in {result.seconds:.1f} s)")
-        if self.results:
-            self._image.value = self._plot_png()
-            self._image.layout.display = None
 
     def _plot_png(self) -> bytes:
         import matplotlib.pyplot as plt
