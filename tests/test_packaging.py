@@ -166,3 +166,18 @@ def test_course_overrides_name_real_jupyterlab_settings():
             assert key in properties, f"{plugin} has no setting {key!r}"
             allowed = [o["const"] for o in properties[key].get("oneOf", [])]
             assert not allowed or value in allowed, f"{plugin}.{key}: {value!r} not in {allowed}"
+
+
+def test_make_lab_prints_the_token_it_was_given(monkeypatch):
+    """With JUPYTER_TOKEN set, Jupyter prints `?token=...`; make lab's config prints the real one."""
+    from traitlets.config import Config
+
+    source = (ROOT / "tools" / "lab" / "jupyter_server_config.py").read_text()
+    for token, shown in (("s3cret", "?token=s3cret"), ("a b&c", "?token=a+b%26c"), (None, None)):
+        if token is None:
+            monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
+        else:
+            monkeypatch.setenv("JUPYTER_TOKEN", token)
+        config = Config()
+        exec(compile(source, "jupyter_server_config.py", "exec"), {"get_config": lambda: config})
+        assert config.ServerApp.get("custom_display_url") == shown
