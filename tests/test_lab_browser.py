@@ -300,23 +300,38 @@ def drag(page, slider, index: int, options: int = 7) -> None:
     page.mouse.up()
 
 
+WATCH_TRAINING_JS = """() => {
+    // Set window.trainingSeen as soon as the widget shows its progress bar (however briefly).
+    const box = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .widget-vbox')]
+                  .find(b => b.querySelector('.widget-hslider'));
+    window.trainingSeen = false;
+    if (window.trainingWatch) window.trainingWatch.disconnect();
+    const check = () => {
+        const bar = box.querySelector('.widget-hprogress');
+        if (bar && getComputedStyle(bar).visibility === 'visible') window.trainingSeen = true;
+    };
+    window.trainingWatch = new MutationObserver(check);
+    window.trainingWatch.observe(box, {subtree: true, attributes: true, childList: true, characterData: true});
+}"""
+
+
 def wait_for_accuracy(page, layer: str, timeout: float, on_training=None) -> tuple[float, bool]:
     """Until the widget shows the accuracy at the cut after ``layer``: (seconds, whether it trained).
 
-    The slider's own label changes in the browser at once; the description and the status come
+    Call :data:`WATCH_TRAINING_JS` before the move: it notes a progress bar however short. The
+    slider's own label changes in the browser at once; the description and the status come
     from the kernel, so the move is done when both name this depth and no training runs.
     """
-    start, trained = time.monotonic(), False
+    start, shot_taken = time.monotonic(), False
     while time.monotonic() - start < timeout:
         state = slider_state(page) or {}
-        if state.get("training"):
-            if not trained and on_training:
-                on_training(state)
-            trained = True
+        if state.get("training") and on_training and not shot_taken:
+            on_training(state)
+            shot_taken = True
         depth = re.match(r"depth (\d+) of", state.get("info", ""))
         if depth and f"(up to {layer})" in state["info"] and not state["training"] \
                 and state["status"].startswith(f"depth {depth.group(1)}: validation accuracy"):
-            return time.monotonic() - start, trained
+            return time.monotonic() - start, page.evaluate("window.trainingSeen")
         time.sleep(0.05)
     raise AssertionError(f"no accuracy for {layer} after {timeout} s: {slider_state(page)}")
 
@@ -375,24 +390,27 @@ def test_a_student_session_in_jupyterlab(lab):
     moves = {}
     handle = slider.locator(".noUi-handle")
     handle.focus()
+    page.evaluate(WATCH_TRAINING_JS)
     page.keyboard.press("ArrowRight")
     moves["block_16_project_BN (keyboard)"] = wait_for_accuracy(
         page, "block_16_project_BN", MOVE_S, on_training=lambda s: shot(page, "05_keyboard_training"))
     shot(page, "05_keyboard_moved")
+    page.evaluate(WATCH_TRAINING_JS)
     drag(page, slider, 1)  # released at the second of the seven depths
     moves["block_12_add (mouse)"] = wait_for_accuracy(
         page, "block_12_add", MOVE_S, on_training=lambda s: shot(page, "05_mouse_training"))
     shot(page, "05_mouse_moved")
-    trained = slider_state(page)["status"]
+    first = slider_state(page)["status"]
     widget = panel.locator(".widget-vbox", has=page.locator(".widget-hslider")).last
-    widget.locator("button", has_text="Train again").click()
+    page.evaluate(WATCH_TRAINING_JS)
     t = time.monotonic()
-    while slider_state(page)["status"] == trained and time.monotonic() - t < MOVE_S:
-        time.sleep(0.05)  # the status changes when the training starts
-    seconds, _ = wait_for_accuracy(page, "block_12_add", MOVE_S)
+    widget.locator("button", has_text="Train again").click()
+    page.wait_for_function("window.trainingSeen", timeout=MOVE_S * 1000)
+    wait_for_accuracy(page, "block_12_add", MOVE_S)
     moves["block_12_add (Train again)"] = (time.monotonic() - t, True)
     again = slider_state(page)["status"]
-    assert again.split(" after ")[0] == trained.split(" after ")[0], "same seed, same accuracy"
+    assert again.split(" after ")[0] == first.split(" after ")[0], "same seed, same accuracy"
+    page.evaluate(WATCH_TRAINING_JS)
     drag(page, slider, 4)  # back to block_15_add, trained by the notebook's own cell
     moves["block_15_add (mouse, trained before)"] = wait_for_accuracy(page, "block_15_add", MOVE_S)
     assert [trained for _, trained in moves.values()] == [True, True, True, False], moves
