@@ -201,7 +201,7 @@ def wait_idle(page, timeout: float) -> None:
     deadline, quiet_since = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         busy = page.evaluate("""() => {
-            const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             if (!panel) return true;
             const running = [...panel.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
             const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');

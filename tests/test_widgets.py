@@ -222,7 +222,8 @@ def test_a_move_retrains_with_progress_and_says_the_kernel_is_busy(model):
     assert not fresh._slider.disabled and not fresh._button.disabled and not fresh.busy
     assert fresh._progress.layout.visibility == "hidden"
     first = fresh.results[4]
-    assert first.steps == 4 and f"validation accuracy {first.val_accuracy:.3f}</b> after 4 steps" in fresh._status.value
+    assert first.steps == 4
+    assert f"validation accuracy {first.val_accuracy:.3f}</b> after 4 steps" in fresh._status.value
     assert f"trained in {first.seconds:.1f} s" in fresh._status.value
     fresh._slider.value = 8
     fresh._slider.value = 4  # back to a trained depth: answered from memory, no training

@@ -232,7 +232,8 @@ class FreezeDepthExplorer:
             _cut_tensor(model, d, "FreezeDepthExplorer")
         if not chosen:
             raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
-        for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0), ("batch_size", batch_size, 1)):
+        for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0),
+                                 ("batch_size", batch_size, 1)):
             if not _is_int(value) or value < low:
                 raise ValueError(f"FreezeDepthExplorer(): {name} must be an int >= {low}, got {value!r}.")
         self.depths = sorted(set(int(d) for d in chosen))
