@@ -1,6 +1,8 @@
 # tlcourse: one command to set up and open the course, one to set up and test it.
-#   make lab     create .venv, install the course, open JupyterLab on notebooks/
-#   make test    create .venv with the test extras, run unit tests + every notebook (nbval)
+#   make lab     create .venv, install the course, open JupyterLab on notebooks/ (with RISE and
+#                the course's JupyterLab settings, tools/lab/)
+#   make test    create .venv with the test and lab extras, run unit tests + every notebook (nbval)
+#                + the JupyterLab browser test (Debian's chromium, if installed)
 #   make bench   time notebook 09 in full mode (benchmarks/RESULTS.md) and the freeze-depth
 #                slider (benchmarks/slider_latency.md); about 15 min on 2 cores
 #   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline)
@@ -48,8 +50,12 @@ PYTHON_FLOOR ?= $(firstword $(foreach p,python$(PYTHON_FLOOR_VERSION) $(wildcard
 FLOOR_NOTEBOOKS ?= notebooks/00_start_here.ipynb notebooks/03_three_ways_to_transfer.ipynb \
                    notebooks/04_reusing_layers_in_keras.ipynb
 NIGHTLY_NOTEBOOKS ?= notebooks/03_three_ways_to_transfer.ipynb notebooks/09_project_sign_language.ipynb
+# The JupyterLab browser test tests the front end, not Keras: it runs once, in `make test`.
 COMPAT_PYTEST = -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeout=1200 \
-                --durations=5 $(PYTEST_ARGS)
+                -m "not browser" --durations=5 $(PYTEST_ARGS)
+# The course's JupyterLab defaults (widget state saved with notebooks, no news pop-up), where
+# JupyterLab looks for an installation's defaults; tools/lab_settings.py says why.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .PHONY: lab test unit notebooks bench pretrain slides clean help test-compat test-floor test-nightly
 
@@ -66,10 +72,16 @@ $(VENV)/.installed-%: pyproject.toml tools/deps.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(JUPYTER_ROOT) $(if $(NO_BROWSER),--no-browser,)
+$(LAB_SETTINGS): tools/lab/overrides.json tools/lab_settings.py | $(BIN)/python
+	$(BIN)/python tools/lab_settings.py
 
-test: $(VENV)/.installed-test
+# tools/lab/jupyter_server_config.py prints the real token when JUPYTER_TOKEN is set.
+lab: $(VENV)/.installed-lab $(LAB_SETTINGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/tools/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(BIN)/jupyter lab --notebook-dir=notebooks $(JUPYTER_ROOT) $(if $(NO_BROWSER),--no-browser,)
+
+# The lab extra too: tests/test_lab_browser.py drives the JupyterLab that `make lab` opens.
+test: $(VENV)/.installed-test $(VENV)/.installed-lab $(LAB_SETTINGS)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=1200 --durations=15 $(PYTEST_ARGS)
 
@@ -123,7 +135,7 @@ pretrain: $(VENV)/.installed-base
 
 # Every notebook as a reveal.js deck, build/slides/NN_topic.slides.html, that opens from
 # file:// without a network (tools/slides/nbconvert_config.py points it at the local copies).
-# The slides extra (jupyterlab-rise) presents the notebooks live in JupyterLab.
+# RISE (jupyterlab-rise, in the lab and slides extras) presents the notebooks live in `make lab`.
 slides: $(VENV)/.installed-slides $(SLIDES_STAMP)
 	$(BIN)/jupyter nbconvert --to slides --config tools/slides/nbconvert_config.py \
 		--output-dir $(SLIDES_DIR) notebooks/[0-9][0-9]_*.ipynb

@@ -17,6 +17,7 @@ from tlcourse import features  # noqa: E402
 from tlcourse.features import (  # noqa: E402
     ActivationCache,
     CutResult,
+    CutTrainer,
     Transferability,
     conv_layers,
     cut_points,
@@ -398,6 +399,57 @@ def test_train_errors(cache):
     with pytest.raises(ValueError, match=r"head_weights have shapes \[\(4, 3\), \(3,\)\] but this head "
                                          r"needs \[\(6, 3\), \(3,\)\]"):
         train_above_cut(cache, 6, head_weights=[np.zeros((4, 3)), np.zeros(3)])
+
+
+# ------------------------------------------------------------------ re-training above one cut
+
+
+def _counting_traces(trainer: CutTrainer) -> list:
+    """Count how often Keras traces the trainer's training step (train_step runs only then)."""
+    traces = []
+    real = trainer.net.train_step
+    trainer.net.train_step = lambda data: traces.append(1) or real(data)
+    return traces
+
+
+def test_cut_trainer_traces_once_and_restarts_from_the_same_start(cache, res):
+    head = train_above_cut(cache, 8, mode="head", epochs=1)
+    trainer = CutTrainer(cache, "relu1", head_weights=head.head_weights, batch_size=8, seed=5)
+    traces = _counting_traces(trainer)
+    start = [w.copy() for w in trainer.net.get_weights()]
+    assert trainer.warm_up() > 0 and traces and trainer.warm_up() == 0
+    traced = len(traces)  # TensorFlow may trace a step twice on its first call
+    assert all(np.array_equal(a, b) for a, b in zip(start, trainer.net.get_weights())), "warm-up leaves no trace"
+    steps = []
+    first = trainer.train(7, on_step=lambda step, total: steps.append((step, total)))
+    assert steps == [(i, 7) for i in range(1, 8)] and len(traces) == traced, "no new graph per run"
+    assert isinstance(first, CutResult) and (first.depth, first.layer, first.mode) == (4, "relu1", "finetune")
+    assert (first.steps, first.epochs) == (7, 0) and 0 <= first.val_accuracy <= 1 and first.seconds > 0
+    above = (3 * 3 * 4 * 4 + 4) + (3 * 3 * 4 + 4) + (4 * 6 + 6)  # conv2, dw, conv3
+    assert first.trainable_params == trainer.trainable_params == above + 6 * 3 + 3
+    second = trainer.train(7)
+    assert second.val_accuracy == first.val_accuracy, "same start, seed and order: same numbers"
+    for a, b in zip(first.head_weights, second.head_weights):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first.head_weights[0], head.head_weights[0]), "the head trained"
+    iterations = [v for v in trainer.net.optimizer.variables if "iteration" in v.name]
+    assert [int(keras.ops.convert_to_numpy(v)) for v in iterations] == [7], "the optimizer starts fresh"
+    assert trainer.train(3).val_accuracy >= 0 and len(traces) == traced
+
+
+def test_cut_trainer_cycles_a_small_training_set_and_checks_its_arguments(cache):
+    trainer = CutTrainer(cache, 6, batch_size=32, seed=1)
+    order = trainer._order(5)  # 160 examples from 48: seeded passes, each a permutation
+    assert len(order) == 160 and sorted(order[:48]) == list(range(48))
+    np.testing.assert_array_equal(order, CutTrainer(cache, 6, batch_size=32, seed=1)._order(5))
+    with pytest.raises(ValueError, match="steps must be an int >= 1, got 0"):
+        trainer.train(0)
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
+        CutTrainer(cache, 6, batch_size=0)
+    with pytest.raises(ValueError, match="cannot be cut at depth 5"):
+        CutTrainer(cache, 5)
+    with pytest.raises(ValueError, match=r"CutTrainer\(\): head_weights have shapes \[\(4, 3\), \(3,\)\]"):
+        CutTrainer(cache, 6, head_weights=[np.zeros((4, 3)), np.zeros(3)])
 
 
 # ------------------------------------------------------------------ transferability

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from toolbox import load_tool
 
@@ -112,3 +114,70 @@ def test_makefile_tests_the_floor_and_the_nightly_from_ci():
     assert "test-compat: test-floor test-nightly" in makefile
     assert "--floor --extras test" in makefile and "tools/deps.py --nightly" in makefile
     assert "make test\n" in ci and "make test-compat" in ci
+
+
+def test_ci_installs_chromium_before_make_test_only_where_missing():
+    ci = (ROOT / ".ci" / "run").read_text()
+    install = ci.index("apt-get install -y -qq chromium")
+    assert ci.index("command -v chromium") < install < ci.index("make test\n")
+    assert ci.index("apt-get update") < install
+
+
+def test_make_lab_and_make_test_install_the_course_jupyterlab_settings():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = lambda target: makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]  # noqa: E731
+    assert "$(LAB_SETTINGS)" in recipe("lab").splitlines()[0]
+    assert "$(VENV)/.installed-lab" in recipe("test").splitlines()[0] and "$(LAB_SETTINGS)" in recipe("test")
+    assert "LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
+    assert "tools/lab_settings.py" in recipe("$(LAB_SETTINGS)")
+    assert 'JUPYTER_CONFIG_PATH="$(CURDIR)/tools/lab' in recipe("lab")
+    assert '-m "not browser"' in makefile.split("COMPAT_PYTEST =", 1)[1].split("\n\n", 1)[0]
+    lab = load_tool("deps").requirements(["lab"])
+    assert any(r.startswith("jupyterlab-rise") for r in lab), "Alt+R (RISE) in make lab"
+    assert any(r.startswith("playwright") for r in load_tool("deps").requirements(["test"]))
+
+
+def test_lab_settings_merge_into_what_is_there(tmp_path):
+    settings = load_tool("lab_settings")
+    (tmp_path / "overrides.json").write_text(json.dumps({
+        "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False, "mine": 1},
+        "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}))
+    written = json.loads(settings.install(tmp_path).read_text())
+    assert written["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True, "mine": 1}
+    assert written["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}, "the user's kept"
+    assert written["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    fresh = settings.install(tmp_path / "new" / "settings")
+    assert json.loads(fresh.read_text()) == json.loads(settings.COURSE_OVERRIDES.read_text())
+    assert settings.settings_dir("/venv") == Path("/venv/share/jupyter/lab/settings")
+
+
+def test_course_overrides_name_real_jupyterlab_settings():
+    """Each override names a plugin and a setting its schema has, with an allowed value."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab not installed (the lab extra)")
+    schemas = [Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas",
+               Path(sys.prefix) / "share" / "jupyter" / "labextensions"]
+    overrides = json.loads((ROOT / "tools" / "lab" / "overrides.json").read_text())
+    for plugin, values in overrides.items():
+        package, name = plugin.split(":")
+        found = [p for base in schemas for p in base.glob(f"**/{package}/{name}.json")]
+        assert found, f"no schema for {plugin} in {schemas}"
+        properties = json.loads(found[0].read_text())["properties"]
+        for key, value in values.items():
+            assert key in properties, f"{plugin} has no setting {key!r}"
+            allowed = [o["const"] for o in properties[key].get("oneOf", [])]
+            assert not allowed or value in allowed, f"{plugin}.{key}: {value!r} not in {allowed}"
+
+
+def test_make_lab_prints_the_token_it_was_given(monkeypatch):
+    """With JUPYTER_TOKEN set, Jupyter prints `?token=...`; make lab's config prints the real one."""
+    from traitlets.config import Config
+
+    source = (ROOT / "tools" / "lab" / "jupyter_server_config.py").read_text()
+    for token, shown in (("s3cret", "?token=s3cret"), ("a b&c", "?token=a+b%26c"), (None, None)):
+        if token is None:
+            monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
+        else:
+            monkeypatch.setenv("JUPYTER_TOKEN", token)
+        config = Config()
+        exec(compile(source, "jupyter_server_config.py", "exec"), {"get_config": lambda: config})
+        assert config.ServerApp.get("custom_display_url") == shown

@@ -61,7 +61,7 @@ def model():
 @pytest.fixture(scope="module")
 def explorer(model):
     # depths 4 (after relu1: the skip starts) and 8 (everything frozen).
-    return freeze_depth_slider(model, DATA, [4, 8], epochs=1, head_epochs=1)
+    return freeze_depth_slider(model, DATA, [4, 8], steps=3, head_epochs=1, batch_size=8)
 
 
 # ------------------------------------------------------------------ what k freezes
@@ -109,9 +109,11 @@ def test_layer_strip_colours_each_layer(model):
 
 def test_explorer_precomputes_once(explorer, model):
     assert explorer.depths == [4, 8] and explorer.depth == 8
-    assert set(explorer.timings) == {"activations", "head"}
+    assert set(explorer.timings) == {"activations", "head", "graphs"}
     assert explorer.cache.depths == [4, 8] and explorer.cache.passes == 2
     assert isinstance(explorer.head, CutResult) and explorer.head.mode == "head"
+    assert sorted(explorer.trainers) == [4, 8] and all(t.warm for t in explorer.trainers.values())
+    assert explorer.results == {}, "nothing trained before a move asks for it"
     assert explorer.precompute() == explorer.timings and explorer.cache.passes == 2
 
 
@@ -121,7 +123,7 @@ def test_training_a_depth_uses_the_cache_and_is_kept(explorer, monkeypatch):
     monkeypatch.setattr(keras.Model, "predict", lambda self, *a, **k: predicted.append(1) or real(self, *a, **k))
     result = explorer.train("relu1")  # a layer name: the cut right after it, depth 4
     assert predicted == [], "the frozen part never runs again"
-    assert result.depth == 4 and result.mode == "finetune" and result.epochs == 1
+    assert result.depth == 4 and result.mode == "finetune" and result.steps == 3
     assert explorer.results[4] is result and explorer.depth == 4
     assert explorer.train(4) is result, "a trained depth is not trained again"
     explorer.select(8)
@@ -146,7 +148,7 @@ def test_describe_summary_and_plot(explorer):
     assert isinstance(summary, Transferability) and list(summary.accuracy) == [4, 8]
     explorer.select(4)
     ax = explorer.plot()
-    assert ax.get_title() == "res_cnn: fine-tune above the cut, 1 epoch(s)"
+    assert ax.get_title() == "res_cnn: fine-tune above the cut, 3 steps of 8"
     assert ax.get_ylabel() == "validation accuracy" and "depth 4" in [l.get_label() for l in ax.lines]
     plt.close(ax.figure)
 
@@ -156,8 +158,12 @@ def test_explorer_checks_its_arguments(model):
         FreezeDepthExplorer(model, DATA, [5], precompute=False)
     with pytest.raises(ValueError, match="depths is empty"):
         FreezeDepthExplorer(model, DATA, [], precompute=False)
-    with pytest.raises(ValueError, match="head_epochs must be an int >= 0"):
+    with pytest.raises(ValueError, match="head_epochs must be an int >= 0, got -1"):
         FreezeDepthExplorer(model, DATA, precompute=False, head_epochs=-1)
+    with pytest.raises(ValueError, match="steps must be an int >= 1, got 0"):
+        FreezeDepthExplorer(model, DATA, precompute=False, steps=0)
+    with pytest.raises(ValueError, match=r"batch_size must be an int >= 1, got 2\.5"):
+        FreezeDepthExplorer(model, DATA, precompute=False, batch_size=2.5)
     lazy = FreezeDepthExplorer(model, DATA, precompute=False)
     assert lazy.depths == cut_points(model, blocks=True) == [0, 4, 6, 8]
     assert lazy.cache.passes == 0 and lazy.head is None and "trained=[]" in repr(lazy)
@@ -170,34 +176,81 @@ def test_widget_parts(explorer):
     box = explorer.widget
     assert isinstance(box, ipywidgets.VBox) and explorer.widget is box
     slider = explorer._slider
-    assert isinstance(slider, ipywidgets.IntSlider)
-    assert (slider.min, slider.max, slider.continuous_update) == (4, 8, False)
-    assert explorer._button.description == "Train above the cut"
+    assert isinstance(slider, ipywidgets.SelectionSlider) and not slider.continuous_update
+    assert explorer._button.description in ("Train above the cut", "Train again")
+    assert isinstance(explorer._progress, ipywidgets.IntProgress) and explorer._progress.max == 3
 
 
-def test_moving_the_slider_snaps_trains_and_shows_the_accuracy(explorer, model):
-    explorer.select(8)
-    explorer._slider.value = 5  # not a cut point: snaps to the nearest offered depth, 4
-    assert explorer._slider.value == 4 and explorer.depth == 4
-    assert 4 in explorer.results  # train_on_move
-    assert "validation accuracy" in explorer._status.value and explorer._image.value[:4] == b"\x89PNG"
-    assert explorer._info.value.startswith("depth 4 of 8")
-    assert explorer._strip.value == layer_strip_html(model, 4)
-    explorer._on_slider({"new": 7})  # the handler itself: nearest of 4 and 8 is 8
-    assert explorer.depth == 8 and explorer._slider.value == 8
+def test_the_slider_offers_exactly_the_depths_labelled_by_layer_name(model):
+    fresh = freeze_depth_slider(model, DATA, ["relu1", 6, "bn3"], steps=2, head_epochs=0, batch_size=8)
+    slider = fresh._slider
+    assert slider.options == (("relu1", 4), ("add", 6), ("bn3", 8))
+    assert slider.label == "bn3" and slider.value == 8 == fresh.depth
+    slider.index = 1  # one arrow key press: the next offered depth, never a depth in between
+    assert fresh.depth == 6 and slider.label == "add" and sorted(fresh.results) == [6]
+    fresh.select("relu1")
+    assert (slider.value, slider.label, slider.index) == (4, "relu1", 0), "select moves the slider"
+    assert sorted(fresh.results) == [6], "select alone trains nothing"
 
 
-def test_train_button_without_train_on_move_or_head_training(model):
-    quiet = freeze_depth_slider(model, DATA, [4, 8], epochs=1, head_epochs=0, train_on_move=False)
+def test_a_fresh_explorer_shows_no_broken_image(model):
+    fresh = freeze_depth_slider(model, DATA, [4, 8], steps=2, head_epochs=0, batch_size=8,
+                                train_on_move=False)
+    assert fresh._image.value == b"" and fresh._image.layout.display == "none", "no empty <img>"
+    assert "not trained at this depth yet" in fresh._status.value
+    assert fresh._button.description == "Train above the cut"
+    fresh._on_train(fresh._button)
+    assert fresh._image.value[:4] == b"\x89PNG" and fresh._image.layout.display is None
+    assert fresh._button.description == "Train again"
+
+
+def test_a_move_retrains_with_progress_and_says_the_kernel_is_busy(model):
+    fresh = freeze_depth_slider(model, DATA, [4, 8], steps=4, head_epochs=1, batch_size=8)
+    seen = []
+    real = fresh._on_step
+
+    def watch(step, steps):
+        real(step, steps)
+        seen.append((step, steps, fresh._progress.value, fresh._slider.disabled, fresh._button.disabled,
+                     fresh._progress.layout.visibility, "kernel is busy" in fresh._status.value, fresh.busy))
+
+    fresh._on_step = watch
+    fresh._slider.value = 4  # released at a depth not trained yet: it trains now
+    assert [s[:3] for s in seen] == [(i, 4, i) for i in range(1, 5)]
+    assert fresh._progress.description == "step 4/4"
+    assert all(s[3:] == (True, True, "visible", True, True) for s in seen), "controls locked while training"
+    assert not fresh._slider.disabled and not fresh._button.disabled and not fresh.busy
+    assert fresh._progress.layout.visibility == "hidden"
+    first = fresh.results[4]
+    assert first.steps == 4
+    assert f"validation accuracy {first.val_accuracy:.3f}</b> after 4 steps" in fresh._status.value
+    assert f"trained in {first.seconds:.1f} s" in fresh._status.value
+    fresh._slider.value = 8
+    fresh._slider.value = 4  # back to a trained depth: answered from memory, no training
+    assert len(seen) == 8 and fresh.results[4] is first
+    fresh._on_train(fresh._button)  # "Train again": trains anew, same seed, same accuracy
+    assert len(seen) == 12 and fresh.results[4] is not first
+    assert fresh.results[4].val_accuracy == first.val_accuracy
+
+
+def test_move_is_what_the_slider_does(model):
+    quiet = freeze_depth_slider(model, DATA, [4, 8], steps=2, head_epochs=0, batch_size=8, train_on_move=False)
     assert quiet.head is None and quiet.timings["head"] < 1
-    quiet._on_slider({"new": 4})
-    assert quiet.depth == 4 and quiet.results == {}
+    assert quiet.move(4) is None and quiet.depth == 4 and quiet.results == {}
     assert "not trained at this depth yet" in quiet._status.value and quiet._image.value == b""
     quiet._on_train(quiet._button)
     assert list(quiet.results) == [4] and "depth 4: validation accuracy" in quiet._status.value
+    assert quiet.move(8) is None and quiet.move(4) is quiet.results[4]
+
+
+def test_a_second_explorer_prints_no_retracing_warning(model, capfd):
+    for _ in range(3):
+        freeze_depth_slider(model, DATA, [4, 8], steps=2, head_epochs=1, batch_size=8).train(4)
+    assert "retracing" not in capfd.readouterr().err
 
 
 def test_display_falls_back_to_a_static_summary(explorer):
+    explorer.train(4)
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith(explorer.describe())

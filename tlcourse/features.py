@@ -33,7 +33,7 @@ import html
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ActivationCache",
     "CutResult",
+    "CutTrainer",
     "Transferability",
     "conv_layers",
     "cut_points",
@@ -668,7 +669,8 @@ class ActivationCache:
                                 name=f"{self.model.name}_cuts")
         results = []
         for x in (self.x_train, self.x_val):
-            out = extractor.predict(x, batch_size=self.batch_size, verbose=0)
+            with _quiet_retracing():  # a new extractor per call: its new graph is expected
+                out = extractor.predict(x, batch_size=self.batch_size, verbose=0)
             results.append(out if isinstance(out, list) else [out])
             self.passes += 1
         for d, a_train, a_val in zip(missing, *results):
@@ -714,10 +716,12 @@ class CutResult:
     """One training run above a cut: what was frozen, what trained, and how well it did.
 
     ``depth`` (frozen layers), ``layer`` (the last frozen one, "(input)" for 0), ``mode``
-    (see :func:`train_above_cut`), ``val_accuracy`` (after the last epoch),
-    ``trainable_params`` (top + head), ``epochs``, ``seconds`` (build + fit, the activations
-    were cached before), ``history`` (Keras ``History.history``), ``head_weights`` (the trained
-    classifier's ``[kernel, bias]``, to warm-start another run).
+    (see :func:`train_above_cut`), ``val_accuracy`` (after the last epoch or step),
+    ``trainable_params`` (top + head), ``epochs`` (0 when training was counted in steps),
+    ``seconds`` (build + fit, the activations were cached before; for :class:`CutTrainer`, the
+    update steps + the validation pass), ``history`` (Keras ``History.history``),
+    ``head_weights`` (the trained classifier's ``[kernel, bias]``, to warm-start another run),
+    ``steps`` (update steps, :class:`CutTrainer`; 0 when counted in epochs).
     """
 
     depth: int
@@ -729,6 +733,7 @@ class CutResult:
     seconds: float
     history: dict = field(default_factory=dict, repr=False)
     head_weights: list = field(default_factory=list, repr=False)
+    steps: int = 0
 
 
 def _classifier(x, num_classes: int, pooling: str):
@@ -816,19 +821,8 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
     a_train, a_val = cache.activations(d)
     start = time.perf_counter()
     seed_everything(seed)
-    inputs = keras.Input(shape=a_train.shape[1:], name="cut_activations")
-    top = None if mode == "head" else _fresh_top(model, d, mode)
-    outputs = _classifier(top(inputs) if top is not None else inputs, cache.num_classes, pooling)
-    net = keras.Model(inputs, outputs, name=f"{model.name}_{mode}_at_{d}")
-    if head_weights is not None:
-        _set_head(net.get_layer("head"), head_weights)
-    binary = cache.num_classes <= 2
-    rate = learning_rate if learning_rate is not None else (1e-4 if mode == "finetune" else 1e-3)
-    net.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
-                loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
-                metrics=["accuracy"])
-    y_train = cache.y_train.astype("float32") if binary else cache.y_train
-    y_val = cache.y_val.astype("float32") if binary else cache.y_val
+    net = _net_above_cut(cache, d, mode, pooling, head_weights, learning_rate)
+    y_train, y_val = _labels(cache)
     with _quiet_retracing():
         history = net.fit(a_train, y_train, validation_data=(a_val, y_val), epochs=int(epochs),
                           batch_size=batch_size, verbose=0).history
@@ -837,6 +831,159 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
                      trainable_params=_count(net.trainable_weights), epochs=int(epochs),
                      seconds=time.perf_counter() - start, history=history,
                      head_weights=net.get_layer("head").get_weights())
+
+
+def _net_above_cut(cache: ActivationCache, depth: int, mode: str, pooling: str,
+                   head_weights: Sequence[np.ndarray] | None, learning_rate: float | None,
+                   func: str = "train_above_cut") -> keras.Model:
+    """The model trained on the cut's activations: the top (per ``mode``) + a new classifier, compiled."""
+    model = cache.model
+    inputs = keras.Input(shape=cache.activations(depth)[0].shape[1:], name="cut_activations")
+    top = None if mode == "head" else _fresh_top(model, depth, mode)
+    outputs = _classifier(top(inputs) if top is not None else inputs, cache.num_classes, pooling)
+    net = keras.Model(inputs, outputs, name=f"{model.name}_{mode}_at_{depth}")
+    if head_weights is not None:
+        _set_head(net.get_layer("head"), head_weights, func)
+    rate = learning_rate if learning_rate is not None else (1e-4 if mode == "finetune" else 1e-3)
+    net.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
+                loss="binary_crossentropy" if cache.num_classes <= 2 else "sparse_categorical_crossentropy",
+                metrics=["accuracy"])
+    return net
+
+
+def _labels(cache: ActivationCache) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation labels as the loss wants them (float for a sigmoid output)."""
+    if cache.num_classes <= 2:
+        return cache.y_train.astype("float32"), cache.y_val.astype("float32")
+    return cache.y_train, cache.y_val
+
+
+class CutTrainer:
+    """Fine-tune above one cut as often as asked: the same start each time, graphs traced once.
+
+    :func:`train_above_cut` builds a new model per call, and Keras traces a new training graph
+    for every new model: on a CPU that alone costs seconds for a deep top. A slider that
+    re-trains on every move keeps one CutTrainer per depth instead. It builds and compiles the
+    model above the cut once (the source's layers with their pretrained weights,
+    BatchNormalization frozen, plus a classifier warm-started from ``head_weights``), and
+    :meth:`warm_up` traces its graphs. Every :meth:`train` then restores the starting weights
+    and the optimizer's fresh state, runs ``steps`` Adam updates on batches of cached
+    activations (in an order drawn from ``seed``) and measures the validation accuracy: the
+    same seed gives the same numbers, and a run costs only its update steps.
+
+    Args:
+        cache: the :class:`ActivationCache` of the source model and the target data.
+        depth: how many layers are frozen (a :func:`cut_points` value), or a layer name.
+        head_weights: the classifier's starting ``[kernel, bias]`` (e.g. a head trained on the
+            fully frozen network); None = random (seeded).
+        learning_rate: Adam's rate (low: a high rate destroys the pretrained features).
+        batch_size: examples per update step.
+        seed: seeds the new weights and the order of the examples.
+
+    Raises:
+        ValueError: a depth that is not a cut point, a batch size that is not an int >= 1,
+            ``head_weights`` of the wrong shape.
+
+    Example (``05_choosing_what_to_freeze``):
+        >>> trainer = CutTrainer(cache, "block_14_add", head_weights=head.head_weights)  # doctest: +SKIP
+        >>> trainer.train(steps=40).val_accuracy  # doctest: +SKIP
+    """
+
+    def __init__(self, cache: ActivationCache, depth: int | str, *,
+                 head_weights: Sequence[np.ndarray] | None = None, learning_rate: float = 1e-4,
+                 batch_size: int = 32, seed: int = SEED) -> None:
+        if not _is_int(batch_size) or batch_size < 1:
+            raise ValueError(f"CutTrainer(): batch_size must be an int >= 1, got {batch_size!r}.")
+        self.cache, self.batch_size, self.seed = cache, int(batch_size), seed
+        self.depth = _depth(cache.model, depth, "CutTrainer")
+        _cut_tensor(cache.model, self.depth, "CutTrainer")
+        seed_everything(seed)
+        self.net = _net_above_cut(cache, self.depth, "finetune", "avg", head_weights, learning_rate,
+                                  "CutTrainer")
+        self.net.optimizer.build(self.net.trainable_variables)
+        self._start = self.net.get_weights()
+        self._fresh = [keras.ops.convert_to_numpy(v) for v in self.net.optimizer.variables]
+        self.warm = False
+
+    @property
+    def trainable_params(self) -> int:
+        """Parameters that train: the layers above the cut (BatchNormalization frozen) + the head."""
+        return _count(self.net.trainable_weights)
+
+    def _reset(self) -> None:
+        self.net.set_weights(self._start)
+        for variable, value in zip(self.net.optimizer.variables, self._fresh):
+            variable.assign(value)
+
+    def _order(self, steps: int) -> np.ndarray:
+        """``steps * batch_size`` example indices: seeded passes over the training set."""
+        rng = np.random.default_rng(self.seed)
+        n, wanted = len(self.cache.y_train), steps * self.batch_size
+        return np.concatenate([rng.permutation(n) for _ in range(-(-wanted // n))])[:wanted]
+
+    def _accuracy(self) -> float:
+        a_val = self.cache.activations(self.depth)[1]
+        y_val = _labels(self.cache)[1]
+        logs = self.net.evaluate(a_val, y_val, batch_size=min(len(a_val), 256), verbose=0, return_dict=True)
+        return float(logs["accuracy"])
+
+    def warm_up(self) -> float:
+        """Trace the training and evaluation graphs now (one step, then back to the start).
+
+        Returns:
+            Seconds taken (0 when warmed up before).
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> trainer.warm_up()  # doctest: +SKIP
+            2.4
+        """
+        if self.warm:
+            return 0.0
+        start = time.perf_counter()
+        self._run(1, None)
+        self._reset()
+        self.warm = True
+        return time.perf_counter() - start
+
+    def _run(self, steps: int, on_step: Callable[[int, int], Any] | None) -> float:
+        a_train = self.cache.activations(self.depth)[0]
+        y_train = _labels(self.cache)[0]
+        order = self._order(steps)
+        with _quiet_retracing():
+            for step in range(steps):
+                batch = order[step * self.batch_size:(step + 1) * self.batch_size]
+                self.net.train_on_batch(a_train[batch], y_train[batch])
+                if on_step is not None:
+                    on_step(step + 1, steps)
+            return self._accuracy()
+
+    def train(self, steps: int, on_step: Callable[[int, int], Any] | None = None) -> CutResult:
+        """Restore the start, run ``steps`` update steps, measure validation accuracy.
+
+        Args:
+            steps: Adam updates, each on ``batch_size`` cached activations.
+            on_step: called as ``on_step(step, steps)`` after each update (a progress bar).
+
+        Returns:
+            A :class:`CutResult` (``steps`` set, ``epochs`` 0); ``seconds`` covers the steps
+            and the validation pass (plus the tracing, if :meth:`warm_up` was not called).
+
+        Raises:
+            ValueError: steps not an int >= 1.
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> trainer.train(40, on_step=lambda i, n: print(i, "of", n))  # doctest: +SKIP
+        """
+        if not _is_int(steps) or steps < 1:
+            raise ValueError(f"CutTrainer.train(): steps must be an int >= 1, got {steps!r}.")
+        start = time.perf_counter()
+        self._reset()
+        accuracy = self._run(int(steps), on_step)
+        self.warm = True
+        return CutResult(depth=self.depth, layer=_layer_name(self.cache.model, self.depth), mode="finetune",
+                         val_accuracy=accuracy, trainable_params=self.trainable_params, epochs=0,
+                         seconds=time.perf_counter() - start, history={"val_accuracy": [accuracy]},
+                         head_weights=self.net.get_layer("head").get_weights(), steps=int(steps))
 
 
 @contextlib.contextmanager
@@ -855,11 +1002,11 @@ def _quiet_retracing():
         logger.setLevel(level)
 
 
-def _set_head(dense: keras.layers.Layer, weights: Sequence[np.ndarray]) -> None:
+def _set_head(dense: keras.layers.Layer, weights: Sequence[np.ndarray], func: str) -> None:
     wanted = [tuple(w.shape) for w in dense.weights]
     given = [tuple(np.shape(w)) for w in weights]
     if wanted != given:
-        raise ValueError(f"train_above_cut(): head_weights have shapes {given} but this head needs "
+        raise ValueError(f"{func}(): head_weights have shapes {given} but this head needs "
                          f"{wanted} ([kernel, bias]); take them from a head trained on the same "
                          "source model and classes: net.get_layer('head').get_weights().")
     dense.set_weights(list(weights))

@@ -8,17 +8,21 @@ them to a slider and a button:
   ``set_freeze_depth(model, k)`` WOULD freeze, without touching ``model``.
 * :class:`FreezeDepthExplorer` -- caches the frozen part's activations at every offered depth
   once (:class:`tlcourse.features.ActivationCache`), trains a classifier head once on the
-  fully frozen network, then per depth fine-tunes only the layers above the cut (starting
-  from that head) and keeps each depth's validation accuracy to compare.
+  fully frozen network and prepares one :class:`tlcourse.features.CutTrainer` per depth;
+  then each move fine-tunes only the layers above the cut (starting from that head) for a
+  fixed number of update steps and keeps each depth's validation accuracy to compare.
 * :func:`freeze_depth_slider` -- builds the explorer and its widget.
 
 "Depth" is the number of frozen layers of ``model.layers`` (:mod:`tlcourse.features`); the
-slider offers only depths where the network can be cut (:func:`tlcourse.features.cut_points`).
+slider offers exactly the depths where the explorer can cut, labelled by the last frozen
+layer (:func:`tlcourse.features.cut_points`), so one arrow key press is one cut further.
 
-In a notebook: make the explorer, call ``explorer.train(k)`` for the depths the lesson
-discusses (the same code the slider runs), show ``explorer.summary()`` and
-``explorer.plot()``, and end a cell with ``explorer``: a live Jupyter front end shows the
-slider; a static render (GitHub, nbval, CI) shows the summary table instead. Taught in
+In a notebook: make the explorer, call ``explorer.train(k)`` for a depth the lesson
+discusses (the same code a slider move runs), and end a cell with ``explorer``: a live
+Jupyter front end shows the slider, and every move to a depth not trained yet trains there
+(progress bar; the kernel is busy meanwhile); a static render (GitHub, nbval, CI) shows the
+summary table instead. JupyterLab started by ``make lab`` saves the widget's last state with
+the notebook (``tools/lab/overrides.json``), so a reopened notebook shows it again. Taught in
 ``05_choosing_what_to_freeze``.
 """
 
@@ -36,6 +40,7 @@ from tlcourse.config import SEED
 from tlcourse.features import (
     ActivationCache,
     CutResult,
+    CutTrainer,
     Transferability,
     _cut_tensor,
     _depth,
@@ -178,14 +183,17 @@ def layer_strip_html(model: keras.Model, k: int) -> str:
 
 
 class FreezeDepthExplorer:
-    """Freeze depth -> re-trained validation accuracy, fast: the logic behind the slider.
+    """Freeze depth -> re-trained validation accuracy, a move at a time: the logic behind the slider.
 
-    On :meth:`precompute` (done by the constructor unless ``precompute=False``): the frozen
-    part's activations for every offered depth, in one pass, and a classifier head trained
-    for ``head_epochs`` on the fully frozen network (feature extraction). Then
-    :meth:`train` at depth k re-trains only the layers above the cut (BatchNormalization
-    frozen) plus that head, for ``epochs`` at ``learning_rate``, on the cached activations --
-    every depth from the same starting point and seed, so depths differ only in what trains.
+    On :meth:`precompute` (done by the constructor unless ``precompute=False``), once: the
+    frozen part's activations for every offered depth (one pass), a classifier head trained
+    for ``head_epochs`` on the fully frozen network (feature extraction), and one
+    :class:`tlcourse.features.CutTrainer` per depth with its training graph traced. Then
+    :meth:`train` at depth k re-trains the layers above the cut (BatchNormalization frozen) plus
+    that head for ``steps`` Adam updates of ``batch_size`` cached activations, and measures the
+    validation accuracy: every depth from the same start, seed and number of updates, so depths
+    differ only in what trains. A move costs only those updates (seconds on a 2-core CPU,
+    ``benchmarks/slider_latency.md``).
 
     Args:
         model: the pretrained network without its classifier (e.g.
@@ -195,28 +203,28 @@ class FreezeDepthExplorer:
         depths: the depths the slider offers (:func:`tlcourse.features.cut_points` values or
             layer names, cut after that layer). Default: ``cut_points(model, blocks=True)``.
             Shallow depths re-train most of the network and are slow on a CPU: for
-            MobileNetV2 offer the last few (e.g. ``cut_points(base, blocks=True)[-4:]``).
-        epochs: fine-tuning epochs per depth.
+            MobileNetV2 offer the last few (e.g. ``cut_points(base, blocks=True)[-6:]``).
+        steps: Adam updates per training run (a move).
         learning_rate: Adam's rate for fine-tuning (low: a high rate destroys the pretrained
             features).
         head_epochs: epochs of the shared head training (0: each depth starts from a random head).
         head_learning_rate: Adam's rate for the head training.
-        batch_size: batch size for predicting and training.
+        batch_size: examples per update step (and per head-training step).
         seed: seed of every training run.
-        train_on_move: the slider trains as soon as it is released at a new depth (else only
-            the "Train" button does).
-        precompute: compute activations and head now (else on the first :meth:`train`).
+        train_on_move: the slider trains as soon as it is released at a depth not trained yet
+            (else only the button does).
+        precompute: compute activations, head and graphs now (else on the first :meth:`train`).
 
     Example (``05_choosing_what_to_freeze``):
-        >>> explorer = FreezeDepthExplorer(base, split, depths=cut_points(base, blocks=True)[-4:])  # doctest: +SKIP
-        >>> explorer.train(143).val_accuracy  # doctest: +SKIP
+        >>> explorer = FreezeDepthExplorer(base, split, depths=cut_points(base, blocks=True)[-6:])  # doctest: +SKIP
+        >>> explorer.train("block_14_add").val_accuracy  # doctest: +SKIP
     """
 
     def __init__(self, model: keras.Model, data: Any, depths: Sequence[int | str] | None = None, *,
-                 epochs: int = 3, learning_rate: float = 1e-4, head_epochs: int = 10,
-                 head_learning_rate: float = 1e-3, batch_size: int = 64, seed: int = SEED,
+                 steps: int = 40, learning_rate: float = 1e-4, head_epochs: int = 10,
+                 head_learning_rate: float = 1e-3, batch_size: int = 32, seed: int = SEED,
                  train_on_move: bool = True, precompute: bool = True) -> None:
-        self.cache = ActivationCache(model, data, batch_size=batch_size)
+        self.cache = ActivationCache(model, data, batch_size=max(batch_size, 64))
         self.model = model
         chosen = cut_points(model, blocks=True) if depths is None else [
             _depth(model, d, "FreezeDepthExplorer") for d in depths]
@@ -224,16 +232,20 @@ class FreezeDepthExplorer:
             _cut_tensor(model, d, "FreezeDepthExplorer")
         if not chosen:
             raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
-        if not _is_int(head_epochs) or head_epochs < 0:
-            raise ValueError(f"FreezeDepthExplorer(): head_epochs must be an int >= 0, got {head_epochs!r}.")
+        for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0),
+                                 ("batch_size", batch_size, 1)):
+            if not _is_int(value) or value < low:
+                raise ValueError(f"FreezeDepthExplorer(): {name} must be an int >= {low}, got {value!r}.")
         self.depths = sorted(set(int(d) for d in chosen))
         self.depth = self.depths[-1]
-        self.epochs, self.learning_rate, self.batch_size, self.seed = epochs, learning_rate, batch_size, seed
+        self.steps, self.learning_rate, self.batch_size, self.seed = steps, learning_rate, batch_size, seed
         self.head_epochs, self.head_learning_rate = head_epochs, head_learning_rate
         self.train_on_move = train_on_move
         self.results: dict[int, CutResult] = {}
         self.head: CutResult | None = None
+        self.trainers: dict[int, CutTrainer] = {}
         self.timings: dict[str, float] = {}
+        self.busy = False
         self._ready = False
         self._widget = None
         self._syncing = False
@@ -243,14 +255,16 @@ class FreezeDepthExplorer:
     # ------------------------------------------------------------ logic (no browser needed)
 
     def precompute(self) -> dict[str, float]:
-        """Activations of every offered depth (one pass) and the shared head; once.
+        """Activations of every offered depth (one pass), the shared head, every depth's graphs; once.
 
         Returns:
-            Seconds taken: ``{"activations": ..., "head": ...}`` (also kept in ``.timings``).
+            Seconds taken: ``{"activations": ..., "head": ..., "graphs": ...}`` (also kept in
+            ``.timings``; "graphs" is Keras tracing each depth's training step, paid here so
+            that no move pays it).
 
         Example (``05_choosing_what_to_freeze``):
             >>> explorer.precompute()  # doctest: +SKIP
-            {'activations': 21.3, 'head': 3.9}
+            {'activations': 12.1, 'head': 3.9, 'graphs': 9.8}
         """
         if self._ready:
             return dict(self.timings)
@@ -262,6 +276,13 @@ class FreezeDepthExplorer:
                                         learning_rate=self.head_learning_rate,
                                         batch_size=self.batch_size, seed=self.seed)
         self.timings["head"] = time.perf_counter() - start
+        start = time.perf_counter()
+        for d in self.depths:
+            self.trainers[d] = CutTrainer(self.cache, d, learning_rate=self.learning_rate,
+                                          batch_size=self.batch_size, seed=self.seed,
+                                          head_weights=self.head.head_weights if self.head else None)
+            self.trainers[d].warm_up()
+        self.timings["graphs"] = time.perf_counter() - start
         self._ready = True
         return dict(self.timings)
 
@@ -274,7 +295,7 @@ class FreezeDepthExplorer:
         return d
 
     def select(self, depth: int | str) -> dict[str, int]:
-        """Move the cut to ``depth`` (what the slider does); nothing is trained.
+        """Move the cut to ``depth`` without training; the widget shows it.
 
         Args:
             depth: one of ``.depths``, or the name of the last frozen layer.
@@ -292,32 +313,56 @@ class FreezeDepthExplorer:
         self._refresh()
         return param_counts(self.model, self.depth)
 
-    def train(self, depth: int | str | None = None) -> CutResult:
-        """Re-train above the cut at ``depth`` (default: the current one); once per depth.
+    def train(self, depth: int | str | None = None, *, again: bool = False) -> CutResult:
+        """Re-train above the cut at ``depth`` (default: the current one), showing progress.
 
         Args:
             depth: one of ``.depths`` or a layer name; None = the selected depth.
+            again: train even if this depth was trained before (the "Train again" button; the
+                same seed gives the same accuracy, the time is measured anew).
 
         Returns:
-            The :class:`tlcourse.features.CutResult` (a depth trained before returns its
-            stored result: same seed, same numbers).
+            The :class:`tlcourse.features.CutResult` (a depth trained before, with
+            ``again=False``, returns its stored result without training).
 
         Raises:
             ValueError: a depth the explorer does not offer.
 
         Example (``05_choosing_what_to_freeze``):
-            >>> explorer.train(143).val_accuracy  # doctest: +SKIP
+            >>> explorer.train("block_14_add").seconds  # doctest: +SKIP
         """
         if depth is not None:
             self.depth = self._check_depth(depth, "train")
         self.precompute()
-        if self.depth not in self.results:
-            self.results[self.depth] = train_above_cut(
-                self.cache, self.depth, mode="finetune", epochs=self.epochs,
-                learning_rate=self.learning_rate, batch_size=self.batch_size, seed=self.seed,
-                head_weights=self.head.head_weights if self.head is not None else None)
+        if again or self.depth not in self.results:
+            self._set_busy(True)
+            try:
+                self.results[self.depth] = self.trainers[self.depth].train(self.steps, self._on_step)
+            finally:
+                self._set_busy(False)
         self._refresh()
         return self.results[self.depth]
+
+    def move(self, depth: int | str) -> CutResult | None:
+        """What releasing the slider at ``depth`` does: select it, and train there if not trained yet.
+
+        Args:
+            depth: one of ``.depths`` or a layer name.
+
+        Returns:
+            The depth's :class:`tlcourse.features.CutResult` (new, or from memory when trained
+            before), or None when ``train_on_move`` is off and it was never trained.
+
+        Raises:
+            ValueError: a depth the explorer does not offer.
+
+        Example (``05_choosing_what_to_freeze``):
+            >>> explorer.move("block_13_project_BN").val_accuracy  # doctest: +SKIP
+        """
+        self.select(depth)
+        if self.train_on_move:
+            return self.train()
+        return self.results.get(self.depth)
 
     def describe(self, depth: int | str | None = None) -> str:
         """One line: what is frozen at ``depth``, what trains, and the parameter counts.
@@ -326,7 +371,7 @@ class FreezeDepthExplorer:
             depth: one of ``.depths``; None = the selected depth.
 
         Returns:
-            The sentence (the widget shows it next to the slider).
+            The sentence (the widget shows it under the slider).
 
         Example (``05_choosing_what_to_freeze``):
             >>> print(explorer.describe(143))  # doctest: +SKIP
@@ -367,48 +412,60 @@ class FreezeDepthExplorer:
         """
         return plot_transferability(self.summary(), ax=ax, highlight=self.depth,
                                     title=f"{self.model.name}: fine-tune above the cut, "
-                                          f"{self.epochs} epoch(s)")
+                                          f"{self.steps} steps of {self.batch_size}")
 
     # ------------------------------------------------------------- the widget (wiring only)
 
     @property
     def widget(self):
-        """The ipywidgets box: slider, train button, description, layer strip, status, plot."""
+        """The ipywidgets box: slider, train button, description, layer strip, progress, status, plot."""
         if self._widget is None:
             import ipywidgets as w
 
-            self._slider = w.IntSlider(value=self.depth, min=self.depths[0], max=self.depths[-1],
-                                       description="freeze depth", continuous_update=False,
-                                       style={"description_width": "initial"},
-                                       layout=w.Layout(width="480px"))
-            self._button = w.Button(description="Train above the cut", button_style="warning")
+            options = [(_layer_name(self.model, d), d) for d in self.depths]
+            self._slider = w.SelectionSlider(options=options, value=self.depth, description="frozen up to",
+                                             continuous_update=False, style={"description_width": "initial"},
+                                             layout=w.Layout(width="520px"))
+            self._button = w.Button(description="Train above the cut", button_style="warning",
+                                    tooltip=f"{self.steps} Adam steps of {self.batch_size} examples")
             self._info, self._strip, self._status = w.HTML(), w.HTML(), w.HTML()
-            self._image = w.Image(format="png", layout=w.Layout(max_width="640px"))
+            self._progress = w.IntProgress(value=0, min=0, max=self.steps, description="training",
+                                           layout=w.Layout(width="520px", visibility="hidden"))
+            self._image = w.Image(format="png", layout=w.Layout(max_width="640px", display="none"))
             self._slider.observe(self._on_slider, names="value")
             self._button.on_click(self._on_train)
             self._widget = w.VBox([w.HBox([self._slider, self._button]), self._info, self._strip,
-                                   self._status, self._image])
+                                   self._progress, self._status, self._image])
             self._refresh()
         return self._widget
 
     def _on_slider(self, change: dict) -> None:
-        """Slider handler: snap to the nearest offered depth, show it, train if ``train_on_move``."""
-        if self._syncing:
-            return
-        new = int(change["new"])
-        if new not in self.depths:
-            nearest = min(self.depths, key=lambda d: (abs(d - new), d))
-            self._slider.value = nearest  # fires this handler again with a valid depth
-            return
-        self.select(new)
-        if self.train_on_move:
-            self._on_train(None)
+        """Slider handler (released at a depth): :meth:`move` there."""
+        if not self._syncing:
+            self.move(int(change["new"]))
 
     def _on_train(self, _button: Any) -> None:
-        """Button handler: train at the selected depth and update status and plot."""
+        """Button handler: train at the selected depth (again, if it was trained before)."""
+        self.train(again=True)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While training: controls disabled, progress bar shown, the status says the kernel is busy."""
+        self.busy = busy
+        if self._widget is None:
+            return
+        self._slider.disabled = self._button.disabled = busy
+        self._progress.layout.visibility = "visible" if busy else "hidden"
+        if busy:
+            self._progress.value, self._progress.description = 0, f"step 0/{self.steps}"
+            self._status.value = (f"<i>training above {html.escape(_layer_name(self.model, self.depth))}: "
+                                  f"{self.steps} steps of {self.batch_size} examples; the kernel is busy "
+                                  "until it finishes ...</i>")
+
+    def _on_step(self, step: int, steps: int) -> None:
+        """After each update step: the progress bar."""
         if self._widget is not None:
-            self._status.value = f"<i>training above depth {self.depth} ...</i>"
-        self.train()
+            self._progress.value = step
+            self._progress.description = f"step {step}/{steps}"
 
     def _refresh(self) -> None:
         if self._widget is None:
@@ -421,12 +478,15 @@ class FreezeDepthExplorer:
         self._info.value = html.escape(self.describe())
         self._strip.value = layer_strip_html(self.model, self.depth)
         result = self.results.get(self.depth)
+        self._button.description = "Train above the cut" if result is None else "Train again"
+        if self.results:  # the plot before the status line: when the accuracy shows, so does its point
+            self._image.value = self._plot_png()
+            self._image.layout.display = None
         self._status.value = ("<i>not trained at this depth yet: press the button</i>" if result is None
                               else f"<b>depth {result.depth}: validation accuracy "
-                                   f"{result.val_accuracy:.3f}</b> ({result.trainable_params:,} "
-                                   f"trainable parameters with the head, {result.seconds:.1f} s)")
-        if self.results:
-            self._image.value = self._plot_png()
+                                   f"{result.val_accuracy:.3f}</b> after {result.steps} steps "
+                                   f"({result.trainable_params:,} trainable parameters with the head; "
+                                   f"trained in {result.seconds:.1f} s)")
 
     def _plot_png(self) -> bytes:
         import matplotlib.pyplot as plt
@@ -463,18 +523,19 @@ def freeze_depth_slider(model: keras.Model, data: Any, depths: Sequence[int | st
                         **options: Any) -> FreezeDepthExplorer:
     """An ipywidgets slider over the freeze depth that re-trains above the cut in seconds.
 
-    Beside the slider: which layers are frozen (a coloured strip, one box per layer),
-    trainable / non-trainable parameter counts, a "Train above the cut" button, and the
-    validation accuracy of every depth trained so far. Activations are cached first, so a
-    move costs only the training of the unfrozen layers (``benchmarks/slider_latency.py``
-    measures it).
+    The slider offers exactly the explorer's depths, labelled by the last frozen layer. Beside
+    it: which layers are frozen (a coloured strip, one box per layer), trainable /
+    non-trainable parameter counts, a "Train above the cut" / "Train again" button, a progress
+    bar while training, and the validation accuracy of every depth trained so far.
+    Activations are cached and every depth's training graph traced first, so a move costs only
+    its update steps (``benchmarks/slider_latency.py`` measures it).
 
     Args:
         model: the pretrained network without its classifier; never changed.
         data: a tlcourse ``Split`` or ``(x_train, y_train, x_val, y_val)``, preprocessed.
         depths: the offered depths (see :class:`FreezeDepthExplorer`).
-        **options: any other :class:`FreezeDepthExplorer` argument (epochs, learning_rate,
-            head_epochs, batch_size, seed, train_on_move).
+        **options: any other :class:`FreezeDepthExplorer` argument (steps, learning_rate,
+            head_epochs, batch_size, seed, train_on_move, precompute).
 
     Returns:
         The :class:`FreezeDepthExplorer`, precomputed (unless ``precompute=False``), with its
@@ -487,7 +548,7 @@ def freeze_depth_slider(model: keras.Model, data: Any, depths: Sequence[int | st
             :class:`FreezeDepthExplorer` (bad data, a depth that is not a cut point).
 
     Example (``05_choosing_what_to_freeze``):
-        >>> explorer = freeze_depth_slider(base, split, cut_points(base, blocks=True)[-4:])  # doctest: +SKIP
+        >>> explorer = freeze_depth_slider(base, split, cut_points(base, blocks=True)[-6:])  # doctest: +SKIP
         >>> explorer  # doctest: +SKIP
     """
     explorer = FreezeDepthExplorer(model, data, depths, **options)
