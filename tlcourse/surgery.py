@@ -278,11 +278,11 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
     """``base`` + pooling (for feature maps) + optional Dropout + a new Dense classifier.
 
     The base is called as ``base(inputs, training=False)``, the Keras transfer-learning guide's
-    recipe for keeping BatchNormalization in inference mode. Measured on Keras 3.15.1: that
-    holds for ``model(x)`` and ``predict``, but ``fit`` calls the model with ``training=True``,
-    which overrides it -- so keep BN layers frozen when you fine-tune (:func:`unfreeze` does by
-    default); a frozen BN layer always uses its stored statistics. In the new model the base
-    counts as one layer.
+    recipe for keeping BatchNormalization in inference mode. That holds for ``model(x)`` and
+    ``predict``; whether ``fit``'s ``training=True`` overrides it depends on the Keras version
+    (:func:`outer_training_wins` measures yours), so also keep BN layers frozen when you
+    fine-tune (:func:`unfreeze` does by default): a frozen BN layer uses its stored statistics
+    on every version. In the new model the base counts as one layer.
 
     Args:
         base: a built model whose output is features (2-D, or 3/4/5-D feature maps).
