@@ -775,5 +775,7 @@ def test_current_learning_rate_reads_floats_variables_and_schedules():
         current_learning_rate(1e-3)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mse")
     assert current_learning_rate(model) == 0.5
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4), loss="mse")
+    assert current_learning_rate(model) == 1e-4  # not float32's 9.999999747378752e-05
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
     assert np.isclose(current_learning_rate(keras.optimizers.SGD(learning_rate=schedule)), 0.1)

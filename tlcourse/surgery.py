@@ -674,7 +674,8 @@ def current_learning_rate(model: keras.Model | keras.optimizers.Optimizer) -> fl
         model: a compiled model, or an optimizer.
 
     Returns:
-        The learning rate (for a schedule: its value at the optimizer's current step).
+        The learning rate (for a schedule: its value at the optimizer's current step), rounded
+        to the 7 significant digits a float32 variable holds.
 
     Example (``03_three_ways_to_transfer``):
         >>> model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4), loss="mse")  # doctest: +SKIP
@@ -685,7 +686,8 @@ def current_learning_rate(model: keras.Model | keras.optimizers.Optimizer) -> fl
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         raise TypeError(f"current_learning_rate() needs a compiled keras.Model or a keras optimizer, got "
                         f"{type(model).__name__}: call model.compile(optimizer=..., loss=...) first.")
-    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    return float(f"{rate:.7g}")  # the digits a float32 holds: 1e-4, not 9.999999747378752e-05
 
 
 # ---------------------------------------------------------------------------- report
