@@ -401,7 +401,7 @@ def _check_02_1(answer: Any) -> str | None:
 @exercise("02.2", notebook="02_why_it_works_features",
           task="Write reuse_first_k(source, k, num_classes): the first k layers of `source` with their "
                "weights and frozen, the layers above re-initialised and trainable, a new softmax output.",
-          hint="Section 6's raw cell builds it for k = 4: a clone with the source's weights for layers[:k], "
+          hint="Section 5's raw cell builds it for k = 4: a clone with the source's weights for layers[:k], "
                "a second clone_model (new random weights) for layers[k:-1], a new Dense(num_classes, "
                "'softmax') with a name of its own, then trainable = False on the first k layers.",
           solution='''
