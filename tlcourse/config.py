@@ -85,8 +85,8 @@ def _restart_global_seed_generator() -> None:
     """Make unseeded ``keras.random`` calls repeat after a new seed, on every Keras 3.
 
     Newer Keras versions' ``set_random_seed`` drops Keras's global ``SeedGenerator`` so that it is
-    made again from the new seed; Keras 3.3 keeps the old one running, so the same seed gave
-    other numbers. Checked by behaviour, not by version: the generator is dropped only where
+    made again from the new seed; Keras 3.3 to 3.12 keep the old one running, so the same seed
+    gave other numbers. Checked by behaviour, not by version: the generator is dropped only where
     Keras left one behind. Keras has no public API for this, so it is the one place the course
     touches Keras's global state.
     """
@@ -136,6 +136,16 @@ def _requirements() -> dict[str, str]:
     return reqs
 
 
+def _installed(name: str) -> str:
+    """The version of the dependency ``name`` in use, or "not installed"."""
+    import importlib
+
+    try:
+        return importlib.import_module(_MODULES.get(name, name)).__version__
+    except ImportError:
+        return "not installed"
+
+
 def version_checks() -> list[VersionCheck]:
     """Python and every dependency, in use vs supported (the range CI tests, floor included).
 
@@ -147,8 +157,6 @@ def version_checks() -> list[VersionCheck]:
         >>> [c.name for c in version_checks() if not c.ok]  # doctest: +SKIP
         []
     """
-    import importlib
-
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
@@ -157,10 +165,7 @@ def version_checks() -> list[VersionCheck]:
         if name == "python":
             installed = platform.python_version()
         else:
-            try:
-                installed = importlib.import_module(_MODULES.get(name, name)).__version__
-            except ImportError:
-                installed = "not installed"
+            installed = _installed(name)
         ok = installed != "not installed" and Version(installed) in SpecifierSet(spec, prereleases=True)
         fix = "" if ok else (f"use a Python {spec}" if name == "python" else f'pip install -U "{name}{spec}"')
         checks.append(VersionCheck(name, installed, spec, ok, fix))
@@ -179,7 +184,7 @@ def environment_report() -> dict[str, str]:
 
     Example (``00_start_here``):
         >>> environment_report()["Keras"]  # doctest: +SKIP
-        '3.15.1 (supported: >=3.3)'
+        '3.15.1 (supported: >=3.3.3)'
     """
     import keras
     import tensorflow as tf
@@ -198,9 +203,7 @@ def environment_report() -> dict[str, str]:
     report = {"Python": shown("python", platform.python_version())}
     for name, label in (("tensorflow", "TensorFlow"), ("keras", "Keras"), ("numpy", "NumPy"),
                         ("matplotlib", "matplotlib"), ("ipywidgets", "ipywidgets")):
-        check = checks.get(name)
-        version = check.installed if check else __import__(_MODULES[name]).__version__
-        report[label] = shown(name, version)
+        report[label] = shown(name, checks[name].installed if name in checks else _installed(name))
     report.update({
         "Keras backend": keras.backend.backend(),
         "CPU cores": str(os.cpu_count()),
