@@ -62,6 +62,14 @@ def test_ci_runs_the_readme_test_command_offline_in_fast_mode():
     assert "TLCOURSE_DATA=" in ci and "TLCOURSE_FAST=1" in ci
 
 
+def test_every_subpackage_of_tlcourse_is_installed():
+    """[tool.setuptools] packages is an explicit list: a package folder missing from it would be
+    left out of the wheel (pip install . would then fail on `import tlcourse.exercises`)."""
+    folders = sorted(".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "tlcourse").rglob("__init__.py"))
+    listed = sorted(load_tool("deps")._pyproject()["tool"]["setuptools"]["packages"])
+    assert folders == listed, f"pyproject.toml [tool.setuptools] packages = {listed}, the folders are {folders}"
+
+
 def test_makefile_test_target_runs_units_and_every_notebook():
     makefile = (ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
