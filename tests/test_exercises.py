@@ -85,7 +85,11 @@ def test_registering_rejects_bad_ids_duplicates_and_wrong_notebooks():
 
 
 def test_a_solution_without_answer_is_reported(monkeypatch):
-    monkeypatch.setitem(ex._REGISTRY, "99.1", ex.Exercise("99.1", "99_x", "t", "h", "x = 1", lambda a: None))
+    def no_answer():
+        x = 1
+        return x
+
+    monkeypatch.setitem(ex._REGISTRY, "99.1", ex.Exercise("99.1", "99_x", "t", "h", no_answer, lambda a: None))
     with pytest.raises(ValueError, match="assigns no `answer`"):
         run_solution("99.1")
 

@@ -11,11 +11,20 @@ The solutions live in this package, not in the notebooks: one module per noteboo
 notebooks' checkers share in ``_common``. Each checker is a small function that returns
 ``None`` for a right answer and one sentence saying what is wrong otherwise; it needs nothing
 from the notebook (it builds what it needs) so a unit test can run it alone.
+
+A solution is a function too, so that it is code the tests run and tools read: its body is
+what a student would write in the cell, ending with ``answer = ...``, then ``return answer``.
+``solution("04.1")`` shows the module's imports the body uses, a blank line, and the body
+without that last ``return answer`` and without the ``def`` line (no docstring: the body's
+comments explain it).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +32,7 @@ from typing import Any
 __all__ = ["Exercise", "check", "exercise", "list_exercises", "run_solution", "solution"]
 
 Checker = Callable[[Any], "str | None"]
+Solution = Callable[[], Any]
 
 
 @dataclass(frozen=True)
@@ -30,22 +40,28 @@ class Exercise:
     """One exercise: where it is, what it asks, how it is checked, its hidden solution.
 
     Attributes: ``id`` ("04.1": notebook number, exercise number), ``notebook`` (file stem),
-    ``task`` (one line), ``hint``, ``solution`` (code that sets ``answer``), ``checker``.
+    ``task`` (one line), ``hint``, ``solve`` (the solution, a function that returns the right
+    answer), ``checker``; ``solution`` is the code of ``solve`` as :func:`solution` shows it.
     """
 
     id: str
     notebook: str
     task: str
     hint: str
-    solution: str
+    solve: Solution
     checker: Checker
+
+    @property
+    def solution(self) -> str:
+        """The solution's code as the student sees it (it sets ``answer``)."""
+        return _solution_code(self.id, self.solve)
 
 
 _REGISTRY: dict[str, Exercise] = {}
 
 
 def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
-             solution: str) -> Callable[[Checker], Checker]:
+             solution: Solution) -> Callable[[Checker], Checker]:
     """Register a checker as the exercise ``exercise_id`` (a decorator).
 
     Args:
@@ -53,18 +69,23 @@ def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
         notebook: the notebook's file stem, e.g. ``"04_reusing_layers_in_keras"``.
         task: the task in one line (see :func:`list_exercises`).
         hint: a hint that helps without giving the answer away.
-        solution: Python code that assigns the right ``answer``.
+        solution: a function without arguments whose body sets ``answer`` and ends with
+            ``return answer``; :func:`solution` shows that body.
 
     Returns:
         The decorator; it returns the checker unchanged.
 
     Raises:
         ValueError: a malformed or already registered id, or a notebook that does not match it.
+        TypeError: a solution that is not a function.
 
     Example (``00_start_here``):
+        >>> def _solution_99_1():  # doctest: +SKIP
+        ...     answer = 6 * 7
+        ...     return answer
         >>> @exercise("99.1", notebook="99_demo", task="Give 42.", hint="6 x 7",
-        ...           solution="answer = 42")  # doctest: +SKIP
-        ... def _(answer):
+        ...           solution=_solution_99_1)  # doctest: +SKIP
+        ... def _check_99_1(answer):
         ...     return None if answer == 42 else "that is not 42"
     """
     if not re.fullmatch(r"\d\d\.\d+", exercise_id):
@@ -75,12 +96,53 @@ def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
     if not notebook.startswith(exercise_id[:2] + "_"):
         raise ValueError(f"exercise {exercise_id!r} belongs to a notebook whose name starts with "
                          f"{exercise_id[:2]}_, not {notebook!r}")
+    if not inspect.isfunction(solution):
+        raise TypeError(f"the solution of {exercise_id!r} should be a function, not {type(solution).__name__}")
 
     def register(checker: Checker) -> Checker:
-        _REGISTRY[exercise_id] = Exercise(exercise_id, notebook, task, hint, solution.strip(), checker)
+        _REGISTRY[exercise_id] = Exercise(exercise_id, notebook, task, hint, solution, checker)
         return checker
 
     return register
+
+
+def _solution_code(exercise_id: str, solve: Solution) -> str:
+    # The code solution() shows: the imports of solve's module that its body uses, then the body
+    # without its `def` line and its final `return answer` (the module's docstring says why).
+    source = textwrap.dedent(inspect.getsource(solve))
+    function = ast.parse(source).body[0]
+    *steps, last = function.body
+    if function.args.args or function.args.kwonlyargs or function.args.vararg or function.args.kwarg:
+        raise ValueError(f"the solution of {exercise_id!r} must take no arguments")
+    if not any(isinstance(step, ast.Assign) and any(isinstance(target, ast.Name) and target.id == "answer"
+                                                    for target in step.targets) for step in steps):
+        raise ValueError(f"the solution of {exercise_id!r} assigns no `answer`")
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name) and last.value.id == "answer"):
+        raise ValueError(f"the solution of {exercise_id!r} must end with `return answer`")
+    lines = source.splitlines()
+    body = textwrap.dedent("\n".join(lines[function.lineno:last.lineno - 1])).strip()
+    imports = _imports_used(solve, steps)
+    return "\n".join(imports) + "\n\n" + body if imports else body
+
+
+def _imports_used(solve: Solution, steps: list[ast.stmt]) -> list[str]:
+    # The module-level imports of solve's module that bind a name the steps use, in module order,
+    # each reduced to the names used (`from tlcourse.surgery import unfreeze`, not the whole list).
+    used = {node.id for step in steps for node in ast.walk(step) if isinstance(node, ast.Name)}
+    module = ast.parse(inspect.getsource(inspect.getmodule(solve)))
+    lines = []
+    for node in module.body:
+        if isinstance(node, ast.Import):
+            lines += [f"import {_alias(a)}" for a in node.names if (a.asname or a.name.split(".")[0]) in used]
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            names = [_alias(a) for a in node.names if (a.asname or a.name) in used]
+            if names:
+                lines.append(f"from {'.' * node.level}{node.module or ''} import {', '.join(names)}")
+    return lines
+
+
+def _alias(name: ast.alias) -> str:
+    return name.name if name.asname is None else f"{name.name} as {name.asname}"
 
 
 def _get(exercise_id: str) -> Exercise:
@@ -136,7 +198,8 @@ def solution(exercise_id: str) -> str:
         exercise_id: e.g. ``"04.1"``.
 
     Returns:
-        Python code that assigns the right ``answer``.
+        Python code that assigns the right ``answer``: the imports it needs, then the body of
+        the exercise's solution function (see the module's docstring).
 
     Raises:
         ValueError: no exercise with that id.
@@ -150,13 +213,13 @@ def solution(exercise_id: str) -> str:
 
 
 def run_solution(exercise_id: str) -> Any:
-    """Execute the hidden solution and return its ``answer`` (used by the unit tests).
+    """Run the hidden solution and return its ``answer`` (used by the unit tests).
 
     Args:
         exercise_id: e.g. ``"04.1"``.
 
     Returns:
-        The value the solution code assigns to ``answer``.
+        The value the solution assigns to ``answer``.
 
     Raises:
         ValueError: no exercise with that id, or a solution that assigns no ``answer``.
@@ -165,11 +228,9 @@ def run_solution(exercise_id: str) -> Any:
         >>> check("04.1", run_solution("04.1"), quiet=True)  # doctest: +SKIP
         True
     """
-    namespace: dict[str, Any] = {}
-    exec(_get(exercise_id).solution, namespace)  # noqa: S102 - the package's own code
-    if "answer" not in namespace:
-        raise ValueError(f"the solution of {exercise_id!r} assigns no `answer`")
-    return namespace["answer"]
+    ex = _get(exercise_id)
+    _solution_code(exercise_id, ex.solve)    # the checks solution() makes: it sets and returns `answer`
+    return ex.solve()
 
 
 def list_exercises(notebook: str | None = None) -> list[Exercise]:

@@ -1,4 +1,10 @@
-"""The exercises of notebook 01_what_is_transfer_learning: 01.1, 01.2."""
+"""Exercises of notebook 01_what_is_transfer_learning: 01.1 (the four terms in the circuit-board
+story) and 01.2 (a verdict from five seeds).
+
+Per exercise, its solution ``_solution_01_1`` (its body is the code ``solution("01.1")``
+shows) and its checker ``_check_01_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import re
 from typing import Any
 
 from tlcourse.exercises import exercise
+from tlcourse.experiments import SeedResults
 
 __all__: list[str] = []
 
@@ -24,18 +31,21 @@ _TERMS = {"source task": "D", "target task": "B", "pretraining": "C", "fine-tuni
 _IS_TASK = {"A": False, "B": True, "C": False, "D": True}     # B and D are problems, A and C training steps
 
 
+def _solution_01_1() -> dict[str, str]:
+    # A: the start-up trains a new classifier on its 400 photos      -> fine-tuning
+    # B: telling the 6 kinds of soldering defects apart              -> target (downstream) task
+    # C: Google trains EfficientNetB0 on ImageNet's 1.2 million photos -> pretraining
+    # D: telling ImageNet's 1,000 classes apart                      -> source (upstream) task
+    answer = {"source task": "D", "target task": "B", "pretraining": "C", "fine-tuning": "A"}
+    return answer
+
+
 @exercise("01.1", notebook=NOTEBOOK,
           task="Match the four terms (source task, target task, pretraining, fine-tuning) to the "
                "letters A-D of the circuit-board story.",
           hint="Two letters name problems to solve and two name training steps; the seed 001 words "
                "above say where the knowledge comes from and which step runs first, on the large data set.",
-          solution='''
-# A: the start-up trains a new classifier on its 400 photos      -> fine-tuning
-# B: telling the 6 kinds of soldering defects apart              -> target (downstream) task
-# C: Google trains EfficientNetB0 on ImageNet's 1.2 million photos -> pretraining
-# D: telling ImageNet's 1,000 classes apart                      -> source (upstream) task
-answer = {"source task": "D", "target task": "B", "pretraining": "C", "fine-tuning": "A"}
-''')
+          solution=_solution_01_1)
 def _check_01_1(answer: Any) -> str | None:
     if not isinstance(answer, dict):
         return ("the answer should be a dict like {'source task': 'A', 'target task': 'B', "
@@ -80,23 +90,24 @@ def _verdict(text: str) -> str | None:
     return None
 
 
+def _solution_01_2() -> str:
+    scratch = [0.712, 0.745, 0.690, 0.781, 0.733]
+    transfer = [0.744, 0.760, 0.718, 0.741, 0.752]
+    results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t} for s, t in zip(scratch, transfer)])
+    print(results.paired_difference("transfer", "scratch").verdict())
+    # transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.6 to
+    # +4.7 points) contains 0: one bad seed for transfer is enough to keep it open
+    answer = "no clear difference"
+    return answer
+
+
 @exercise("01.2", notebook=NOTEBOOK,
           task="From five seeds' test accuracies of scratch and transfer, give the verdict: "
                "'better', 'worse' or 'no clear difference'.",
           hint="Put the five seeds into SeedResults and call paired_difference('transfer', 'scratch'), "
                "as section 7 does, or compute the mean of the five differences ± t * sd / sqrt(5) with "
                "t = 2.78 yourself.",
-          solution='''
-from tlcourse.experiments import SeedResults
-
-scratch = [0.712, 0.745, 0.690, 0.781, 0.733]
-transfer = [0.744, 0.760, 0.718, 0.741, 0.752]
-results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t} for s, t in zip(scratch, transfer)])
-print(results.paired_difference("transfer", "scratch").verdict())
-# transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.6 to
-# +4.7 points) contains 0: one bad seed for transfer is enough to keep it open
-answer = "no clear difference"
-''')
+          solution=_solution_01_2)
 def _check_01_2(answer: Any) -> str | None:
     if not isinstance(answer, str):
         return "the answer should be a string: 'better', 'worse' or 'no clear difference'"

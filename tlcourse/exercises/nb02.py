@@ -1,8 +1,15 @@
-"""The exercises of notebook 02_why_it_works_features: 02.1, 02.2."""
+"""Exercises of notebook 02_why_it_works_features: 02.1 (one model for every convolution's feature
+maps) and 02.2 (reuse the first k layers).
+
+Per exercise, its solution ``_solution_02_1`` (its body is the code ``solution("02.1")``
+shows) and its checker ``_check_02_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -50,6 +57,17 @@ def _outputs(model, x) -> list:
     return [keras.ops.convert_to_numpy(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
 
 
+def _solution_02_1() -> Callable[[keras.Model], keras.Model]:
+    def conv_extractor(model):
+        # one model, one forward pass: the output of every convolution layer, in model.layers order
+        convs = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D)
+        names = [layer.name for layer in model.layers if isinstance(layer, convs)]
+        return keras.Model(model.inputs, [model.get_layer(name).output for name in names])
+
+    answer = conv_extractor          # try it: conv_extractor(base) has 52 outputs
+    return answer
+
+
 @exercise("02.1", notebook=NOTEBOOK,
           task="Write conv_extractor(model): ONE keras.Model whose outputs are the feature maps of every "
                "convolution layer of `model` (Conv2D, DepthwiseConv2D, ...), in model.layers order.",
@@ -57,17 +75,7 @@ def _outputs(model, x) -> list:
                "the model itself (isinstance with keras.layers.Conv2D and keras.layers.DepthwiseConv2D, "
                "or tlcourse.features.conv_layers) and start the model from model.inputs: a Sequential "
                "model has no .input until it has been called.",
-          solution='''
-import keras
-
-def conv_extractor(model):
-    # one model, one forward pass: the output of every convolution layer, in model.layers order
-    convs = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D)
-    names = [layer.name for layer in model.layers if isinstance(layer, convs)]
-    return keras.Model(model.inputs, [model.get_layer(name).output for name in names])
-
-answer = conv_extractor          # try it: conv_extractor(base) has 52 outputs
-''')
+          solution=_solution_02_1)
 def _check_02_1(answer: Any) -> str | None:
     if not is_function(answer):
         return "the answer should be a function that takes a model and returns a new keras.Model"
@@ -95,29 +103,30 @@ def _check_02_1(answer: Any) -> str | None:
     return None
 
 
+def _solution_02_2() -> Callable[[keras.Model, int, int], keras.Model]:
+    def reuse_first_k(source, k, num_classes):
+        pretrained = keras.models.clone_model(source)        # a copy with the source's weights ...
+        pretrained.set_weights(source.get_weights())         # ... so the source is never touched
+        fresh = keras.models.clone_model(source)             # the same layers with new random weights
+        model = keras.Sequential([keras.Input(shape=source.input_shape[1:]),
+                                  *pretrained.layers[:k],    # reused (transferred) ...
+                                  *fresh.layers[k:-1],       # ... re-initialised above the cut
+                                  keras.layers.Dense(num_classes, activation="softmax", name="new_output")])
+        for layer in model.layers[:k]:
+            layer.trainable = False                          # freeze the first k layers
+        return model
+
+    answer = reuse_first_k           # try it: reuse_first_k(load_pretrained("mnist_cnn"), 2, 10)
+    return answer
+
+
 @exercise("02.2", notebook=NOTEBOOK,
           task="Write reuse_first_k(source, k, num_classes): the first k layers of `source` with their "
                "weights and frozen, the layers above re-initialised and trainable, a new softmax output.",
           hint="Section 5's raw cell builds it for k = 4: a clone with the source's weights for layers[:k], "
                "a second clone_model (new random weights) for layers[k:-1], a new Dense(num_classes, "
                "'softmax') with a name of its own, then trainable = False on the first k layers.",
-          solution='''
-import keras
-
-def reuse_first_k(source, k, num_classes):
-    pretrained = keras.models.clone_model(source)        # a copy with the source's weights ...
-    pretrained.set_weights(source.get_weights())         # ... so the source is never touched
-    fresh = keras.models.clone_model(source)             # the same layers with new random weights
-    model = keras.Sequential([keras.Input(shape=source.input_shape[1:]),
-                              *pretrained.layers[:k],    # reused (transferred) ...
-                              *fresh.layers[k:-1],       # ... re-initialised above the cut
-                              keras.layers.Dense(num_classes, activation="softmax", name="new_output")])
-    for layer in model.layers[:k]:
-        layer.trainable = False                          # freeze the first k layers
-    return model
-
-answer = reuse_first_k           # try it: reuse_first_k(load_pretrained("mnist_cnn"), 2, 10)
-''')
+          solution=_solution_02_2)
 def _check_02_2(answer: Any) -> str | None:
     if not is_function(answer):
         return "the answer should be a function reuse_first_k(source, k, num_classes) that returns a model"

@@ -1,4 +1,10 @@
-"""The exercises of notebook 03_three_ways_to_transfer: 03.1, 03.2."""
+"""Exercises of notebook 03_three_ways_to_transfer: 03.1 (fine-tune block 16 and Conv_1 of
+MobileNetV2) and 03.2 (which of the three ways fits).
+
+Per exercise, its solution ``_solution_03_1`` (its body is the code ``solution("03.1")``
+shows) and its checker ``_check_03_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
@@ -25,27 +31,28 @@ def _model_with_layer(model: Any, name: str) -> Any:
     return None
 
 
+def _solution_03_1() -> keras.Model:
+    # In the notebook: base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3)). The flags do
+    # not depend on the weights, so here a MobileNetV2 without weights (weights=None) shows the same.
+    base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))
+    first = [layer.name for layer in base.layers].index("block_16_expand")
+
+    base.trainable = True                        # lift the freeze of the base as a whole ...
+    for layer in base.layers[:first]:
+        layer.trainable = False                  # ... keep everything below block 16 frozen ...
+    for layer in base.layers[first:]:            # ... unfreeze the rest, except BatchNormalization
+        layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    answer = base                                # the same: set_freeze_depth(base, first)
+    return answer
+
+
 @exercise("03.1", notebook=NOTEBOOK,
           task="Set the trainable flags of a MobileNetV2 base to fine-tune only block 16 and Conv_1 "
                "(from block_16_expand on), BatchNormalization kept frozen.",
           hint="Section ③'s unfreeze loop does this from block_13_expand; start it at another layer. "
                "set_freeze_depth(base, k), with k the index of block_16_expand in base.layers, does "
                "it in one line.",
-          solution='''
-import keras
-
-# In the notebook: base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3)). The flags do
-# not depend on the weights, so here a MobileNetV2 without weights (weights=None) shows the same.
-base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3))
-first = [layer.name for layer in base.layers].index("block_16_expand")
-
-base.trainable = True                        # lift the freeze of the base as a whole ...
-for layer in base.layers[:first]:
-    layer.trainable = False                  # ... keep everything below block 16 frozen ...
-for layer in base.layers[first:]:            # ... unfreeze the rest, except BatchNormalization
-    layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
-answer = base                                # the same: set_freeze_depth(base, first)
-''')
+          solution=_solution_03_1)
 def _check_03_1(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
         return "the answer should be the MobileNetV2 base (a Keras model), or a model that contains it"
@@ -90,19 +97,22 @@ def _approaches(answer: Any) -> dict[str, int] | str:
     return chosen
 
 
+def _solution_03_2() -> list[int]:
+    # (a) cats vs dogs, a few hundred pet photos: near ImageNet, new classes  -> 2 (lecture 6-3's own example)
+    # (b) dog breeds that are all ImageNet classes, nothing to train on      -> 1
+    # (c) 20,000 grayscale microscope images, far from ImageNet               -> 3
+    # (d) 10 kinds of fruit photographed like ImageNet's, 400 photos          -> 2
+    answer = [2, 1, 3, 2]
+    return answer
+
+
 @exercise("03.2", notebook=NOTEBOOK,
           task="For four situations (a)-(d), say which of the three ways fits: "
                "1 classifier as is, 2 frozen feature extractor, 3 fine-tuning.",
           hint="Ask two questions per situation: are the target's classes already classes of the source "
                "network? If not, how close are the images to ImageNet's photos, and how many are there "
                "(lecture 6-3, and the table at the top of this notebook)?",
-          solution='''
-# (a) cats vs dogs, a few hundred pet photos: near ImageNet, new classes  -> 2 (lecture 6-3's own example)
-# (b) dog breeds that are all ImageNet classes, nothing to train on      -> 1
-# (c) 20,000 grayscale microscope images, far from ImageNet               -> 3
-# (d) 10 kinds of fruit photographed like ImageNet's, 400 photos          -> 2
-answer = [2, 1, 3, 2]
-''')
+          solution=_solution_03_2)
 def _check_03_2(answer: Any) -> str | None:
     chosen = _approaches(answer)
     if isinstance(chosen, str):

@@ -1,7 +1,14 @@
-"""The exercises of notebook 04_reusing_layers_in_keras: 04.1, 04.2."""
+"""Exercises of notebook 04_reusing_layers_in_keras: 04.1 (model B on A, the slides' way) and 04.2
+(a 28 x 28 model for 56 x 56 images).
+
+Per exercise, its solution ``_solution_04_1`` (its body is the code ``solution("04.1")``
+shows) and its checker ``_check_04_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -15,6 +22,22 @@ __all__: list[str] = []
 NOTEBOOK = "04_reusing_layers_in_keras"
 
 
+def _solution_04_1() -> tuple[keras.Model, keras.Model]:
+    # a tiny model A (in the notebook: model_A = load_pretrained("fashion_mnist_model_a"))
+    model_A = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                keras.layers.Flatten(), keras.layers.Dense(8, activation="relu"),
+                                keras.layers.Dense(8, activation="softmax")])
+
+    model_A_clone = keras.models.clone_model(model_A)        # new layers ...
+    model_A_clone.set_weights(model_A.get_weights())         # ... with A's weight values
+    model_B_on_A = keras.Sequential([keras.Input(shape=(28, 28))] + model_A_clone.layers[:-1])
+    model_B_on_A.add(keras.layers.Dense(1, activation="sigmoid"))
+    for layer in model_B_on_A.layers[:-1]:
+        layer.trainable = False                              # freeze the reused layers
+    answer = (model_A, model_B_on_A)
+    return answer
+
+
 @exercise("04.1", notebook=NOTEBOOK,
           task="Build model B on A the slides' way: a clone of model A with A's weights, all its layers "
                "but the output layer, a new Dense(1, 'sigmoid'), the reused layers frozen; answer "
@@ -22,22 +45,7 @@ NOTEBOOK = "04_reusing_layers_in_keras"
           hint="Section 2 does it step by step: clone_model, set_weights, "
                "Sequential([keras.Input(shape=(28, 28))] + clone.layers[:-1]), add the new output "
                "layer, then trainable = False on every layer but the last.",
-          solution='''
-import keras
-
-# a tiny model A (in the notebook: model_A = load_pretrained("fashion_mnist_model_a"))
-model_A = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
-                            keras.layers.Flatten(), keras.layers.Dense(8, activation="relu"),
-                            keras.layers.Dense(8, activation="softmax")])
-
-model_A_clone = keras.models.clone_model(model_A)        # new layers ...
-model_A_clone.set_weights(model_A.get_weights())         # ... with A's weight values
-model_B_on_A = keras.Sequential([keras.Input(shape=(28, 28))] + model_A_clone.layers[:-1])
-model_B_on_A.add(keras.layers.Dense(1, activation="sigmoid"))
-for layer in model_B_on_A.layers[:-1]:
-    layer.trainable = False                              # freeze the reused layers
-answer = (model_A, model_B_on_A)
-''')
+          solution=_solution_04_1)
 def _check_04_1(answer: Any) -> str | None:
     if not is_model_pair(answer):
         return "the answer should be a pair of Keras models: (model_A, model_B_on_A)"
@@ -67,23 +75,24 @@ def _check_04_1(answer: Any) -> str | None:
     return None
 
 
+def _solution_04_2() -> Callable[[keras.Model], keras.Model]:
+    def for_56(model):
+        # 56 x 56 x 1 images -> resized to 28 x 28 -> channel axis dropped -> the model's layers
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)),
+                                 keras.layers.Resizing(28, 28),
+                                 keras.layers.Reshape((28, 28)),
+                                 *model.layers])
+
+    answer = for_56          # in the notebook: for_56(model_B_on_A)
+    return answer
+
+
 @exercise("04.2", notebook=NOTEBOOK,
           task="Write a function that takes a model for 28 x 28 images and returns a model for 56 x 56 x 1 "
                "images that resizes them to 28 x 28 before the reused layers.",
           hint="Section 5's model_B_56 puts a Resizing and a Reshape layer in front of the reused layers; "
                "wrap that in a function of the model.",
-          solution='''
-import keras
-
-def for_56(model):
-    # 56 x 56 x 1 images -> resized to 28 x 28 -> channel axis dropped -> the model's layers
-    return keras.Sequential([keras.Input(shape=(56, 56, 1)),
-                             keras.layers.Resizing(28, 28),
-                             keras.layers.Reshape((28, 28)),
-                             *model.layers])
-
-answer = for_56          # in the notebook: for_56(model_B_on_A)
-''')
+          solution=_solution_04_2)
 def _check_04_2(answer: Any) -> str | None:
     if not is_function(answer):
         return "the answer should be a function that takes a 28 x 28 model and returns a new model"

@@ -1,4 +1,10 @@
-"""The exercises of notebook 05_choosing_what_to_freeze: 05.1, 05.2."""
+"""Exercises of notebook 05_choosing_what_to_freeze: 05.1 ('fine-tune top' on the MNIST CNN) and
+05.2 (fine-tune all layers at a low rate).
+
+Per exercise, its solution ``_solution_05_1`` (its body is the code ``solution("05.1")``
+shows) and its checker ``_check_05_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ import keras
 
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import weighted_layers
-from tlcourse.surgery import current_learning_rate, needs_recompile
+from tlcourse.models import load_pretrained
+from tlcourse.surgery import current_learning_rate, needs_recompile, unfreeze
 
 __all__: list[str] = []
 
@@ -24,23 +31,23 @@ def _compile_problem(model: Any) -> str | None:
     return None
 
 
+def _solution_05_1() -> keras.Model:
+    model = load_pretrained("mnist_cnn")       # rescale, conv1, pool1, conv2, pool2, flatten, dense, output
+    for layer in model.layers[:5]:
+        layer.trainable = False                # frozen: the convolutional part is kept as it is
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    answer = model
+    return answer
+
+
 @exercise("05.1", notebook=NOTEBOOK,
           task="Set up the MNIST CNN for 'fine-tune top': its convolution layers frozen, its Dense layers "
                "trainable, compiled so the change takes effect; answer = the model.",
           hint="Frozen means trainable = False. Loop over model.layers as section 1 does (or use "
                "set_freeze_depth with the number of layers up to the last pooling layer), then compile: "
                "fit only sees the trainable changes made before compile().",
-          solution='''
-import keras
-from tlcourse.models import load_pretrained
-
-model = load_pretrained("mnist_cnn")       # rescale, conv1, pool1, conv2, pool2, flatten, dense, output
-for layer in model.layers[:5]:
-    layer.trainable = False                # frozen: the convolutional part is kept as it is
-model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
-              loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-answer = model
-''')
+          solution=_solution_05_1)
 def _check_05_1(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
         return "the answer should be the Keras model itself: the MNIST CNN with its flags set and compiled"
@@ -65,26 +72,26 @@ def _check_05_1(answer: Any) -> str | None:
     return _compile_problem(answer)
 
 
+def _solution_05_2() -> keras.Model:
+    # a small stand-in with BatchNormalization (in the notebook: MobileNetV2's layers above the cut + a head)
+    model = keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
+                              keras.layers.BatchNormalization(), keras.layers.ReLU(),
+                              keras.layers.GlobalAveragePooling2D(),
+                              keras.layers.Dense(10, activation="softmax")])
+    unfreeze(model)                            # every layer trainable, BatchNormalization kept frozen
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    answer = model
+    return answer
+
+
 @exercise("05.2", notebook=NOTEBOOK,
           task="Prepare a model for fine-tuning all its layers: every layer trainable except "
                "BatchNormalization, compiled with a learning rate low enough to keep the pretrained "
                "features; answer = the model.",
           hint="Section 4 fine-tuned the same start at three rates: take the one that did not hurt. "
                "tlcourse.surgery.unfreeze(model) keeps BatchNormalization frozen for you; compile after it.",
-          solution='''
-import keras
-from tlcourse.surgery import unfreeze
-
-# a small stand-in with BatchNormalization (in the notebook: MobileNetV2's layers above the cut + a head)
-model = keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
-                          keras.layers.BatchNormalization(), keras.layers.ReLU(),
-                          keras.layers.GlobalAveragePooling2D(),
-                          keras.layers.Dense(10, activation="softmax")])
-unfreeze(model)                            # every layer trainable, BatchNormalization kept frozen
-model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
-              loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-answer = model
-''')
+          solution=_solution_05_2)
 def _check_05_2(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
         return "the answer should be a Keras model, compiled for fine-tuning"

@@ -1,7 +1,15 @@
-"""The exercises of notebook 06_open_datasets: 06.1, 06.2."""
+"""Exercises of notebook 06_open_datasets: 06.1 (classes a naive split keeps out of training) and
+06.2 (test images copied from training).
+
+Per exercise, its solution ``_solution_06_1`` (its body is the code ``solution("06.1")``
+shows) and its checker ``_check_06_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,20 +30,21 @@ def _naive_parts(per_class: int = 100, classes: int = 12) -> dict[str, set[int]]
     return {"train": set(y[:a]), "val": set(y[a:b]), "test": set(y[b:])}
 
 
+def _solution_06_1() -> list[int]:
+    y = np.repeat(np.arange(12), 100)                  # a folder read class by class: sorted labels
+    n = len(y)
+    n_val, n_test = round(0.10 * n), round(0.15 * n)
+    a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
+    answer = sorted(set(y[b:].tolist()) - set(y[:a].tolist()))    # [10, 11]
+    return answer
+
+
 @exercise("06.1", notebook=NOTEBOOK,
           task="12 classes x 100 images, sorted by class, split by section 4's naive slice: which classes "
                "of the test part never appear in the training part?",
           hint="Build the labels with np.repeat(np.arange(12), 100), cut them where section 4's naive "
                "split cuts (round(0.10 * n), round(0.15 * n)), and compare the sets of labels of the parts.",
-          solution='''
-import numpy as np
-
-y = np.repeat(np.arange(12), 100)                  # a folder read class by class: sorted labels
-n = len(y)
-n_val, n_test = round(0.10 * n), round(0.15 * n)
-a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
-answer = sorted(set(y[b:].tolist()) - set(y[:a].tolist()))    # [10, 11]
-''')
+          solution=_solution_06_1)
 def _check_06_1(answer: Any) -> str | None:
     if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
         return "the answer should be a list of class numbers, like [3, 4]"
@@ -57,21 +66,22 @@ def _check_06_1(answer: Any) -> str | None:
     return "a class of the test part that the training part never sees is missing from your list"
 
 
+def _solution_06_2() -> Callable[[np.ndarray, np.ndarray], int]:
+    def leaked(x_train, x_test):
+        # test images with an exact copy in the training part, by content hash
+        seen = {hashlib.sha256(image.tobytes()).hexdigest() for image in x_train}
+        return sum(hashlib.sha256(image.tobytes()).hexdigest() in seen for image in x_test)
+
+    answer = leaked          # in the notebook: leaked(copied.x_train, copied.x_test)
+    return answer
+
+
 @exercise("06.2", notebook=NOTEBOOK,
           task="Write leaked(x_train, x_test): the number of test images that have an exact copy "
                "in the training part.",
           hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 5 does, then count "
                "the test images whose hash is among the training images' hashes.",
-          solution='''
-import hashlib
-
-def leaked(x_train, x_test):
-    # test images with an exact copy in the training part, by content hash
-    seen = {hashlib.sha256(image.tobytes()).hexdigest() for image in x_train}
-    return sum(hashlib.sha256(image.tobytes()).hexdigest() in seen for image in x_test)
-
-answer = leaked          # in the notebook: leaked(copied.x_train, copied.x_test)
-''')
+          solution=_solution_06_2)
 def _check_06_2(answer: Any) -> str | None:
     if not callable(answer):
         return "the answer should be a function leaked(x_train, x_test) that returns a number"

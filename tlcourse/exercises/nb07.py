@@ -1,4 +1,10 @@
-"""The exercises of notebook 07_cnn_architectures: 07.1, 07.2."""
+"""Exercises of notebook 07_cnn_architectures: 07.1 (parameters of one 5 x 5 and two 3 x 3
+convolutions) and 07.2 (a residual block).
+
+Per exercise, its solution ``_solution_07_1`` (its body is the code ``solution("07.1")``
+shows) and its checker ``_check_07_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
@@ -18,18 +24,21 @@ NOTEBOOK = "07_cnn_architectures"
 _CHANNELS = 64                                             # channels in = filters out
 
 
+def _solution_07_1() -> tuple[int, int]:
+    C = 64                                   # channels in = filters out
+    one_5x5 = 5 * 5 * C * C + C              # weights + one bias per filter: 102,464
+    two_3x3 = 2 * (3 * 3 * C * C + C)        # 73,856: about 28 % fewer, the same 5 x 5 view, one more ReLU
+    answer = (one_5x5, two_3x3)
+    return answer
+
+
 @exercise("07.1", notebook=NOTEBOOK,
           task="Count by hand the parameters (weights and biases) of one 5 x 5 convolution and of two "
                "stacked 3 x 3 convolutions, 64 channels in and 64 filters each; answer (one_5x5, two_3x3).",
           hint="A Conv2D layer has (kernel height x kernel width x input channels + 1) x filters "
                "parameters; check with keras.layers.Conv2D(64, 5) called on keras.Input((32, 32, 64)) "
                "and count_params().",
-          solution='''
-C = 64                                   # channels in = filters out
-one_5x5 = 5 * 5 * C * C + C              # weights + one bias per filter: 102,464
-two_3x3 = 2 * (3 * 3 * C * C + C)        # 73,856: about 28 % fewer, the same 5 x 5 view, one more ReLU
-answer = (one_5x5, two_3x3)
-''')
+          solution=_solution_07_1)
 def _check_07_1(answer: Any) -> str | None:
     c = _CHANNELS
     one, two = 25 * c * c + c, 2 * (9 * c * c + c)
@@ -56,25 +65,26 @@ def _check_07_1(answer: Any) -> str | None:
     return "the second number (two 3 x 3 convolutions, 64 channels in and 64 filters each) is not right"
 
 
+def _solution_07_2() -> keras.Model:
+    L = keras.layers
+    x = keras.Input(shape=(8, 8, 16))
+    f = L.Conv2D(16, 3, padding="same")(x)          # F(x): conv -> BN -> ReLU -> conv -> BN
+    f = L.BatchNormalization()(f)
+    f = L.Activation("relu")(f)
+    f = L.Conv2D(16, 3, padding="same")(f)
+    f = L.BatchNormalization()(f)
+    y = L.Activation("relu")(L.Add()([f, x]))       # relu(F(x) + x): the identity shortcut
+    answer = keras.Model(x, y, name="residual_block")
+    return answer
+
+
 @exercise("07.2", notebook=NOTEBOOK,
           task="Build a residual block with an identity shortcut as a Keras model: input (8, 8, 16), "
                "F(x) = two 3 x 3 convolutions with 16 filters, output relu(F(x) + x).",
           hint="Use the functional API: keep the input as x, compute F(x) with conv -> BatchNorm -> ReLU -> "
                "conv -> BatchNorm (padding='same'), then keras.layers.Add()([F(x), x]) and a ReLU; "
                "tlcourse.models.residual_block is one to compare with.",
-          solution='''
-import keras
-
-L = keras.layers
-x = keras.Input(shape=(8, 8, 16))
-f = L.Conv2D(16, 3, padding="same")(x)          # F(x): conv -> BN -> ReLU -> conv -> BN
-f = L.BatchNormalization()(f)
-f = L.Activation("relu")(f)
-f = L.Conv2D(16, 3, padding="same")(f)
-f = L.BatchNormalization()(f)
-y = L.Activation("relu")(L.Add()([f, x]))       # relu(F(x) + x): the identity shortcut
-answer = keras.Model(x, y, name="residual_block")
-''')
+          solution=_solution_07_2)
 def _check_07_2(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
         return "the answer should be a Keras model: keras.Model(inputs, outputs)"

@@ -1,4 +1,10 @@
-"""The exercises of notebook 08_greedy_layerwise_pretraining: 08.1, 08.2."""
+"""Exercises of notebook 08_greedy_layerwise_pretraining: 08.1 (greedy stage 3 from stage 2) and
+08.2 (the gradient left after five sigmoids).
+
+Per exercise, its solution ``_solution_08_1`` (its body is the code ``solution("08.1")``
+shows) and its checker ``_check_08_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +25,28 @@ def _dense_layers(model: Any) -> list[Any]:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
 
 
+def _solution_08_1() -> tuple[keras.Model, keras.Model]:
+    # stages 1 and 2 as in section 3 (there they are trained before the next stage is built)
+    stem = [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()]
+    hidden = [keras.layers.Dense(128, activation="sigmoid", name=f"hidden{i + 1}") for i in range(3)]
+    hidden[0].trainable = False                                   # frozen after stage 1
+    stage2 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0], hidden[1],
+                               keras.layers.Dense(10, activation="softmax", name="head2")])
+
+    hidden[1].trainable = False                                   # freeze what stage 2 learned
+    stage3 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0], hidden[1], hidden[2],
+                               keras.layers.Dense(10, activation="softmax", name="head3")])   # a new head
+    answer = (stage2, stage3)
+    return answer
+
+
 @exercise("08.1", notebook=NOTEBOOK,
           task="Build greedy stage 3 from stage 2: freeze stage 2's hidden layers, reuse the same layer "
                "objects, add one new hidden layer and a new output layer; answer (stage2, stage3).",
           hint="Do what section 3 did for stage 2, one level up: trainable = False on the hidden layer "
                "stage 2 trained, then a Sequential with the same stem and hidden layer objects, one new "
                "Dense(128, sigmoid) and a new Dense(10, softmax) head.",
-          solution='''
-import keras
-
-# stages 1 and 2 as in section 3 (there they are trained before the next stage is built)
-stem = [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()]
-hidden = [keras.layers.Dense(128, activation="sigmoid", name=f"hidden{i + 1}") for i in range(3)]
-hidden[0].trainable = False                                   # frozen after stage 1
-stage2 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0], hidden[1],
-                           keras.layers.Dense(10, activation="softmax", name="head2")])
-
-hidden[1].trainable = False                                   # freeze what stage 2 learned
-stage3 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0], hidden[1], hidden[2],
-                           keras.layers.Dense(10, activation="softmax", name="head3")])   # a new head
-answer = (stage2, stage3)
-''')
+          solution=_solution_08_1)
 def _check_08_1(answer: Any) -> str | None:
     if not is_model_pair(answer):
         return "the answer should be a pair of Keras models: (stage2, stage3)"
@@ -76,16 +83,19 @@ def _check_08_1(answer: Any) -> str | None:
     return None
 
 
+def _solution_08_2() -> float:
+    # sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z)) is at most 0.25 (at z = 0); the chain rule multiplies
+    # one such factor per sigmoid layer on the way down to hidden1's weights
+    answer = 0.25 ** 5       # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
+    return answer
+
+
 @exercise("08.2", notebook=NOTEBOOK,
           task="At most, what fraction of the gradient is left after passing back through the derivatives "
                "of five sigmoid layers (weights aside)?",
           hint="Each sigmoid layer contributes one factor of at most 0.25, and along a chain (the chain "
                "rule) the factors multiply.",
-          solution='''
-# sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z)) is at most 0.25 (at z = 0); the chain rule multiplies
-# one such factor per sigmoid layer on the way down to hidden1's weights
-answer = 0.25 ** 5       # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
-''')
+          solution=_solution_08_2)
 def _check_08_2(answer: Any) -> str | None:
     right = 0.25 ** 5
     value = as_number(answer, "a number")

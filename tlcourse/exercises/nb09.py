@@ -1,10 +1,18 @@
-"""The exercises of notebook 09_project_sign_language: 09.1, 09.2."""
+"""Exercises of notebook 09_project_sign_language: 09.1 (test photos for a 2-point Wilson
+interval) and 09.2 (the cut before block 13).
+
+Per exercise, its solution ``_solution_09_1`` (its body is the code ``solution("09.1")``
+shows) and its checker ``_check_09_1``, registered with the task and the hint. Nothing here is
+public: :mod:`tlcourse.exercises` reaches them through its registry.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from typing import Any
+
+import numpy as np
 
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import as_number
@@ -28,29 +36,30 @@ def _photos_needed(accuracy: float = 0.98, width: float = 0.02, step: int = 50) 
     return n
 
 
+def _solution_09_1() -> int:
+    def wilson_interval(correct, n, z=1.96):
+        # 95 % confidence interval of an accuracy measured as `correct` out of `n` (as in the notebook)
+        p = correct / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+        return centre - half, centre + half
+
+    n = 50
+    while True:
+        low, high = wilson_interval(round(0.98 * n), n)
+        if high - low < 0.02:
+            break
+        n += 50
+    answer = n               # 800: sixteen times the book's 50 test photos
+    return answer
+
+
 @exercise("09.1", notebook=NOTEBOOK,
           task="The smallest number of test photos (a multiple of 50) for which a measured 98 % has a 95 % "
                "Wilson interval narrower than 2 points.",
           hint="Loop n = 50, 100, 150, ... and compute wilson_interval(round(0.98 * n), n) until "
                "high - low drops below 0.02.",
-          solution='''
-import numpy as np
-
-def wilson_interval(correct, n, z=1.96):
-    # 95 % confidence interval of an accuracy measured as `correct` out of `n` (as in the notebook)
-    p = correct / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
-
-n = 50
-while True:
-    low, high = wilson_interval(round(0.98 * n), n)
-    if high - low < 0.02:
-        break
-    n += 50
-answer = n               # 800: sixteen times the book's 50 test photos
-''')
+          solution=_solution_09_1)
 def _check_09_1(answer: Any) -> str | None:
     right = _photos_needed()
     value = as_number(answer, "a number of photos")
@@ -72,17 +81,20 @@ def _check_09_1(answer: Any) -> str | None:
 _CUT = "block_12_add"                  # MobileNetV2: the layer just before block_13_expand
 
 
+def _solution_09_2() -> str:
+    # The cut is the last layer that stays frozen: the one just before block 13 starts. In the notebook:
+    #     names = [layer.name for layer in base.layers]
+    #     names[names.index("block_13_expand") - 1]
+    answer = "block_12_add"  # block 12 ends by adding its input back (stride 1, same channels)
+    return answer
+
+
 @exercise("09.2", notebook=NOTEBOOK,
           task="To fine-tune only the last stage of MobileNetV2 (blocks 13-16 and Conv_1), which layer is "
                "the cut, the last frozen layer whose output `bottom` computes once? Answer its name.",
           hint="List the names with [layer.name for layer in base.layers] and look at what comes just "
                "before block_13_expand; section 5 chose CUT the same way for block 10.",
-          solution='''
-# The cut is the last layer that stays frozen: the one just before block 13 starts. In the notebook:
-#     names = [layer.name for layer in base.layers]
-#     names[names.index("block_13_expand") - 1]
-answer = "block_12_add"  # block 12 ends by adding its input back (stride 1, same channels)
-''')
+          solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
     name = getattr(answer, "name", answer)               # a layer object is fine too
     if not isinstance(name, str):
