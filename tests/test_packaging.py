@@ -62,11 +62,32 @@ def test_ci_runs_the_readme_test_command_offline_in_fast_mode():
     assert "TLCOURSE_DATA=" in ci and "TLCOURSE_FAST=1" in ci
 
 
+def test_every_subpackage_of_tlcourse_is_installed():
+    """[tool.setuptools] packages is an explicit list: a package folder missing from it would be
+    left out of the wheel (pip install . would then fail on `import tlcourse.exercises`)."""
+    folders = sorted(".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "tlcourse").rglob("__init__.py"))
+    listed = sorted(load_tool("deps")._pyproject()["tool"]["setuptools"]["packages"])
+    assert folders == listed, f"pyproject.toml [tool.setuptools] packages = {listed}, the folders are {folders}"
+
+
 def test_makefile_test_target_runs_units_and_every_notebook():
     makefile = (ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "pytest tests notebooks" in test_recipe and "--nbval-lax" in test_recipe
     assert "--durations" in test_recipe
+
+
+def _exercise_modules():
+    """tlcourse.exercises and its modules for readers (nb01 ...; _common is internal)."""
+    import importlib
+    import pkgutil
+
+    import tlcourse.exercises as package
+
+    yield package
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            yield importlib.import_module(f"{package.__name__}.{info.name}")
 
 
 def _public_functions():
@@ -78,10 +99,29 @@ def _public_functions():
         obj = getattr(tlcourse, name)
         if inspect.isfunction(obj):
             yield name, obj
+    for module in _exercise_modules():      # what a package's own __all__ exports, e.g. a notebook's module
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) and name not in tlcourse.__all__:
+                yield f"{module.__name__}.{name}", obj
+
+
+def test_exercise_modules_say_what_is_public():
+    """Each module of tlcourse.exercises lists its public functions in __all__ (the docstring test
+    reads that list); the rest, checkers and solutions, is underscored and reached via the registry."""
+    import inspect
+
+    for module in _exercise_modules():
+        assert isinstance(getattr(module, "__all__", None), list), f"{module.__name__} has no __all__"
+        public = [name for name, obj in vars(module).items() if inspect.isfunction(obj)
+                  and obj.__module__ == module.__name__ and not name.startswith("_")]
+        assert set(public) <= set(module.__all__), f"{module.__name__}: public but not in __all__: {public}"
 
 
 def test_every_public_function_is_documented_the_house_way():
-    """Args (when it takes any) / Returns / Example naming the notebook that teaches it; typed."""
+    """Args (when it takes any) / Returns / Example naming the notebook that teaches it; typed.
+
+    tlcourse's __all__ and the __all__ of each module of tlcourse.exercises."""
     import inspect
 
     problems = []

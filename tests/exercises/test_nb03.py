@@ -1,0 +1,49 @@
+"""Exercises 03.1 and 03.2 (03_three_ways_to_transfer): the solutions pass, mistakes get helpful messages."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+
+from tlcourse.exercises import check
+from tlcourse.exercises.nb03 import _solution_03_1, _solution_03_2
+
+
+@pytest.mark.parametrize("exercise_id, solve", [("03.1", _solution_03_1), ("03.2", _solution_03_2)])
+def test_the_solution_passes_its_check(exercise_id, solve, capsys):
+    assert check(exercise_id, solve()) is True
+    assert f"{exercise_id} correct" in capsys.readouterr().out
+
+
+def _fake_mobilenet_v2_top():
+    # the top layers of a MobileNetV2, by name only: enough for the 03.1 checker, built at once
+
+    x = inputs = keras.Input((4,))
+    for name in ("block_15_add", "block_16_expand", "block_16_expand_BN", "Conv_1", "Conv_1_bn"):
+        bn = name.lower().endswith("_bn")
+        x = (keras.layers.BatchNormalization(name=name) if bn else keras.layers.Dense(4, name=name))(x)
+    return keras.Model(inputs, x)
+
+
+def test_03_1_rejects_trainable_batchnorm_a_frozen_base_and_a_deeper_unfreeze(rejects):
+    base = _fake_mobilenet_v2_top()
+    for layer in base.layers:                            # right: block 16 and Conv_1, BN frozen
+        layer.trainable = (layer.name in ("block_16_expand", "Conv_1"))
+    assert check("03.1", base, quiet=True)
+    wrapped = keras.Sequential([keras.Input((4,)), base, keras.layers.Dense(2, name="head")])
+    assert check("03.1", wrapped, quiet=True)            # the whole model is fine too
+    base.get_layer("Conv_1_bn").trainable = True         # forgot to keep BN frozen
+    rejects("03.1", base, "BatchNormalization", "trainable")
+    base.get_layer("Conv_1_bn").trainable = False
+    base.get_layer("block_15_add").trainable = True      # unfroze too deep
+    rejects("03.1", base, "below block_16_expand")
+    base.trainable = False                               # the base as a whole frozen
+    rejects("03.1", base, "still frozen")
+
+
+def test_03_2_rejects_a_classifier_as_is_for_new_classes_and_wrong_freezing(rejects):
+    rejects("03.2", [1, 1, 3, 2], "situation (a)", "not exactly classes")
+    rejects("03.2", [2, 1, 2, 2], "situation (c)", "frozen feature extractor cannot")
+    rejects("03.2", [2, 1, 3, 3], "situation (d)", "overfitting")
+    rejects("03.2", [2, 2, 3, 2], "situation (b)", "no labelled photos")
+    assert check("03.2", {"a": "②", "b": 1, "c": "3", "(d)": 2}, quiet=True)

@@ -1,0 +1,61 @@
+"""Exercises 04.1 and 04.2 (04_reusing_layers_in_keras): the solutions pass, mistakes get helpful messages."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+
+from tlcourse.exercises import check, run_solution
+from tlcourse.exercises.nb04 import _solution_04_1, _solution_04_2
+
+
+@pytest.mark.parametrize("exercise_id, solve", [("04.1", _solution_04_1), ("04.2", _solution_04_2)])
+def test_the_solution_passes_its_check(exercise_id, solve, capsys):
+    assert check(exercise_id, solve()) is True
+    assert f"{exercise_id} correct" in capsys.readouterr().out
+
+
+def _model_a():
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                             keras.layers.Dense(4, activation="relu"), keras.layers.Dense(3, activation="softmax")])
+
+
+def _b_on(layers):
+    # model B from the given reused layers: + Dense(1, sigmoid), reused layers frozen
+
+    model_b = keras.Sequential([keras.Input(shape=(28, 28))] + layers)
+    model_b.add(keras.layers.Dense(1, activation="sigmoid"))
+    for layer in model_b.layers[:-1]:
+        layer.trainable = False
+    return model_b
+
+
+def test_04_1_rejects_no_clone_no_weights_no_input_and_no_freeze(rejects):
+    model_a = _model_a()
+    rejects("04.1", (model_a, _b_on(model_a.layers[:-1])), "shares weight variables")
+    model_a = _model_a()
+    clone = keras.models.clone_model(model_a)            # the architecture only: no set_weights
+    rejects("04.1", (model_a, _b_on(clone.layers[:-1])), "set_weights")
+    clone.set_weights(model_a.get_weights())
+    slide = keras.Sequential(clone.layers[:-1])          # the slide's line, no keras.Input
+    slide.add(keras.layers.Dense(1, activation="sigmoid"))
+    rejects("04.1", (model_a, slide), "not built")
+    model_a, model_b = run_solution("04.1")
+    for layer in model_b.layers:
+        layer.trainable = True                           # forgot to freeze
+    rejects("04.1", (model_a, model_b), "still trainable")
+
+
+def test_04_2_rejects_an_unchanged_input_and_a_crop_instead_of_a_resize(rejects):
+    rejects("04.2", lambda model: model, "not (56, 56, 1)")
+
+    def crop(model):                                     # crops the middle instead of resizing
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)), keras.layers.CenterCrop(28, 28),
+                                 keras.layers.Reshape((28, 28)), *model.layers])
+
+    def resize_then_call(model):                         # another right answer: the functional API
+        photo = keras.Input(shape=(56, 56, 1))
+        return keras.Model(photo, model(keras.layers.Reshape((28, 28))(keras.layers.Resizing(28, 28)(photo))))
+
+    rejects("04.2", crop, "predictions differ")
+    assert check("04.2", resize_then_call, quiet=True)
