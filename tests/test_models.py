@@ -246,3 +246,45 @@ def test_backbone_preprocess_matches_keras_applications():
     assert backbone_preprocess("resnet50") is apps.resnet50.preprocess_input
     scaled = backbone_preprocess("mobilenet_v2")(np.array([[0.0, 127.5, 255.0]]))
     assert np.allclose(scaled, [[-1.0, 0.0, 1.0]])
+
+
+# --- scratch_cnn: the from-scratch baseline of notebooks 01 and 05 -------------------------------------------------
+
+def test_scratch_cnn_layout_and_fair_batchnorm():
+    from tlcourse.models import scratch_cnn
+
+    model = scratch_cnn(2)
+    names = [layer.name for layer in model.layers]
+    assert names[:3] == ["flip", "scale_0_1", "conv1"] and names[-3:] == ["pool", "dropout", "classifier"]
+    assert model.output_shape == (None, 2) and model.get_layer("pool4").output.shape[1:] == (3, 3, 128)
+    assert model.count_params() == 98418
+    # momentum 0.9: the moving statistics follow the data within tens of steps, not hundreds
+    assert all(layer.momentum == 0.9 for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization))
+    signs = scratch_cnn(10, (64, 64, 3), flip=False, keep_layout=True)
+    assert "flip" not in [layer.name for layer in signs.layers]
+    assert signs.get_layer("flatten").output.shape[1] == 2 * 2 * 128 and signs.output_shape == (None, 10)
+
+
+def test_scratch_cnn_trains_and_predicts_from_raw_pixels():
+    from tlcourse.models import scratch_cnn
+
+    keras.utils.set_random_seed(0)
+    model = scratch_cnn(3, (32, 32, 3))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).integers(0, 256, (8, 32, 32, 3)).astype("uint8")
+    model.fit(x, np.arange(8) % 3, epochs=1, verbose=0)
+    probabilities = model.predict(x, verbose=0)
+    assert probabilities.shape == (8, 3) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda f: f(0), r"scratch_cnn\(\): num_classes must be a positive int; got 0"),
+    (lambda f: f(2, (16, 16, 3)), r"at least 32x32 pixels; got 16x16\. Resize the photos, e\.g\. "
+                                  r"data\.load\(name, image_size=\(96, 96\)\)"),
+    (lambda f: f(2, (96, 96)), r"input_shape must be \(height, width, channels\)"),
+])
+def test_scratch_cnn_rejects_bad_input_with_the_fix(call, message):
+    from tlcourse.models import scratch_cnn
+
+    with pytest.raises(ValueError, match=message):
+        call(scratch_cnn)
