@@ -40,15 +40,12 @@ from typing import TYPE_CHECKING, Any, Union
 import keras
 import numpy as np
 
+from tlcourse._checks import check_built, check_int, check_model, check_one_in_one_out, is_int, layer_index, out_of_range
 from tlcourse.config import SEED, seed_everything
 from tlcourse.surgery import (
     _POOLINGS,
-    _check_built,
-    _check_model,
     _count,
     _graph_outputs,
-    _is_int,
-    _layer_index,
     _walk,
 )
 
@@ -191,23 +188,20 @@ def _block_ends(model: keras.Model) -> set[int]:
 
 
 def _check_single_io(model: keras.Model, func: str) -> None:
-    _check_model(model, func)
+    check_model(model, func)
     if not isinstance(model, keras.Sequential):
         _graph(model)  # a subclassed model: say so before "not built"
-    _check_built(model, func)
+    check_built(model, func)
     _graph(model)
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise ValueError(f"{func}(): model '{model.name}' has {len(model.inputs)} inputs and "
-                         f"{len(model.outputs)} outputs; it needs exactly one of each.")
+    check_one_in_one_out(model, func)
 
 
 def _cut_tensor(model: keras.Model, depth: int, func: str):
     """The one tensor crossing the cut at ``depth``; explains the valid depths if there is none."""
     n = len(model.layers)
-    if not _is_int(depth) or not 0 <= depth <= n:
-        raise ValueError(f"{func}(): depth={depth!r} is out of range for model '{model.name}' with "
-                         f"{n} layers: use an int in 0..{n} (the number of frozen layers) from "
-                         "cut_points(model).")
+    if not is_int(depth) or not 0 <= depth <= n:
+        raise out_of_range(func, f"depth={depth!r}", model,
+                           f"an int in 0..{n} (the number of frozen layers) from cut_points(model)")
     if depth == 0 or _is_input(model.layers[depth - 1]):
         return model.inputs[0]
     counts, single = _crossing_counts(model)
@@ -224,7 +218,7 @@ def _cut_tensor(model: keras.Model, depth: int, func: str):
 def _depth(model: keras.Model, depth: int | str, func: str) -> int:
     """A depth given as an int, or as a layer name (cut right after that layer)."""
     if isinstance(depth, str):
-        return _layer_index(model, depth, func) + 1
+        return layer_index(model, depth, func) + 1
     return depth
 
 
@@ -317,7 +311,7 @@ def conv_layers(model: keras.Model) -> list[str]:
         >>> conv_layers(load_pretrained("mnist_cnn"))  # doctest: +SKIP
         ['conv1', 'conv2']
     """
-    _check_model(model, "conv_layers")
+    check_model(model, "conv_layers")
     return [layer.name for layer in model.layers if isinstance(layer, _CONV_TYPES)]
 
 
@@ -333,12 +327,11 @@ def _chosen_layers(model: keras.Model, layers: LayerChoice, func: str) -> list[i
     n, chosen = len(model.layers), []
     for item in items:
         if isinstance(item, str):
-            index = _layer_index(model, item, func)
-        elif _is_int(item) and -n <= item < n:
+            index = layer_index(model, item, func)
+        elif is_int(item) and -n <= item < n:
             index = int(item) % n
-        elif _is_int(item):
-            raise ValueError(f"{func}(): layer index {item} is out of range for model '{model.name}' "
-                             f"with {n} layers: use 0..{n - 1} (or -{n}..-1), or a layer name.")
+        elif is_int(item):
+            raise out_of_range(func, f"layer index {item}", model, f"0..{n - 1} (or -{n}..-1), or a layer name")
         else:
             raise TypeError(f"{func}(): layers must hold layer names or indices, got {item!r}.")
         if index not in chosen:
@@ -387,8 +380,8 @@ def feature_maps(model: keras.Model, image: Any, layers: LayerChoice = None) -> 
         >>> maps["Conv1"].shape  # doctest: +SKIP
         (48, 48, 32)
     """
-    _check_model(model, "feature_maps")
-    _check_built(model, "feature_maps")
+    check_model(model, "feature_maps")
+    check_built(model, "feature_maps")
     if len(model.inputs) != 1:
         raise ValueError(f"feature_maps(): model '{model.name}' has {len(model.inputs)} inputs; it "
                          "needs exactly one.")
@@ -436,11 +429,10 @@ def plot_feature_maps(model: keras.Model, image: Any, layers: LayerChoice = None
     import matplotlib.pyplot as plt
 
     for name, value in (("max_channels", max_channels), ("max_layers", max_layers)):
-        if not _is_int(value) or value < 1:
-            raise ValueError(f"plot_feature_maps(): {name} must be an int >= 1, got {value!r}.")
+        check_int(value, name, "plot_feature_maps")
     if order not in ("strongest", "first"):
         raise ValueError(f"plot_feature_maps(): order must be 'strongest' or 'first', got {order!r}.")
-    _check_model(model, "plot_feature_maps")
+    check_model(model, "plot_feature_maps")
     note = ""
     if layers is None:
         all_convs = conv_layers(model)
@@ -504,8 +496,7 @@ def plot_filters(layer: keras.layers.Layer | keras.Model, *, max_filters: int = 
     """
     import matplotlib.pyplot as plt
 
-    if not _is_int(max_filters) or max_filters < 1:
-        raise ValueError(f"plot_filters(): max_filters must be an int >= 1, got {max_filters!r}.")
+    check_int(max_filters, "max_filters", "plot_filters")
     conv = _first_conv(layer)
     kernel = conv.get_weights()[0]  # (kh, kw, in, out), or depthwise (kh, kw, in, multiplier)
     depthwise = isinstance(conv, keras.layers.DepthwiseConv2D)
@@ -809,8 +800,7 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
         raise ValueError(f"train_above_cut(): mode must be one of {MODES}, got {mode!r}.")
     if pooling not in _POOLINGS:
         raise ValueError(f"train_above_cut(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
-    if not _is_int(epochs) or epochs < 1:
-        raise ValueError(f"train_above_cut(): epochs must be an int >= 1, got {epochs!r}.")
+    epochs = check_int(epochs, "epochs", "train_above_cut")
     model = cache.model
     d = _depth(model, depth, "train_above_cut")
     _cut_tensor(model, d, "train_above_cut")
@@ -824,11 +814,11 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
     net = _net_above_cut(cache, d, mode, pooling, head_weights, learning_rate)
     y_train, y_val = _labels(cache)
     with _quiet_retracing():
-        history = net.fit(a_train, y_train, validation_data=(a_val, y_val), epochs=int(epochs),
+        history = net.fit(a_train, y_train, validation_data=(a_val, y_val), epochs=epochs,
                           batch_size=batch_size, verbose=0).history
     return CutResult(depth=d, layer=_layer_name(model, d), mode=mode,
                      val_accuracy=float(history["val_accuracy"][-1]),
-                     trainable_params=_count(net.trainable_weights), epochs=int(epochs),
+                     trainable_params=_count(net.trainable_weights), epochs=epochs,
                      seconds=time.perf_counter() - start, history=history,
                      head_weights=net.get_layer("head").get_weights())
 
@@ -892,9 +882,7 @@ class CutTrainer:
     def __init__(self, cache: ActivationCache, depth: int | str, *,
                  head_weights: Sequence[np.ndarray] | None = None, learning_rate: float = 1e-4,
                  batch_size: int = 32, seed: int = SEED) -> None:
-        if not _is_int(batch_size) or batch_size < 1:
-            raise ValueError(f"CutTrainer(): batch_size must be an int >= 1, got {batch_size!r}.")
-        self.cache, self.batch_size, self.seed = cache, int(batch_size), seed
+        self.cache, self.batch_size, self.seed = cache, check_int(batch_size, "batch_size", "CutTrainer"), seed
         self.depth = _depth(cache.model, depth, "CutTrainer")
         _cut_tensor(cache.model, self.depth, "CutTrainer")
         seed_everything(seed)
@@ -974,16 +962,15 @@ class CutTrainer:
         Example (``05_choosing_what_to_freeze``):
             >>> trainer.train(40, on_step=lambda i, n: print(i, "of", n))  # doctest: +SKIP
         """
-        if not _is_int(steps) or steps < 1:
-            raise ValueError(f"CutTrainer.train(): steps must be an int >= 1, got {steps!r}.")
+        steps = check_int(steps, "steps", "CutTrainer.train")
         start = time.perf_counter()
         self._reset()
-        accuracy = self._run(int(steps), on_step)
+        accuracy = self._run(steps, on_step)
         self.warm = True
         return CutResult(depth=self.depth, layer=_layer_name(self.cache.model, self.depth), mode="finetune",
                          val_accuracy=accuracy, trainable_params=self.trainable_params, epochs=0,
                          seconds=time.perf_counter() - start, history={"val_accuracy": [accuracy]},
-                         head_weights=self.net.get_layer("head").get_weights(), steps=int(steps))
+                         head_weights=self.net.get_layer("head").get_weights(), steps=steps)
 
 
 @contextlib.contextmanager

@@ -43,15 +43,16 @@ declared floor, the current release and a pinned ``keras-nightly``):
 
 from __future__ import annotations
 
-import difflib
 import html
-import numbers
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import keras
+
+from tlcourse._checks import (check_built, check_freeze_depth, check_int, check_model, check_one_in_one_out, is_int,
+                              layer_index, out_of_range)
 
 __all__ = [
     "TrainableReport",
@@ -75,71 +76,19 @@ LayerSelection = Union[None, int, str, Sequence[str]]
 _POOLINGS = ("avg", "max", "flatten")
 
 
-# ----------------------------------------------------------------------------- checks
-
-
-def _check_model(model: Any, func: str, what: str = "model") -> None:
-    if isinstance(model, keras.Model):
-        return
-    hint = ""
-    if isinstance(model, keras.layers.Layer):
-        hint = (" It is a single layer: set `layer.trainable = False` on it directly, or wrap it "
-                "in a model, e.g. keras.Sequential([keras.Input(shape=...), layer]).")
-    raise TypeError(f"{func}() needs a keras.Model as `{what}`, got {type(model).__name__}.{hint}")
-
-
-def _check_built(model: keras.Model, func: str) -> None:
-    try:
-        ok = model.built and len(model.inputs) > 0
-    except (AttributeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(
-            f"{func}(): model '{model.name}' is not built yet, so it has no input shape or weights. "
-            "Build it first: start it with keras.Input(shape=...) "
-            "(e.g. keras.Sequential([keras.Input(shape=(28, 28)), ...])), "
-            "call model.build((None, ...)), or call it once on a batch of data.")
-
-
-def _layer_index(model: keras.Model, name: str, func: str) -> int:
-    names = [layer.name for layer in model.layers]
-    if name in names:
-        return names.index(name)
-    message = f"{func}(): model '{model.name}' has no layer named {name!r} at the top level."
-    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-    if close:
-        message += f" Did you mean: {', '.join(repr(c) for c in close)}?"
-    for layer in model.layers:
-        if not isinstance(layer, keras.Model):
-            continue
-        inner = [sub.name for sub in layer.layers]
-        inner_close = [name] if name in inner else difflib.get_close_matches(name, inner, 3, 0.8)
-        if inner_close:
-            message += (f" Layer(s) {', '.join(repr(c) for c in inner_close)} are inside the nested "
-                        f"model {layer.name!r}, which counts as ONE layer here: call {func}() on "
-                        f"model.get_layer({layer.name!r}) to address its own layers.")
-            break
-    shown = names if len(names) <= 12 else names[:6] + ["..."] + names[-3:]
-    raise ValueError(message + f" Its layers are: {shown} "
-                     "(all of them: [layer.name for layer in model.layers]).")
-
-
-def _is_int(value: Any) -> bool:
-    """Python and NumPy integers, not bools."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+# -------------------------------------------------------------------- which layers
 
 
 def _slice_stop(model: keras.Model, upto: int | str, func: str) -> int:
     """``upto`` (slice index or layer name, name included) -> k such that layers[:k] is kept."""
     n = len(model.layers)
     if isinstance(upto, str):
-        return _layer_index(model, upto, func) + 1
-    if not _is_int(upto):
+        return layer_index(model, upto, func) + 1
+    if not is_int(upto):
         raise TypeError(f"{func}(): upto must be an int (like layers[:upto]) or a layer name, "
                         f"got {type(upto).__name__}.")
     if not -n <= upto <= n:
-        raise ValueError(f"{func}(): upto={upto} is out of range for model '{model.name}' with {n} "
-                         f"layers: use an index in {-n}..{n} (like layers[:upto]) or a layer name.")
+        raise out_of_range(func, f"upto={upto}", model, f"an index in {-n}..{n} (like layers[:upto]) or a layer name")
     return int(upto % n if upto < 0 else upto)
 
 
@@ -152,7 +101,7 @@ def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.l
             if not isinstance(name, str):
                 raise TypeError(f"{func}(): a list for upto must hold layer names (str), "
                                 f"got {name!r}.")
-        return [layers[_layer_index(model, name, func)] for name in upto]
+        return [layers[layer_index(model, name, func)] for name in upto]
     return list(layers[: _slice_stop(model, upto, func)])
 
 
@@ -221,8 +170,8 @@ def clone_with_weights(model: keras.Model) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> model_A_clone = clone_with_weights(model_A)  # doctest: +SKIP
     """
-    _check_model(model, "clone_with_weights")
-    _check_built(model, "clone_with_weights")
+    check_model(model, "clone_with_weights")
+    check_built(model, "clone_with_weights")
     clone = keras.models.clone_model(model)
     clone.set_weights(model.get_weights())
     return clone
@@ -249,12 +198,12 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         >>> model_B = reuse_layers(model_A)          # all but the output layer  # doctest: +SKIP
         >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
     """
-    _check_model(model, "reuse_layers")
+    check_model(model, "reuse_layers")
     is_sequential = isinstance(model, keras.Sequential)
     if not is_sequential and not hasattr(model, "_nodes_by_depth"):
         raise TypeError(f"reuse_layers(): '{model.name}' is a subclassed model, which has no layer "
                         "graph to cut; rebuild it as keras.Sequential or a functional keras.Model.")
-    _check_built(model, "reuse_layers")
+    check_built(model, "reuse_layers")
     stop = _slice_stop(model, upto, "reuse_layers")
     kept = [layer for layer in model.layers[:stop] if not isinstance(layer, keras.layers.InputLayer)]
     if not kept:
@@ -301,8 +250,8 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
     Example (``03_three_ways_to_transfer``):
         >>> model = with_new_head(mobilenet_base, num_classes=5, dropout=0.2)  # doctest: +SKIP
     """
-    _check_model(base, "with_new_head", "base")
-    _check_built(base, "with_new_head")
+    check_model(base, "with_new_head", "base")
+    check_built(base, "with_new_head")
     if units is not None and num_classes is not None:
         raise ValueError("with_new_head(): give num_classes OR units, not both (units= and "
                          "activation= are the manual form of num_classes=).")
@@ -310,21 +259,15 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
         if num_classes is None:
             raise ValueError("with_new_head(): say how many classes: num_classes=10 "
                              "(or units=... with activation=... for full control).")
-        if not _is_int(num_classes) or num_classes < 1:
-            raise ValueError(f"with_new_head(): num_classes must be an int >= 1 (1 or 2 = binary), "
-                             f"got {num_classes!r}.")
-        units, default = (1, "sigmoid") if num_classes <= 2 else (int(num_classes), "softmax")
+        num_classes = check_int(num_classes, "num_classes", "with_new_head", note=" (1 or 2 = binary)")
+        units, default = (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
     else:
-        if not _is_int(units) or units < 1:
-            raise ValueError(f"with_new_head(): units must be an int >= 1, got {units!r}.")
-        units, default = int(units), None
+        units, default = check_int(units, "units", "with_new_head"), None
     if not (isinstance(dropout, (int, float)) and 0.0 <= dropout < 1.0):
         raise ValueError(f"with_new_head(): dropout must be a rate in [0, 1), got {dropout!r}.")
     if pooling not in _POOLINGS:
         raise ValueError(f"with_new_head(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
-    if len(base.inputs) != 1 or len(base.outputs) != 1:
-        raise ValueError(f"with_new_head(): base '{base.name}' has {len(base.inputs)} inputs and "
-                         f"{len(base.outputs)} outputs; it needs exactly one of each.")
+    check_one_in_one_out(base, "with_new_head", "base")
 
     spec = base.inputs[0]
     inputs = keras.Input(shape=tuple(spec.shape[1:]), dtype=spec.dtype)
@@ -365,10 +308,10 @@ def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
         >>> check_input_size(model_A, (256, 256, 3))  # doctest: +SKIP
         ValueError: ... add keras.layers.Resizing(64, 64) as the first layer ...
     """
-    _check_model(model, "check_input_size")
-    _check_built(model, "check_input_size")
-    given = tuple(int(d) if _is_int(d) else d for d in image_shape)
-    if not given or not all(_is_int(d) and d > 0 for d in given):
+    check_model(model, "check_input_size")
+    check_built(model, "check_input_size")
+    given = tuple(int(d) if is_int(d) else d for d in image_shape)
+    if not given or not all(is_int(d) and d > 0 for d in given):
         raise TypeError(f"check_input_size(): image_shape must be positive ints like (256, 256, 3), "
                         f"got {image_shape!r}.")
     expected = tuple(model.inputs[0].shape[1:])
@@ -484,7 +427,7 @@ def freeze(model: keras.Model, upto: LayerSelection = None) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> freeze(model_B, upto=-1)  # freeze the reused layers, train the new head  # doctest: +SKIP
     """
-    _check_model(model, "freeze")
+    check_model(model, "freeze")
     layers = _select(model, upto, "freeze")
     _remember_before_change(model)
     _set(layers, False, False)
@@ -515,7 +458,7 @@ def unfreeze(model: keras.Model, upto: LayerSelection = None, *,
     Example (``04_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
-    _check_model(model, "unfreeze")
+    check_model(model, "unfreeze")
     layers = _select(model, upto, "unfreeze")
     _remember_before_change(model)
     _ensure_model_trainable(model)
@@ -538,12 +481,8 @@ def set_freeze_depth(model: keras.Model, k: int, *, keep_batchnorm_frozen: bool 
     Example (``05_choosing_what_to_freeze``):
         >>> for k in (0, 2, 4): set_freeze_depth(model, k)  # doctest: +SKIP
     """
-    _check_model(model, "set_freeze_depth")
-    n = len(model.layers)
-    if not _is_int(k) or not 0 <= k <= n:
-        raise ValueError(f"set_freeze_depth(): k={k!r} is out of range for model '{model.name}' "
-                         f"with {n} layers: use an int in 0..{n} (0 = all trainable, {n} = all "
-                         "frozen).")
+    check_model(model, "set_freeze_depth")
+    k = check_freeze_depth(model, k, "set_freeze_depth")
     _remember_before_change(model)
     _ensure_model_trainable(model)
     _set(model.layers[:k], False, False)
@@ -581,7 +520,7 @@ def needs_recompile(model: keras.Model) -> bool:
         >>> freeze(model_B, upto=-1); needs_recompile(model_B)  # doctest: +SKIP
         True
     """
-    _check_model(model, "needs_recompile")
+    check_model(model, "needs_recompile")
     state = _snapshot(model)
     if state is None:  # never compiled, or trained since a compile whose flags nobody recorded
         return True
@@ -610,7 +549,7 @@ def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
-    _check_model(model, "compile_again")
+    check_model(model, "compile_again")
     config = model.get_compile_config() if getattr(model, "compiled", False) else None
     if not config:
         raise ValueError(f"compile_again(): model '{model.name}' was never compiled, so there are "
@@ -763,8 +702,8 @@ def trainable_report(model: keras.Model) -> TrainableReport:
     Example (``03_three_ways_to_transfer``):
         >>> trainable_report(model)  # doctest: +SKIP
     """
-    _check_model(model, "trainable_report")
-    _check_built(model, "trainable_report")
+    check_model(model, "trainable_report")
+    check_built(model, "trainable_report")
     rows = []
     for index, layer in enumerate(model.layers):
         rows.append({

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
+from tlcourse._checks import check_built, check_freeze_depth, check_int, check_model
 from tlcourse.config import SEED
 from tlcourse.features import (
     ActivationCache,
@@ -49,7 +50,7 @@ from tlcourse.features import (
     plot_transferability,
     train_above_cut,
 )
-from tlcourse.surgery import TrainableReport, _check_built, _check_model, _count, _is_int, _shape_text, _walk
+from tlcourse.surgery import TrainableReport, _count, _shape_text, _walk
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -67,13 +68,6 @@ COLORS = {"frozen": "#4c72b0", "trainable": "#dd8452", "batchnorm": "#f2c9a5"}
 
 
 # ------------------------------------------------------------------ what k freezes
-
-
-def _check_k(model: keras.Model, k: int, func: str) -> None:
-    n = len(model.layers)
-    if not _is_int(k) or not 0 <= k <= n:
-        raise ValueError(f"{func}(): k={k!r} is out of range for model '{model.name}' with {n} layers: "
-                         f"use an int in 0..{n} (0 = all trainable, {n} = all frozen).")
 
 
 def _is_bn(layer: keras.layers.Layer) -> bool:
@@ -109,9 +103,9 @@ def frozen_layers_table(model: keras.Model, k: int) -> TrainableReport:
     Example (``05_choosing_what_to_freeze``):
         >>> frozen_layers_table(base, 143)  # doctest: +SKIP
     """
-    _check_model(model, "frozen_layers_table")
-    _check_built(model, "frozen_layers_table")
-    _check_k(model, k, "frozen_layers_table")
+    check_model(model, "frozen_layers_table")
+    check_built(model, "frozen_layers_table")
+    check_freeze_depth(model, k, "frozen_layers_table")
     rows, trainable = [], []
     for index, layer in enumerate(model.layers):
         train = _would_train(layer) if index >= k else []
@@ -162,8 +156,8 @@ def layer_strip_html(model: keras.Model, k: int) -> str:
     Example (``05_choosing_what_to_freeze``):
         >>> IPython.display.HTML(layer_strip_html(base, 143))  # doctest: +SKIP
     """
-    _check_model(model, "layer_strip_html")
-    _check_k(model, k, "layer_strip_html")
+    check_model(model, "layer_strip_html")
+    check_freeze_depth(model, k, "layer_strip_html")
     n = len(model.layers)
     width = max(3, min(24, 720 // max(n, 1)))
     boxes = []
@@ -234,8 +228,7 @@ class FreezeDepthExplorer:
             raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
         for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0),
                                  ("batch_size", batch_size, 1)):
-            if not _is_int(value) or value < low:
-                raise ValueError(f"FreezeDepthExplorer(): {name} must be an int >= {low}, got {value!r}.")
+            check_int(value, name, "FreezeDepthExplorer", low=low)
         self.depths = sorted(set(int(d) for d in chosen))
         self.depth = self.depths[-1]
         self.steps, self.learning_rate, self.batch_size, self.seed = steps, learning_rate, batch_size, seed
