@@ -32,6 +32,7 @@ import keras
 import numpy as np
 
 from tlcourse import config
+from tlcourse._checks import is_int
 from tlcourse.config import SEED
 
 if TYPE_CHECKING:
@@ -686,7 +687,7 @@ def _image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
     if image_size is None:
         return None
     ok = (isinstance(image_size, (tuple, list)) and len(image_size) == 2
-          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in image_size))
+          and all(is_int(v) and v > 0 for v in image_size))
     if not ok:
         raise ValueError(f"image_size must be None or (height, width) with two positive ints, e.g. "
                          f"(96, 96); got {image_size!r}")
@@ -694,7 +695,7 @@ def _image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
 
 
 def _positive_int_or_none(value: int | None, what: str) -> int | None:
-    if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+    if value is not None and (not is_int(value) or value < 1):
         raise ValueError(f"{what} must be None or a positive int, e.g. 50; got {value!r}")
     return None if value is None else int(value)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import numbers
 import os
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -32,6 +31,7 @@ from typing import Any, NamedTuple
 import keras
 import numpy as np
 
+from tlcourse._checks import is_int
 from tlcourse.data import CorruptDataError, DataNotFoundError, locate
 from tlcourse.surgery import needs_recompile
 
@@ -459,12 +459,8 @@ def backbone_preprocess(name: str) -> Callable[..., Any]:
 _WEIGHT_NAMES = frozenset({"kernel", "depthwise_kernel", "pointwise_kernel"})
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _positive_int(value: Any, what: str, func: str) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{func}(): {what} must be a positive int; got {value!r}")
     return int(value)
 
@@ -478,7 +474,7 @@ def _check_dropout(rate: Any, func: str) -> float:
 def _image_shape(func: str, input_shape: Any, min_size: int, hint: str = "") -> tuple[int, int, int]:
     """``input_shape`` as (height, width, channels) of positive ints, at least ``min_size`` px."""
     shape = tuple(input_shape) if isinstance(input_shape, Sequence) and not isinstance(input_shape, str) else ()
-    if len(shape) != 3 or not all(_is_int(d) and d > 0 for d in shape):
+    if len(shape) != 3 or not all(is_int(d) and d > 0 for d in shape):
         raise ValueError(f"{func}(): input_shape must be (height, width, channels) of positive ints, "
                          f"e.g. ({max(min_size, 32)}, {max(min_size, 32)}, 3); got {input_shape!r}")
     shape = tuple(int(d) for d in shape)
