@@ -53,6 +53,7 @@ import keras
 
 from tlcourse._checks import (check_built, check_freeze_depth, check_int, check_model, check_one_in_one_out, is_int,
                               layer_index, out_of_range)
+from tlcourse._keras_graph import POOLINGS, count_params, global_pooling, graph_outputs, shape_text, walk
 
 __all__ = [
     "TrainableReport",
@@ -72,9 +73,6 @@ __all__ = [
 
 #: What ``upto`` may be in :func:`freeze` / :func:`unfreeze`.
 LayerSelection = Union[None, int, str, Sequence[str]]
-
-_POOLINGS = ("avg", "max", "flatten")
-
 
 # -------------------------------------------------------------------- which layers
 
@@ -103,50 +101,6 @@ def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.l
                                 f"got {name!r}.")
         return [layers[layer_index(model, name, func)] for name in upto]
     return list(layers[: _slice_stop(model, upto, func)])
-
-
-# ----------------------------------------------------------------- graph helpers
-
-
-def _graph_outputs(model: keras.Model, layer: keras.layers.Layer) -> list:
-    """The symbolic outputs of ``layer`` inside ``model``'s own graph."""
-    graph = model if hasattr(model, "_nodes_by_depth") else getattr(model, "_functional", None)
-    found = []
-    if graph is not None:
-        for nodes in graph._nodes_by_depth.values():
-            found += [node for node in nodes if node.operation is layer]
-    if len(found) > 1:
-        raise ValueError(f"Layer {layer.name!r} is used {len(found)} times in model '{model.name}' "
-                         "(a shared layer), so there is no single place to cut: cut at another layer.")
-    if found:
-        return list(found[0].outputs)
-    output = layer.output  # fallback for graphs Keras does not expose
-    return list(output) if isinstance(output, (list, tuple)) else [output]
-
-
-def _shape_text(model: keras.Model, layer: keras.layers.Layer) -> str:
-    try:
-        shapes = [tuple(t.shape) for t in _graph_outputs(model, layer)]
-    except Exception:  # an unusual layer: the table still renders
-        return "?"
-    return str(shapes[0]) if len(shapes) == 1 else str(shapes)
-
-
-def _walk(layer: keras.layers.Layer) -> list[keras.layers.Layer]:
-    """``layer`` and every layer nested inside it."""
-    return list(layer._flatten_layers(include_self=True, recursive=True))
-
-
-def _count(variables) -> int:
-    seen, total = set(), 0
-    for v in variables:
-        if id(v) not in seen:
-            seen.add(id(v))
-            n = 1
-            for d in v.shape:
-                n *= int(d)
-            total += n
-    return total
 
 
 # ------------------------------------------------------------------- clone and cut
@@ -217,7 +171,7 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         inp = source.inputs[0]
         return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
                                  *source.layers[:stop]], name=name)
-    outputs = _graph_outputs(source, last)
+    outputs = graph_outputs(source, last)
     return keras.Model(source.inputs, outputs[0] if len(outputs) == 1 else outputs, name=name)
 
 
@@ -265,8 +219,8 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
         units, default = check_int(units, "units", "with_new_head"), None
     if not (isinstance(dropout, (int, float)) and 0.0 <= dropout < 1.0):
         raise ValueError(f"with_new_head(): dropout must be a rate in [0, 1), got {dropout!r}.")
-    if pooling not in _POOLINGS:
-        raise ValueError(f"with_new_head(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
+    if pooling not in POOLINGS:
+        raise ValueError(f"with_new_head(): pooling must be one of {POOLINGS}, got {pooling!r}.")
     check_one_in_one_out(base, "with_new_head", "base")
 
     spec = base.inputs[0]
@@ -277,11 +231,7 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
         if rank > 5:
             raise ValueError(f"with_new_head(): base output {tuple(x.shape)} has rank {rank}; "
                              "only 2-D features or 3/4/5-D feature maps are supported.")
-        dims = {3: "1D", 4: "2D", 5: "3D"}[rank]
-        pool = {"avg": getattr(keras.layers, f"GlobalAveragePooling{dims}"),
-                "max": getattr(keras.layers, f"GlobalMaxPooling{dims}"),
-                "flatten": keras.layers.Flatten}[pooling]
-        x = pool(name=f"{name}_pool")(x)
+        x = global_pooling(pooling, rank, f"{name}_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
     outputs = keras.layers.Dense(units, activation=activation or default, name=name)(x)
@@ -359,7 +309,7 @@ def _compile_token(model: keras.Model):
 
 
 def _flags(model: keras.Model) -> dict:
-    return {layer: layer.trainable for layer in _walk(model) if layer is not model}
+    return {layer: layer.trainable for layer in walk(model) if layer is not model}
 
 
 def _snapshot(model: keras.Model) -> tuple[dict, bool] | None:
@@ -395,7 +345,7 @@ def _set(layers, value: bool, keep_batchnorm_frozen: bool) -> None:
     for layer in layers:
         # Every sub-layer explicitly: `base.trainable = True` on an already trainable base is a
         # no-op on the TensorFlow backend and would leave inner layers frozen.
-        for sub in _walk(layer):
+        for sub in walk(layer):
             frozen_bn = value and keep_batchnorm_frozen and isinstance(
                 sub, keras.layers.BatchNormalization)
             sub.trainable = False if frozen_bn else value
@@ -710,13 +660,13 @@ def trainable_report(model: keras.Model) -> TrainableReport:
             "index": index,
             "name": layer.name,
             "type": type(layer).__name__,
-            "output_shape": _shape_text(model, layer),
-            "params": _count(layer.weights),
-            "trainable_params": _count(layer.trainable_weights) if model.trainable else 0,
+            "output_shape": shape_text(model, layer),
+            "params": count_params(layer.weights),
+            "trainable_params": count_params(layer.trainable_weights) if model.trainable else 0,
             "trainable": bool(layer.trainable and model.trainable),
         })
-    trainable = _count(model.trainable_weights)
-    non_trainable = _count(model.non_trainable_weights)
+    trainable = count_params(model.trainable_weights)
+    non_trainable = count_params(model.non_trainable_weights)
     totals = {"trainable": trainable, "non_trainable": non_trainable,
               "total": trainable + non_trainable}
     return TrainableReport(model.name, rows, totals)
