@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is imported)
 import keras  # noqa: E402
 
-from tlcourse import features  # noqa: E402
+from tlcourse import _keras_graph, features  # noqa: E402
 from tlcourse.features import (  # noqa: E402
     ActivationCache,
     CutResult,
@@ -132,13 +132,13 @@ def test_cut_points_errors():
 def test_the_top_above_a_cut_shares_layers_and_completes_the_model(res):
     """Keras 3: keras.Model(intermediate tensor, output) reuses the layers (checked, not assumed)."""
     for depth in (0, 4, 6):
-        top = features._top(res, depth)
-        bottom = keras.Model(res.inputs[0], features._cut_tensor(res, depth, "t"))
+        top = _keras_graph.top_above(res, depth)
+        bottom = keras.Model(res.inputs[0], _keras_graph.cut_tensor(res, depth, "t"))
         np.testing.assert_allclose(top(bottom(IMAGES)), res(IMAGES), rtol=1e-5, atol=1e-5)
-    assert features._top(res, 6).get_layer("conv3") is res.get_layer("conv3")
-    assert features._top(res, 8) is None
+    assert _keras_graph.top_above(res, 6).get_layer("conv3") is res.get_layer("conv3")
+    assert _keras_graph.top_above(res, 8) is None
     seq = sequential_cnn()
-    top = features._top(seq, 2)
+    top = _keras_graph.top_above(seq, 2)
     assert [layer.name for layer in top.layers][1:] == ["conv2", "flatten", "dense"]
     assert top.get_layer("conv2") is seq.get_layer("conv2")
 
@@ -146,9 +146,9 @@ def test_the_top_above_a_cut_shares_layers_and_completes_the_model(res):
 def test_invalid_cuts_name_the_valid_depths(res):
     with pytest.raises(ValueError, match=r"cannot be cut at depth 5 \(after layer 'conv2'\): 2 "
                                          r"tensors cross.*nearest: \[3, 4, 6, 7\]"):
-        features._cut_tensor(res, 5, "f")
+        _keras_graph.cut_tensor(res, 5, "f")
     with pytest.raises(ValueError, match=r"depth=9 is out of range .* use an int in 0\.\.8"):
-        features._cut_tensor(res, 9, "f")
+        _keras_graph.cut_tensor(res, 9, "f")
 
 
 # ------------------------------------------------------------------ feature maps
@@ -477,7 +477,7 @@ def test_layer_transferability_default_ks_and_verbose(capsys, monkeypatch):
 
     def fake(cache, depth, **kwargs):
         calls.append((depth, kwargs["mode"], kwargs["pooling"]))
-        return CutResult(depth, features._layer_name(seq, depth), kwargs["mode"], 0.5, 10, 1, 0.1)
+        return CutResult(depth, _keras_graph.cut_label(seq, depth), kwargs["mode"], 0.5, 10, 1, 0.1)
 
     monkeypatch.setattr(features, "train_above_cut", fake)
     result = layer_transferability(seq, (IMAGES[..., :1], LABELS, VAL_IMAGES[..., :1], VAL_LABELS),
@@ -536,5 +536,5 @@ def test_mobilenet_v2_top_above_a_block_reproduces_the_network(mobilenet):
     assert depth in cut_points(mobilenet, blocks=True)
     x = np.random.default_rng(2).uniform(-1, 1, (2, 96, 96, 3)).astype("float32")
     bottom = keras.Model(mobilenet.inputs[0], mobilenet.get_layer("block_15_add").output)
-    top = features._top(mobilenet, depth)
+    top = _keras_graph.top_above(mobilenet, depth)
     np.testing.assert_allclose(top(bottom(x)), mobilenet(x), rtol=1e-4, atol=1e-4)

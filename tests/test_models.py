@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from tlcourse import data, models
+from tlcourse import _files, data, models
 from tlcourse.models import (BACKBONES, backbone_preprocess, imagenet_backbone, load_pretrained,
                              pretrained_info)
 
@@ -82,7 +82,7 @@ def test_load_pretrained_refuses_a_damaged_file(tmp_path, damage):
     with pytest.raises(data.CorruptDataError) as error:
         load_pretrained("fashion_mnist_model_a", models_dir=tmp_path)
     message = str(error.value)
-    assert f"expected sha256 {info['sha256']}" in message and f"actual sha256 {models._file_sha256(copy)}" in message
+    assert f"expected sha256 {info['sha256']}" in message and f"actual sha256 {_files.file_sha256(copy)}" in message
     assert "git checkout data/models" in message
     assert "python -m tlcourse.pretrain --only fashion_mnist_model_a" in message
 
@@ -105,7 +105,7 @@ def test_without_checkout_downloads_from_the_repository_url(monkeypatch):
     info = pretrained_info("mnist_cnn")
     calls: list = []
     monkeypatch.delenv("KERAS_HOME", raising=False)  # CI sets it; here: Keras's default cache
-    monkeypatch.setattr(models, "_repo_models_dir", lambda: None)  # as after `pip install git+...`
+    monkeypatch.setattr(_files, "repo_models_dir", lambda: None)  # as after `pip install git+...`
     monkeypatch.setattr(keras.utils, "get_file", _fake_get_file(calls, COMMITTED / info["file"]))
     assert load_pretrained("mnist_cnn").name == "mnist_cnn"
     repository = re.search(r'^Repository\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
@@ -120,7 +120,7 @@ def test_without_checkout_uses_the_keras_cache(monkeypatch, tmp_path):
     cached.parent.mkdir(parents=True)
     shutil.copyfile(COMMITTED / info["file"], cached)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(models, "_repo_models_dir", lambda: None)
+    monkeypatch.setattr(_files, "repo_models_dir", lambda: None)
     assert load_pretrained("mnist_cnn").name == "mnist_cnn"  # the real get_file: found, hash checked, no network
 
 
@@ -131,7 +131,7 @@ def test_without_checkout_uses_the_keras_cache(monkeypatch, tmp_path):
 ])
 def test_without_checkout_offline_or_corrupt_download(monkeypatch, tmp_path, error, expected, message):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(models, "_repo_models_dir", lambda: None)
+    monkeypatch.setattr(_files, "repo_models_dir", lambda: None)
     monkeypatch.setattr(keras.utils, "get_file", _fake_get_file([], error=error))
     with pytest.raises(expected, match=message):
         load_pretrained("fashion_mnist_model_a")

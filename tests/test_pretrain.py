@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from tlcourse import data, pretrain
-from tlcourse.models import (_file_sha256, _manifest_path, _read_manifest, build_mnist_cnn, load_pretrained,
-                             load_weights_npz)
+from tlcourse._files import file_sha256, manifest_path, read_manifest
+from tlcourse.models import build_mnist_cnn, load_pretrained, load_weights_npz
 
 ENTRY_KEYS = {"file", "sha256", "weights_sha256", "description", "command", "dataset", "dataset_source",
               "classes", "original_labels", "input_shape", "parameters", "sizes", "seed", "epochs",
@@ -87,7 +87,7 @@ def test_quick_training_is_bit_identical_and_recorded(needs_data, tmp_path):
     b = load_weights_npz(build_mnist_cnn(), tmp_path / "b" / "mnist_cnn.weights.npz").get_weights()
     assert all(np.array_equal(u, v) for u, v in zip(a, b))
     assert set(first) == ENTRY_KEYS
-    assert first["sha256"] == _file_sha256(tmp_path / "a" / "mnist_cnn.weights.npz")
+    assert first["sha256"] == file_sha256(tmp_path / "a" / "mnist_cnn.weights.npz")
     assert first["command"] == "python -m tlcourse.pretrain --only mnist_cnn --seed 3 --quick --out DIR"
     assert first["quick"] is True and first["epochs"] == 1 and first["seed"] == 3
     assert first["sizes"] == {"train": 540, "val": 60, "test": 600}  # 60 images per class per source split
@@ -101,8 +101,8 @@ def test_quick_training_is_bit_identical_and_recorded(needs_data, tmp_path):
 
 def test_main_trains_model_a_into_out(needs_data, tmp_path, capsys):
     assert pretrain.main(["--only", "fashion_mnist_model_a", "--quick", "--out", str(tmp_path)]) == 0
-    entry = _read_manifest(tmp_path)["fashion_mnist_model_a"]
-    assert set(entry) == ENTRY_KEYS and list(_read_manifest(tmp_path)) == ["fashion_mnist_model_a"]
+    entry = read_manifest(tmp_path)["fashion_mnist_model_a"]
+    assert set(entry) == ENTRY_KEYS and list(read_manifest(tmp_path)) == ["fashion_mnist_model_a"]
     assert entry["classes"] == ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sneaker", "Bag",
                                 "Ankle boot"]
     assert entry["original_labels"] == [0, 1, 2, 3, 4, 7, 8, 9]
@@ -126,8 +126,8 @@ def test_main_rejects_bad_arguments(argv, message, capsys):
 
 
 def test_committed_manifest_is_complete():
-    models = _read_manifest()
-    assert _manifest_path().name == "pretrained_models.json" and set(models) == set(pretrain.SOURCE_MODELS)
+    models = read_manifest()
+    assert manifest_path().name == "pretrained_models.json" and set(models) == set(pretrain.SOURCE_MODELS)
     for name, entry in models.items():
         assert set(entry) == ENTRY_KEYS, name
         assert entry["file"] == f"{name}.weights.npz" and entry["quick"] is False and entry["seed"] == pretrain.SEED

@@ -32,6 +32,8 @@ import keras
 import numpy as np
 
 from tlcourse import config
+from tlcourse._checks import is_int
+from tlcourse._files import file_digests, file_sha256
 from tlcourse.config import SEED
 
 if TYPE_CHECKING:
@@ -316,15 +318,6 @@ def _data_root(data_dir: str | os.PathLike | None) -> Path | None:
     return Path(data_dir).expanduser() if data_dir is not None else config.data_dir()
 
 
-def _file_digests(path: Path) -> tuple[str, str]:
-    sha, md5 = hashlib.sha256(), hashlib.md5()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            sha.update(chunk)
-            md5.update(chunk)
-    return sha.hexdigest(), md5.hexdigest()
-
-
 def _visible_files(folder: Path) -> list[str]:
     """Relative POSIX paths of the non-hidden files under ``folder``, sorted."""
     found = []
@@ -355,7 +348,7 @@ def tree_sha256(folder: str | os.PathLike) -> str:
         True
     """
     folder = Path(folder)
-    listing = "".join(f"{_file_digests(folder / f)[0]}  {f}\n" for f in _visible_files(folder))
+    listing = "".join(f"{file_sha256(folder / f)}  {f}\n" for f in _visible_files(folder))
     return hashlib.sha256(listing.encode()).hexdigest()
 
 
@@ -380,7 +373,7 @@ def _readable(path: Path) -> bool:
 
 def _check_file(info_: DatasetInfo, path: Path) -> str:
     """Hash-check a file; return its sha256 or raise :class:`CorruptDataError`."""
-    sha, md5 = _file_digests(path)
+    sha, md5 = file_digests(path, "sha256", "md5")
     known = {info_.file_hash} if info_.hash_algorithm == "sha256" else set()
     if sha in known | set(info_.offline_sha256) or (info_.hash_algorithm == "md5" and md5 == info_.file_hash):
         return sha
@@ -606,7 +599,7 @@ def verify(name: str, data_dir: str | os.PathLike | None = None) -> str:
     entry = info(name)
     path = locate(name, data_dir, download=False)
     if path.is_file():
-        return _check_file(entry, path) if entry.kind != "bundled" else _file_digests(path)[0]
+        return _check_file(entry, path) if entry.kind != "bundled" else file_sha256(path)
     if entry.parts:  # Keras's Fashion-MNIST files: no published hash, so parse them
         _fashion_from_gz(path)
         return tree_sha256(path)
@@ -686,7 +679,7 @@ def _image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
     if image_size is None:
         return None
     ok = (isinstance(image_size, (tuple, list)) and len(image_size) == 2
-          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in image_size))
+          and all(is_int(v) and v > 0 for v in image_size))
     if not ok:
         raise ValueError(f"image_size must be None or (height, width) with two positive ints, e.g. "
                          f"(96, 96); got {image_size!r}")
@@ -694,7 +687,7 @@ def _image_size(image_size: Sequence[int] | None) -> tuple[int, int] | None:
 
 
 def _positive_int_or_none(value: int | None, what: str) -> int | None:
-    if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+    if value is not None and (not is_int(value) or value < 1):
         raise ValueError(f"{what} must be None or a positive int, e.g. 50; got {value!r}")
     return None if value is None else int(value)
 

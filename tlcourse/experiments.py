@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tlcourse._checks import is_int
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -184,8 +186,9 @@ class SeedResults:
     __repr__ = __str__
 
 
-def _is_seed(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+def _is_seed(value: object) -> bool:
+    """A non-negative int (Python or NumPy, not a bool)."""
+    return is_int(value) and value >= 0
 
 
 def run_seeds(fn: Callable[[int], Mapping[str, float]], seeds: Iterable[int], *,

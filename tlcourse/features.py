@@ -40,17 +40,22 @@ from typing import TYPE_CHECKING, Any, Union
 import keras
 import numpy as np
 
-from tlcourse.config import SEED, seed_everything
-from tlcourse.surgery import (
-    _POOLINGS,
-    _check_built,
-    _check_model,
-    _count,
-    _graph_outputs,
-    _is_int,
-    _layer_index,
-    _walk,
+from tlcourse._checks import (check_built, check_int, check_model, check_one_in_one_out, is_int, layer_index,
+                              out_of_range)
+from tlcourse._keras_graph import (
+    POOLINGS,
+    count_params,
+    cut_depth,
+    cut_label,
+    cut_tensor,
+    global_pooling,
+    graph_outputs,
+    require_graph,
+    top_above,
+    valid_cuts,
+    walk,
 )
+from tlcourse.config import SEED, seed_everything
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -86,51 +91,6 @@ _CONV_TYPES = tuple(getattr(keras.layers, name) for name in (
 # ----------------------------------------------------------------------- the graph
 
 
-def _graph(model: keras.Model):
-    """The functional graph of ``model`` (a Sequential model keeps one inside)."""
-    graph = model if hasattr(model, "_nodes_by_depth") else getattr(model, "_functional", None)
-    if graph is None:
-        raise TypeError(f"'{model.name}' is a subclassed model, which has no layer graph to cut or "
-                        "to read activations from; rebuild it as keras.Sequential or a functional "
-                        "keras.Model.")
-    return graph
-
-
-def _crossing_counts(model: keras.Model) -> tuple[list[int], dict[int, Any]]:
-    """For each depth k in 0..n: how many tensors flow from layers[:k] to layers[k:] (or out).
-
-    Returns the counts and, for each depth crossed by exactly one tensor, that tensor.
-    """
-    graph, layers = _graph(model), model.layers
-    n = len(layers)
-    position = {id(layer): i for i, layer in enumerate(layers)}  # Sequential: InputLayer -> -1
-    producer, last_use, tensors = {}, {}, {}
-    for nodes in graph._nodes_by_depth.values():
-        for node in nodes:
-            where = position.get(id(node.operation), -1)
-            for t in node.outputs:
-                producer[id(t)], tensors[id(t)] = where, t
-    for nodes in graph._nodes_by_depth.values():
-        for node in nodes:
-            where = position.get(id(node.operation), -1)
-            for t in node.input_tensors:
-                last_use[id(t)] = max(last_use.get(id(t), -1), where)
-    for t in graph.outputs:
-        last_use[id(t)] = n
-    counts = [0] * (n + 1)
-    single: dict[int, Any] = {}
-    for key, p in producer.items():
-        # A tensor made by layer p and used up to layer c crosses every cut k with p < k <= c.
-        for k in range(max(p + 1, 0), last_use.get(key, -1) + 1):
-            counts[k] += 1
-            single[k] = tensors[key] if counts[k] == 1 else None
-    return counts, single
-
-
-def _is_input(layer: keras.layers.Layer) -> bool:
-    return isinstance(layer, keras.layers.InputLayer)
-
-
 def cut_points(model: keras.Model, *, blocks: bool = False) -> list[int]:
     """The depths where ``model`` can be cut in two: exactly one tensor crosses the cut.
 
@@ -160,9 +120,8 @@ def cut_points(model: keras.Model, *, blocks: bool = False) -> list[int]:
         [0, 2, 3, 4]
     """
     _check_single_io(model, "cut_points")
-    counts, _ = _crossing_counts(model)
     layers = model.layers
-    valid = [k for k in range(len(layers) + 1) if k == 0 or (counts[k] == 1 and not _is_input(layers[k - 1]))]
+    valid = valid_cuts(model)
     if not blocks:
         return valid
     boundary = _block_ends(model)
@@ -173,7 +132,7 @@ def cut_points(model: keras.Model, *, blocks: bool = False) -> list[int]:
 
 def _block_ends(model: keras.Model) -> set[int]:
     """Indices of layers that end a block (merge layers) or start one (output used 2+ times)."""
-    graph = _graph(model)
+    graph = require_graph(model)
     position = {id(layer): i for i, layer in enumerate(model.layers)}
     uses: dict[int, int] = {}
     ends = set()
@@ -191,56 +150,12 @@ def _block_ends(model: keras.Model) -> set[int]:
 
 
 def _check_single_io(model: keras.Model, func: str) -> None:
-    _check_model(model, func)
+    check_model(model, func)
     if not isinstance(model, keras.Sequential):
-        _graph(model)  # a subclassed model: say so before "not built"
-    _check_built(model, func)
-    _graph(model)
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise ValueError(f"{func}(): model '{model.name}' has {len(model.inputs)} inputs and "
-                         f"{len(model.outputs)} outputs; it needs exactly one of each.")
-
-
-def _cut_tensor(model: keras.Model, depth: int, func: str):
-    """The one tensor crossing the cut at ``depth``; explains the valid depths if there is none."""
-    n = len(model.layers)
-    if not _is_int(depth) or not 0 <= depth <= n:
-        raise ValueError(f"{func}(): depth={depth!r} is out of range for model '{model.name}' with "
-                         f"{n} layers: use an int in 0..{n} (the number of frozen layers) from "
-                         "cut_points(model).")
-    if depth == 0 or _is_input(model.layers[depth - 1]):
-        return model.inputs[0]
-    counts, single = _crossing_counts(model)
-    if counts[depth] != 1:
-        valid = cut_points(model)
-        near = sorted(valid, key=lambda k: abs(k - depth))[:4]
-        raise ValueError(f"{func}(): model '{model.name}' cannot be cut at depth {depth} (after layer "
-                         f"{model.layers[depth - 1].name!r}): {counts[depth]} tensors cross there "
-                         "(inside a block with a skip connection). Use a depth from "
-                         f"cut_points(model), e.g. the nearest: {sorted(near)}.")
-    return single[depth]
-
-
-def _depth(model: keras.Model, depth: int | str, func: str) -> int:
-    """A depth given as an int, or as a layer name (cut right after that layer)."""
-    if isinstance(depth, str):
-        return _layer_index(model, depth, func) + 1
-    return depth
-
-
-def _top(model: keras.Model, depth: int) -> keras.Model | None:
-    """The layers above the cut as a model that SHARES them with ``model`` (None at the end)."""
-    if depth == len(model.layers):
-        return None
-    tensor = _cut_tensor(model, depth, "_top")
-    if tensor is model.inputs[0]:
-        return keras.Model(model.inputs[0], model.outputs[0], name=f"{model.name}_above_input")
-    # Keras 3 accepts an intermediate tensor as input: it copies the graph nodes, not the layers.
-    return keras.Model(tensor, model.outputs[0], name=f"{model.name}_above_{depth}")
-
-
-def _layer_name(model: keras.Model, depth: int) -> str:
-    return "(input)" if depth == 0 else model.layers[depth - 1].name
+        require_graph(model)  # a subclassed model: say so before "not built"
+    check_built(model, func)
+    require_graph(model)
+    check_one_in_one_out(model, func)
 
 
 # ------------------------------------------------------------------ image checks
@@ -317,7 +232,7 @@ def conv_layers(model: keras.Model) -> list[str]:
         >>> conv_layers(load_pretrained("mnist_cnn"))  # doctest: +SKIP
         ['conv1', 'conv2']
     """
-    _check_model(model, "conv_layers")
+    check_model(model, "conv_layers")
     return [layer.name for layer in model.layers if isinstance(layer, _CONV_TYPES)]
 
 
@@ -333,12 +248,11 @@ def _chosen_layers(model: keras.Model, layers: LayerChoice, func: str) -> list[i
     n, chosen = len(model.layers), []
     for item in items:
         if isinstance(item, str):
-            index = _layer_index(model, item, func)
-        elif _is_int(item) and -n <= item < n:
+            index = layer_index(model, item, func)
+        elif is_int(item) and -n <= item < n:
             index = int(item) % n
-        elif _is_int(item):
-            raise ValueError(f"{func}(): layer index {item} is out of range for model '{model.name}' "
-                             f"with {n} layers: use 0..{n - 1} (or -{n}..-1), or a layer name.")
+        elif is_int(item):
+            raise out_of_range(func, f"layer index {item}", model, f"0..{n - 1} (or -{n}..-1), or a layer name")
         else:
             raise TypeError(f"{func}(): layers must hold layer names or indices, got {item!r}.")
         if index not in chosen:
@@ -352,7 +266,7 @@ def _extractor(model: keras.Model, indices: Sequence[int]) -> keras.Model:
     """ONE model whose outputs are the chosen layers' outputs (shares ``model``'s layers)."""
     outputs = []
     for i in indices:
-        out = _graph_outputs(model, model.layers[i])
+        out = graph_outputs(model, model.layers[i])
         outputs.append(out[0])
     return keras.Model(model.inputs[0], outputs, name=f"{model.name}_feature_maps")
 
@@ -387,8 +301,8 @@ def feature_maps(model: keras.Model, image: Any, layers: LayerChoice = None) -> 
         >>> maps["Conv1"].shape  # doctest: +SKIP
         (48, 48, 32)
     """
-    _check_model(model, "feature_maps")
-    _check_built(model, "feature_maps")
+    check_model(model, "feature_maps")
+    check_built(model, "feature_maps")
     if len(model.inputs) != 1:
         raise ValueError(f"feature_maps(): model '{model.name}' has {len(model.inputs)} inputs; it "
                          "needs exactly one.")
@@ -436,11 +350,10 @@ def plot_feature_maps(model: keras.Model, image: Any, layers: LayerChoice = None
     import matplotlib.pyplot as plt
 
     for name, value in (("max_channels", max_channels), ("max_layers", max_layers)):
-        if not _is_int(value) or value < 1:
-            raise ValueError(f"plot_feature_maps(): {name} must be an int >= 1, got {value!r}.")
+        check_int(value, name, "plot_feature_maps")
     if order not in ("strongest", "first"):
         raise ValueError(f"plot_feature_maps(): order must be 'strongest' or 'first', got {order!r}.")
-    _check_model(model, "plot_feature_maps")
+    check_model(model, "plot_feature_maps")
     note = ""
     if layers is None:
         all_convs = conv_layers(model)
@@ -504,8 +417,7 @@ def plot_filters(layer: keras.layers.Layer | keras.Model, *, max_filters: int = 
     """
     import matplotlib.pyplot as plt
 
-    if not _is_int(max_filters) or max_filters < 1:
-        raise ValueError(f"plot_filters(): max_filters must be an int >= 1, got {max_filters!r}.")
+    check_int(max_filters, "max_filters", "plot_filters")
     conv = _first_conv(layer)
     kernel = conv.get_weights()[0]  # (kh, kw, in, out), or depthwise (kh, kw, in, multiplier)
     depthwise = isinstance(conv, keras.layers.DepthwiseConv2D)
@@ -548,7 +460,7 @@ def plot_filters(layer: keras.layers.Layer | keras.Model, *, max_filters: int = 
 
 def _first_conv(layer: Any) -> keras.layers.Layer:
     if isinstance(layer, keras.Model):
-        for sub in layer._flatten_layers(include_self=False, recursive=True):
+        for sub in walk(layer)[1:]:
             if isinstance(sub, (keras.layers.Conv2D, keras.layers.DepthwiseConv2D)):
                 return sub
         raise ValueError(f"plot_filters(): model '{layer.name}' has no Conv2D layer to draw.")
@@ -657,8 +569,8 @@ class ActivationCache:
             >>> cache.precompute([143, 152, 154])  # doctest: +SKIP
         """
         start = time.perf_counter()
-        wanted = [_depth(self.model, d, "precompute") for d in depths]
-        tensors = {d: _cut_tensor(self.model, d, "precompute") for d in wanted}
+        wanted = [cut_depth(self.model, d, "precompute") for d in depths]
+        tensors = {d: cut_tensor(self.model, d, "precompute") for d in wanted}
         missing = [d for d in dict.fromkeys(wanted) if d not in self._store and d != 0]
         if 0 in wanted and 0 not in self._store:
             self._store[0] = (self.x_train, self.x_val)
@@ -702,7 +614,7 @@ class ActivationCache:
         Example (``05_choosing_what_to_freeze``):
             >>> a_train, a_val = cache.activations(152)  # doctest: +SKIP
         """
-        d = _depth(self.model, depth, "activations")
+        d = cut_depth(self.model, depth, "activations")
         if d not in self._store:
             self.precompute([d])
         return self._store[d]
@@ -738,12 +650,8 @@ class CutResult:
 
 def _classifier(x, num_classes: int, pooling: str):
     """Pooling (for feature maps) + a new Dense classifier, as :func:`tlcourse.with_new_head`."""
-    dims = {3: "1D", 4: "2D", 5: "3D"}.get(len(x.shape))
-    if dims is not None:
-        pool = {"avg": getattr(keras.layers, f"GlobalAveragePooling{dims}"),
-                "max": getattr(keras.layers, f"GlobalMaxPooling{dims}"),
-                "flatten": keras.layers.Flatten}[pooling]
-        x = pool(name="head_pool")(x)
+    if len(x.shape) in (3, 4, 5):
+        x = global_pooling(pooling, len(x.shape), "head_pool")(x)
     elif len(x.shape) > 2:
         x = keras.layers.Flatten(name="head_pool")(x)
     units, activation = (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
@@ -752,14 +660,14 @@ def _classifier(x, num_classes: int, pooling: str):
 
 def _fresh_top(model: keras.Model, depth: int, mode: str) -> keras.Model | None:
     """A private copy of the layers above the cut: pretrained weights (finetune) or new (scratch)."""
-    shared = _top(model, depth)
+    shared = top_above(model, depth)
     if shared is None:
         return None
     copy = keras.models.clone_model(shared)  # new variables: the source model is never trained
     if mode == "finetune":
         copy.set_weights(shared.get_weights())
     for layer in copy.layers:
-        for sub in _walk(layer):
+        for sub in walk(layer):
             # finetune keeps BatchNormalization frozen (inference mode), as tlcourse.unfreeze does.
             sub.trainable = mode == "scratch" or not isinstance(sub, keras.layers.BatchNormalization)
     return copy
@@ -807,13 +715,12 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
     """
     if mode not in MODES:
         raise ValueError(f"train_above_cut(): mode must be one of {MODES}, got {mode!r}.")
-    if pooling not in _POOLINGS:
-        raise ValueError(f"train_above_cut(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
-    if not _is_int(epochs) or epochs < 1:
-        raise ValueError(f"train_above_cut(): epochs must be an int >= 1, got {epochs!r}.")
+    if pooling not in POOLINGS:
+        raise ValueError(f"train_above_cut(): pooling must be one of {POOLINGS}, got {pooling!r}.")
+    epochs = check_int(epochs, "epochs", "train_above_cut")
     model = cache.model
-    d = _depth(model, depth, "train_above_cut")
-    _cut_tensor(model, d, "train_above_cut")
+    d = cut_depth(model, depth, "train_above_cut")
+    cut_tensor(model, d, "train_above_cut")
     if head_weights is not None and mode == "head" and d != len(model.layers):
         raise ValueError("train_above_cut(): head_weights need mode='finetune' or 'scratch' (their "
                          "output has the source model's shape); in mode='head' the classifier reads "
@@ -824,11 +731,11 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
     net = _net_above_cut(cache, d, mode, pooling, head_weights, learning_rate)
     y_train, y_val = _labels(cache)
     with _quiet_retracing():
-        history = net.fit(a_train, y_train, validation_data=(a_val, y_val), epochs=int(epochs),
+        history = net.fit(a_train, y_train, validation_data=(a_val, y_val), epochs=epochs,
                           batch_size=batch_size, verbose=0).history
-    return CutResult(depth=d, layer=_layer_name(model, d), mode=mode,
+    return CutResult(depth=d, layer=cut_label(model, d), mode=mode,
                      val_accuracy=float(history["val_accuracy"][-1]),
-                     trainable_params=_count(net.trainable_weights), epochs=int(epochs),
+                     trainable_params=count_params(net.trainable_weights), epochs=epochs,
                      seconds=time.perf_counter() - start, history=history,
                      head_weights=net.get_layer("head").get_weights())
 
@@ -892,11 +799,9 @@ class CutTrainer:
     def __init__(self, cache: ActivationCache, depth: int | str, *,
                  head_weights: Sequence[np.ndarray] | None = None, learning_rate: float = 1e-4,
                  batch_size: int = 32, seed: int = SEED) -> None:
-        if not _is_int(batch_size) or batch_size < 1:
-            raise ValueError(f"CutTrainer(): batch_size must be an int >= 1, got {batch_size!r}.")
-        self.cache, self.batch_size, self.seed = cache, int(batch_size), seed
-        self.depth = _depth(cache.model, depth, "CutTrainer")
-        _cut_tensor(cache.model, self.depth, "CutTrainer")
+        self.cache, self.batch_size, self.seed = cache, check_int(batch_size, "batch_size", "CutTrainer"), seed
+        self.depth = cut_depth(cache.model, depth, "CutTrainer")
+        cut_tensor(cache.model, self.depth, "CutTrainer")
         seed_everything(seed)
         self.net = _net_above_cut(cache, self.depth, "finetune", "avg", head_weights, learning_rate,
                                   "CutTrainer")
@@ -908,7 +813,7 @@ class CutTrainer:
     @property
     def trainable_params(self) -> int:
         """Parameters that train: the layers above the cut (BatchNormalization frozen) + the head."""
-        return _count(self.net.trainable_weights)
+        return count_params(self.net.trainable_weights)
 
     def _reset(self) -> None:
         self.net.set_weights(self._start)
@@ -974,16 +879,15 @@ class CutTrainer:
         Example (``05_choosing_what_to_freeze``):
             >>> trainer.train(40, on_step=lambda i, n: print(i, "of", n))  # doctest: +SKIP
         """
-        if not _is_int(steps) or steps < 1:
-            raise ValueError(f"CutTrainer.train(): steps must be an int >= 1, got {steps!r}.")
+        steps = check_int(steps, "steps", "CutTrainer.train")
         start = time.perf_counter()
         self._reset()
-        accuracy = self._run(int(steps), on_step)
+        accuracy = self._run(steps, on_step)
         self.warm = True
-        return CutResult(depth=self.depth, layer=_layer_name(self.cache.model, self.depth), mode="finetune",
+        return CutResult(depth=self.depth, layer=cut_label(self.cache.model, self.depth), mode="finetune",
                          val_accuracy=accuracy, trainable_params=self.trainable_params, epochs=0,
                          seconds=time.perf_counter() - start, history={"val_accuracy": [accuracy]},
-                         head_weights=self.net.get_layer("head").get_weights(), steps=int(steps))
+                         head_weights=self.net.get_layer("head").get_weights(), steps=steps)
 
 
 @contextlib.contextmanager
@@ -1098,7 +1002,7 @@ def layer_transferability(source: keras.Model, target_data: Any, ks: Sequence[in
         raise ValueError(f"layer_transferability(): top must be one of {MODES}, got {top!r}.")
     cache = ActivationCache(source, target_data, batch_size=batch_size)
     depths = cut_points(source, blocks=True) if ks is None else [
-        _depth(source, k, "layer_transferability") for k in ks]
+        cut_depth(source, k, "layer_transferability") for k in ks]
     if not depths:
         raise ValueError("layer_transferability(): ks is empty; pass depths from cut_points(source).")
     cache.precompute(depths)

@@ -20,9 +20,6 @@ do. Taught in ``07_cnn_architectures``.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import numbers
 import os
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -32,6 +29,8 @@ from typing import Any, NamedTuple
 import keras
 import numpy as np
 
+from tlcourse import _files  # a module, so that tests can stand in for repo_models_dir
+from tlcourse._checks import is_int
 from tlcourse.data import CorruptDataError, DataNotFoundError, locate
 from tlcourse.surgery import needs_recompile
 
@@ -62,9 +61,9 @@ __all__ = [
 ]
 
 #: The manifest of the committed source models, shipped as package data.
-PACKAGE_MANIFEST = Path(__file__).with_name("pretrained_models.json")
+PACKAGE_MANIFEST = _files.PACKAGE_MANIFEST
 #: The manifest name in any other folder of models (``python -m tlcourse.pretrain --out DIR``).
-MANIFEST_NAME = "manifest.json"
+MANIFEST_NAME = _files.MANIFEST_NAME
 #: Where downloaded source models go, under the Keras cache (``~/.keras``).
 CACHE_SUBDIR = "models/tlcourse"
 
@@ -257,42 +256,6 @@ def load_weights_npz(model: keras.Model, path: str | os.PathLike) -> keras.Model
     return model
 
 
-def _repo_models_dir() -> Path | None:
-    """``data/models`` of the repository checkout this package runs from, or None (pip install)."""
-    root = Path(__file__).resolve().parents[1]
-    return root / "data" / "models" if (root / "pyproject.toml").is_file() else None
-
-
-def _manifest_path(models_dir: str | os.PathLike | None = None) -> Path:
-    """The manifest that describes the models in ``models_dir`` (None: the committed ones)."""
-    if models_dir is None:
-        return PACKAGE_MANIFEST
-    folder = Path(models_dir).resolve()
-    repo = _repo_models_dir()
-    if repo is not None and folder == repo.resolve():
-        return PACKAGE_MANIFEST
-    return folder / MANIFEST_NAME
-
-
-def _read_manifest(models_dir: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:
-    """The manifest entries by model name: ``models_dir``'s own if it has one, else the committed one."""
-    path = _manifest_path(models_dir)
-    if not path.is_file():
-        path = PACKAGE_MANIFEST
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))["models"]
-
-
-def _file_sha256(path: str | os.PathLike) -> str:
-    """The sha256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def pretrained_info(name: str, models_dir: str | os.PathLike | None = None) -> dict[str, Any]:
     """The manifest entry of one of the course's pretrained source models.
 
@@ -312,7 +275,7 @@ def pretrained_info(name: str, models_dir: str | os.PathLike | None = None) -> d
         >>> pretrained_info("fashion_mnist_model_a")["test_accuracy"]  # doctest: +SKIP
         0.9...
     """
-    models = _read_manifest(models_dir)
+    models = _files.read_manifest(models_dir)
     if name not in models:
         raise ValueError(f"unknown pretrained model {name!r}; valid names: {', '.join(sorted(models)) or 'none'}. "
                          f"ImageNet networks come from imagenet_backbone(), not from here.")
@@ -320,7 +283,7 @@ def pretrained_info(name: str, models_dir: str | os.PathLike | None = None) -> d
 
 
 def _verify(path: Path, entry: dict[str, Any], name: str) -> Path:
-    actual = _file_sha256(path)
+    actual = _files.file_sha256(path)
     if actual != entry["sha256"]:
         raise CorruptDataError(
             f"{path} is not the model the manifest describes: expected sha256 {entry['sha256']}, "
@@ -364,7 +327,7 @@ def _download(name: str, entry: dict[str, Any]) -> Path:
 
 
 def _model_file(name: str, entry: dict[str, Any], models_dir: str | os.PathLike | None) -> Path:
-    folder = Path(models_dir) if models_dir is not None else _repo_models_dir()
+    folder = Path(models_dir) if models_dir is not None else _files.repo_models_dir()
     path = folder / entry["file"] if folder is not None else None
     if path is not None and path.is_file():
         return _verify(path, entry, name)
@@ -513,12 +476,8 @@ def backbone_preprocess(name: str) -> Callable[..., Any]:
 _WEIGHT_NAMES = frozenset({"kernel", "depthwise_kernel", "pointwise_kernel"})
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _positive_int(value: Any, what: str, func: str) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{func}(): {what} must be a positive int; got {value!r}")
     return int(value)
 
@@ -532,7 +491,7 @@ def _check_dropout(rate: Any, func: str) -> float:
 def _image_shape(func: str, input_shape: Any, min_size: int, hint: str = "") -> tuple[int, int, int]:
     """``input_shape`` as (height, width, channels) of positive ints, at least ``min_size`` px."""
     shape = tuple(input_shape) if isinstance(input_shape, Sequence) and not isinstance(input_shape, str) else ()
-    if len(shape) != 3 or not all(_is_int(d) and d > 0 for d in shape):
+    if len(shape) != 3 or not all(is_int(d) and d > 0 for d in shape):
         raise ValueError(f"{func}(): input_shape must be (height, width, channels) of positive ints, "
                          f"e.g. ({max(min_size, 32)}, {max(min_size, 32)}, 3); got {input_shape!r}")
     shape = tuple(int(d) for d in shape)

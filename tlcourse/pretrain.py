@@ -42,9 +42,9 @@ import numpy as np
 from keras import layers
 
 from tlcourse import data
+from tlcourse._files import file_sha256, manifest_path, read_manifest, repo_models_dir
 from tlcourse.config import SEED, seed_everything
-from tlcourse.models import (MANIFEST_NAME, _file_sha256, _manifest_path, _read_manifest, _repo_models_dir,
-                             build_mnist_cnn, build_model_a, save_weights_npz)
+from tlcourse.models import MANIFEST_NAME, build_mnist_cnn, build_model_a, save_weights_npz
 
 #: The source models this module trains, with a short description.
 SOURCE_MODELS: dict[str, str] = {
@@ -147,7 +147,7 @@ def _dataset_source(name: str) -> dict[str, str]:
     path = data.locate(name)
     source = {"file": path.name}
     if path.is_file():
-        source["sha256"] = _file_sha256(path)
+        source["sha256"] = file_sha256(path)
     return source
 
 
@@ -184,9 +184,9 @@ def _versions() -> dict[str, str]:
 
 
 def _write_manifest(out_dir: Path, name: str, entry: dict[str, Any]) -> Path:
-    models = _read_manifest(out_dir) if _manifest_path(out_dir).is_file() else {}
+    models = read_manifest(out_dir) if manifest_path(out_dir).is_file() else {}
     models[name] = entry
-    path = _manifest_path(out_dir)
+    path = manifest_path(out_dir)
     body = {"about": "The course's own pretrained source models: made by `python -m tlcourse.pretrain`, "
                      "files in data/models/ (see its README.md); load with tlcourse.load_pretrained(name).",
             "models": dict(sorted(models.items()))}
@@ -246,7 +246,7 @@ def train_source_model(name: str, out_dir: str | Path, *, seed: int = SEED, quic
     model, split, results = _fit(recipe, seed, quick)
     path = save_weights_npz(model, out / f"{name}.weights.npz")
     entry = {
-        "file": path.name, "sha256": _file_sha256(path), "weights_sha256": weights_sha256(model),
+        "file": path.name, "sha256": file_sha256(path), "weights_sha256": weights_sha256(model),
         "description": SOURCE_MODELS[name], "command": _command(name, seed, quick),
         "dataset": recipe.dataset, "dataset_source": _dataset_source(recipe.dataset),
         "classes": list(split.class_names),
@@ -377,10 +377,10 @@ def greedy_layerwise(stem: Sequence[keras.layers.Layer], hidden: Sequence[keras.
 
 
 def _readme(out_dir: Path) -> str:
-    models = _read_manifest(out_dir)
+    models = read_manifest(out_dir)
     rows = [f"| `{e['file']}` | {e['description']} | {e['dataset']} ({len(e['classes'])} classes) | "
             f"{e['epochs']} | {e['test_accuracy']:.2%} | {e['weights_sha256'][:12]}... |" for e in models.values()]
-    packaged = _manifest_path(out_dir) == _manifest_path()
+    packaged = manifest_path(out_dir) == manifest_path()
     shown = ("`tlcourse/pretrained_models.json` (package data, so a `pip install` without this folder "
              "can still check and download the files)") if packaged else f"`{MANIFEST_NAME}` beside the files"
     return "\n".join([
@@ -435,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1 epoch on 60 images per class, a smoke run")
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed (default {SEED})")
     args = parser.parse_args(argv)
-    out = args.out or _repo_models_dir()
+    out = args.out or repo_models_dir()
     if out is None:
         parser.error("no course checkout found: pass --out DIR")
     if args.quick and args.out is None:
@@ -446,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"== {name}: test accuracy {entry['test_accuracy']:.4f}, {entry['train_seconds']:.0f} s, "
               f"{out / entry['file']} ({(out / entry['file']).stat().st_size / 1e6:.2f} MB)", flush=True)
     (Path(out) / "README.md").write_text(_readme(Path(out)), encoding="utf-8")
-    print(f"manifest: {_manifest_path(out)}")
+    print(f"manifest: {manifest_path(out)}")
     return 0
 
 

@@ -43,15 +43,17 @@ declared floor, the current release and a pinned ``keras-nightly``):
 
 from __future__ import annotations
 
-import difflib
 import html
-import numbers
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import keras
+
+from tlcourse._checks import (check_built, check_freeze_depth, check_int, check_model, check_one_in_one_out, is_int,
+                              layer_index, out_of_range)
+from tlcourse._keras_graph import POOLINGS, count_params, global_pooling, graph_outputs, shape_text, walk
 
 __all__ = [
     "TrainableReport",
@@ -72,74 +74,19 @@ __all__ = [
 #: What ``upto`` may be in :func:`freeze` / :func:`unfreeze`.
 LayerSelection = Union[None, int, str, Sequence[str]]
 
-_POOLINGS = ("avg", "max", "flatten")
-
-
-# ----------------------------------------------------------------------------- checks
-
-
-def _check_model(model: Any, func: str, what: str = "model") -> None:
-    if isinstance(model, keras.Model):
-        return
-    hint = ""
-    if isinstance(model, keras.layers.Layer):
-        hint = (" It is a single layer: set `layer.trainable = False` on it directly, or wrap it "
-                "in a model, e.g. keras.Sequential([keras.Input(shape=...), layer]).")
-    raise TypeError(f"{func}() needs a keras.Model as `{what}`, got {type(model).__name__}.{hint}")
-
-
-def _check_built(model: keras.Model, func: str) -> None:
-    try:
-        ok = model.built and len(model.inputs) > 0
-    except (AttributeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(
-            f"{func}(): model '{model.name}' is not built yet, so it has no input shape or weights. "
-            "Build it first: start it with keras.Input(shape=...) "
-            "(e.g. keras.Sequential([keras.Input(shape=(28, 28)), ...])), "
-            "call model.build((None, ...)), or call it once on a batch of data.")
-
-
-def _layer_index(model: keras.Model, name: str, func: str) -> int:
-    names = [layer.name for layer in model.layers]
-    if name in names:
-        return names.index(name)
-    message = f"{func}(): model '{model.name}' has no layer named {name!r} at the top level."
-    close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-    if close:
-        message += f" Did you mean: {', '.join(repr(c) for c in close)}?"
-    for layer in model.layers:
-        if not isinstance(layer, keras.Model):
-            continue
-        inner = [sub.name for sub in layer.layers]
-        inner_close = [name] if name in inner else difflib.get_close_matches(name, inner, 3, 0.8)
-        if inner_close:
-            message += (f" Layer(s) {', '.join(repr(c) for c in inner_close)} are inside the nested "
-                        f"model {layer.name!r}, which counts as ONE layer here: call {func}() on "
-                        f"model.get_layer({layer.name!r}) to address its own layers.")
-            break
-    shown = names if len(names) <= 12 else names[:6] + ["..."] + names[-3:]
-    raise ValueError(message + f" Its layers are: {shown} "
-                     "(all of them: [layer.name for layer in model.layers]).")
-
-
-def _is_int(value: Any) -> bool:
-    """Python and NumPy integers, not bools."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+# -------------------------------------------------------------------- which layers
 
 
 def _slice_stop(model: keras.Model, upto: int | str, func: str) -> int:
     """``upto`` (slice index or layer name, name included) -> k such that layers[:k] is kept."""
     n = len(model.layers)
     if isinstance(upto, str):
-        return _layer_index(model, upto, func) + 1
-    if not _is_int(upto):
+        return layer_index(model, upto, func) + 1
+    if not is_int(upto):
         raise TypeError(f"{func}(): upto must be an int (like layers[:upto]) or a layer name, "
                         f"got {type(upto).__name__}.")
     if not -n <= upto <= n:
-        raise ValueError(f"{func}(): upto={upto} is out of range for model '{model.name}' with {n} "
-                         f"layers: use an index in {-n}..{n} (like layers[:upto]) or a layer name.")
+        raise out_of_range(func, f"upto={upto}", model, f"an index in {-n}..{n} (like layers[:upto]) or a layer name")
     return int(upto % n if upto < 0 else upto)
 
 
@@ -152,52 +99,8 @@ def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.l
             if not isinstance(name, str):
                 raise TypeError(f"{func}(): a list for upto must hold layer names (str), "
                                 f"got {name!r}.")
-        return [layers[_layer_index(model, name, func)] for name in upto]
+        return [layers[layer_index(model, name, func)] for name in upto]
     return list(layers[: _slice_stop(model, upto, func)])
-
-
-# ----------------------------------------------------------------- graph helpers
-
-
-def _graph_outputs(model: keras.Model, layer: keras.layers.Layer) -> list:
-    """The symbolic outputs of ``layer`` inside ``model``'s own graph."""
-    graph = model if hasattr(model, "_nodes_by_depth") else getattr(model, "_functional", None)
-    found = []
-    if graph is not None:
-        for nodes in graph._nodes_by_depth.values():
-            found += [node for node in nodes if node.operation is layer]
-    if len(found) > 1:
-        raise ValueError(f"Layer {layer.name!r} is used {len(found)} times in model '{model.name}' "
-                         "(a shared layer), so there is no single place to cut: cut at another layer.")
-    if found:
-        return list(found[0].outputs)
-    output = layer.output  # fallback for graphs Keras does not expose
-    return list(output) if isinstance(output, (list, tuple)) else [output]
-
-
-def _shape_text(model: keras.Model, layer: keras.layers.Layer) -> str:
-    try:
-        shapes = [tuple(t.shape) for t in _graph_outputs(model, layer)]
-    except Exception:  # an unusual layer: the table still renders
-        return "?"
-    return str(shapes[0]) if len(shapes) == 1 else str(shapes)
-
-
-def _walk(layer: keras.layers.Layer) -> list[keras.layers.Layer]:
-    """``layer`` and every layer nested inside it."""
-    return list(layer._flatten_layers(include_self=True, recursive=True))
-
-
-def _count(variables) -> int:
-    seen, total = set(), 0
-    for v in variables:
-        if id(v) not in seen:
-            seen.add(id(v))
-            n = 1
-            for d in v.shape:
-                n *= int(d)
-            total += n
-    return total
 
 
 # ------------------------------------------------------------------- clone and cut
@@ -221,8 +124,8 @@ def clone_with_weights(model: keras.Model) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> model_A_clone = clone_with_weights(model_A)  # doctest: +SKIP
     """
-    _check_model(model, "clone_with_weights")
-    _check_built(model, "clone_with_weights")
+    check_model(model, "clone_with_weights")
+    check_built(model, "clone_with_weights")
     clone = keras.models.clone_model(model)
     clone.set_weights(model.get_weights())
     return clone
@@ -249,12 +152,12 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         >>> model_B = reuse_layers(model_A)          # all but the output layer  # doctest: +SKIP
         >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
     """
-    _check_model(model, "reuse_layers")
+    check_model(model, "reuse_layers")
     is_sequential = isinstance(model, keras.Sequential)
     if not is_sequential and not hasattr(model, "_nodes_by_depth"):
         raise TypeError(f"reuse_layers(): '{model.name}' is a subclassed model, which has no layer "
                         "graph to cut; rebuild it as keras.Sequential or a functional keras.Model.")
-    _check_built(model, "reuse_layers")
+    check_built(model, "reuse_layers")
     stop = _slice_stop(model, upto, "reuse_layers")
     kept = [layer for layer in model.layers[:stop] if not isinstance(layer, keras.layers.InputLayer)]
     if not kept:
@@ -268,7 +171,7 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         inp = source.inputs[0]
         return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
                                  *source.layers[:stop]], name=name)
-    outputs = _graph_outputs(source, last)
+    outputs = graph_outputs(source, last)
     return keras.Model(source.inputs, outputs[0] if len(outputs) == 1 else outputs, name=name)
 
 
@@ -301,8 +204,8 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
     Example (``03_three_ways_to_transfer``):
         >>> model = with_new_head(mobilenet_base, num_classes=5, dropout=0.2)  # doctest: +SKIP
     """
-    _check_model(base, "with_new_head", "base")
-    _check_built(base, "with_new_head")
+    check_model(base, "with_new_head", "base")
+    check_built(base, "with_new_head")
     if units is not None and num_classes is not None:
         raise ValueError("with_new_head(): give num_classes OR units, not both (units= and "
                          "activation= are the manual form of num_classes=).")
@@ -310,21 +213,15 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
         if num_classes is None:
             raise ValueError("with_new_head(): say how many classes: num_classes=10 "
                              "(or units=... with activation=... for full control).")
-        if not _is_int(num_classes) or num_classes < 1:
-            raise ValueError(f"with_new_head(): num_classes must be an int >= 1 (1 or 2 = binary), "
-                             f"got {num_classes!r}.")
-        units, default = (1, "sigmoid") if num_classes <= 2 else (int(num_classes), "softmax")
+        num_classes = check_int(num_classes, "num_classes", "with_new_head", note=" (1 or 2 = binary)")
+        units, default = (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
     else:
-        if not _is_int(units) or units < 1:
-            raise ValueError(f"with_new_head(): units must be an int >= 1, got {units!r}.")
-        units, default = int(units), None
+        units, default = check_int(units, "units", "with_new_head"), None
     if not (isinstance(dropout, (int, float)) and 0.0 <= dropout < 1.0):
         raise ValueError(f"with_new_head(): dropout must be a rate in [0, 1), got {dropout!r}.")
-    if pooling not in _POOLINGS:
-        raise ValueError(f"with_new_head(): pooling must be one of {_POOLINGS}, got {pooling!r}.")
-    if len(base.inputs) != 1 or len(base.outputs) != 1:
-        raise ValueError(f"with_new_head(): base '{base.name}' has {len(base.inputs)} inputs and "
-                         f"{len(base.outputs)} outputs; it needs exactly one of each.")
+    if pooling not in POOLINGS:
+        raise ValueError(f"with_new_head(): pooling must be one of {POOLINGS}, got {pooling!r}.")
+    check_one_in_one_out(base, "with_new_head", "base")
 
     spec = base.inputs[0]
     inputs = keras.Input(shape=tuple(spec.shape[1:]), dtype=spec.dtype)
@@ -334,11 +231,7 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
         if rank > 5:
             raise ValueError(f"with_new_head(): base output {tuple(x.shape)} has rank {rank}; "
                              "only 2-D features or 3/4/5-D feature maps are supported.")
-        dims = {3: "1D", 4: "2D", 5: "3D"}[rank]
-        pool = {"avg": getattr(keras.layers, f"GlobalAveragePooling{dims}"),
-                "max": getattr(keras.layers, f"GlobalMaxPooling{dims}"),
-                "flatten": keras.layers.Flatten}[pooling]
-        x = pool(name=f"{name}_pool")(x)
+        x = global_pooling(pooling, rank, f"{name}_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
     outputs = keras.layers.Dense(units, activation=activation or default, name=name)(x)
@@ -365,10 +258,10 @@ def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
         >>> check_input_size(model_A, (256, 256, 3))  # doctest: +SKIP
         ValueError: ... add keras.layers.Resizing(64, 64) as the first layer ...
     """
-    _check_model(model, "check_input_size")
-    _check_built(model, "check_input_size")
-    given = tuple(int(d) if _is_int(d) else d for d in image_shape)
-    if not given or not all(_is_int(d) and d > 0 for d in given):
+    check_model(model, "check_input_size")
+    check_built(model, "check_input_size")
+    given = tuple(int(d) if is_int(d) else d for d in image_shape)
+    if not given or not all(is_int(d) and d > 0 for d in given):
         raise TypeError(f"check_input_size(): image_shape must be positive ints like (256, 256, 3), "
                         f"got {image_shape!r}.")
     expected = tuple(model.inputs[0].shape[1:])
@@ -416,7 +309,7 @@ def _compile_token(model: keras.Model):
 
 
 def _flags(model: keras.Model) -> dict:
-    return {layer: layer.trainable for layer in _walk(model) if layer is not model}
+    return {layer: layer.trainable for layer in walk(model) if layer is not model}
 
 
 def _snapshot(model: keras.Model) -> tuple[dict, bool] | None:
@@ -452,7 +345,7 @@ def _set(layers, value: bool, keep_batchnorm_frozen: bool) -> None:
     for layer in layers:
         # Every sub-layer explicitly: `base.trainable = True` on an already trainable base is a
         # no-op on the TensorFlow backend and would leave inner layers frozen.
-        for sub in _walk(layer):
+        for sub in walk(layer):
             frozen_bn = value and keep_batchnorm_frozen and isinstance(
                 sub, keras.layers.BatchNormalization)
             sub.trainable = False if frozen_bn else value
@@ -484,7 +377,7 @@ def freeze(model: keras.Model, upto: LayerSelection = None) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> freeze(model_B, upto=-1)  # freeze the reused layers, train the new head  # doctest: +SKIP
     """
-    _check_model(model, "freeze")
+    check_model(model, "freeze")
     layers = _select(model, upto, "freeze")
     _remember_before_change(model)
     _set(layers, False, False)
@@ -515,7 +408,7 @@ def unfreeze(model: keras.Model, upto: LayerSelection = None, *,
     Example (``04_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
-    _check_model(model, "unfreeze")
+    check_model(model, "unfreeze")
     layers = _select(model, upto, "unfreeze")
     _remember_before_change(model)
     _ensure_model_trainable(model)
@@ -538,12 +431,8 @@ def set_freeze_depth(model: keras.Model, k: int, *, keep_batchnorm_frozen: bool 
     Example (``05_choosing_what_to_freeze``):
         >>> for k in (0, 2, 4): set_freeze_depth(model, k)  # doctest: +SKIP
     """
-    _check_model(model, "set_freeze_depth")
-    n = len(model.layers)
-    if not _is_int(k) or not 0 <= k <= n:
-        raise ValueError(f"set_freeze_depth(): k={k!r} is out of range for model '{model.name}' "
-                         f"with {n} layers: use an int in 0..{n} (0 = all trainable, {n} = all "
-                         "frozen).")
+    check_model(model, "set_freeze_depth")
+    k = check_freeze_depth(model, k, "set_freeze_depth")
     _remember_before_change(model)
     _ensure_model_trainable(model)
     _set(model.layers[:k], False, False)
@@ -581,7 +470,7 @@ def needs_recompile(model: keras.Model) -> bool:
         >>> freeze(model_B, upto=-1); needs_recompile(model_B)  # doctest: +SKIP
         True
     """
-    _check_model(model, "needs_recompile")
+    check_model(model, "needs_recompile")
     state = _snapshot(model)
     if state is None:  # never compiled, or trained since a compile whose flags nobody recorded
         return True
@@ -610,7 +499,7 @@ def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
     Example (``04_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
-    _check_model(model, "compile_again")
+    check_model(model, "compile_again")
     config = model.get_compile_config() if getattr(model, "compiled", False) else None
     if not config:
         raise ValueError(f"compile_again(): model '{model.name}' was never compiled, so there are "
@@ -763,21 +652,21 @@ def trainable_report(model: keras.Model) -> TrainableReport:
     Example (``03_three_ways_to_transfer``):
         >>> trainable_report(model)  # doctest: +SKIP
     """
-    _check_model(model, "trainable_report")
-    _check_built(model, "trainable_report")
+    check_model(model, "trainable_report")
+    check_built(model, "trainable_report")
     rows = []
     for index, layer in enumerate(model.layers):
         rows.append({
             "index": index,
             "name": layer.name,
             "type": type(layer).__name__,
-            "output_shape": _shape_text(model, layer),
-            "params": _count(layer.weights),
-            "trainable_params": _count(layer.trainable_weights) if model.trainable else 0,
+            "output_shape": shape_text(model, layer),
+            "params": count_params(layer.weights),
+            "trainable_params": count_params(layer.trainable_weights) if model.trainable else 0,
             "trainable": bool(layer.trainable and model.trainable),
         })
-    trainable = _count(model.trainable_weights)
-    non_trainable = _count(model.non_trainable_weights)
+    trainable = count_params(model.trainable_weights)
+    non_trainable = count_params(model.non_trainable_weights)
     totals = {"trainable": trainable, "non_trainable": non_trainable,
               "total": trainable + non_trainable}
     return TrainableReport(model.name, rows, totals)

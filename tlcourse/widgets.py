@@ -36,20 +36,19 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
+from tlcourse._checks import check_built, check_freeze_depth, check_int, check_model
+from tlcourse._keras_graph import count_params, cut_depth, cut_label, cut_tensor, shape_text, walk
 from tlcourse.config import SEED
 from tlcourse.features import (
     ActivationCache,
     CutResult,
     CutTrainer,
     Transferability,
-    _cut_tensor,
-    _depth,
-    _layer_name,
     cut_points,
     plot_transferability,
     train_above_cut,
 )
-from tlcourse.surgery import TrainableReport, _check_built, _check_model, _count, _is_int, _shape_text, _walk
+from tlcourse.surgery import TrainableReport
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,13 +68,6 @@ COLORS = {"frozen": "#4c72b0", "trainable": "#dd8452", "batchnorm": "#f2c9a5"}
 # ------------------------------------------------------------------ what k freezes
 
 
-def _check_k(model: keras.Model, k: int, func: str) -> None:
-    n = len(model.layers)
-    if not _is_int(k) or not 0 <= k <= n:
-        raise ValueError(f"{func}(): k={k!r} is out of range for model '{model.name}' with {n} layers: "
-                         f"use an int in 0..{n} (0 = all trainable, {n} = all frozen).")
-
-
 def _is_bn(layer: keras.layers.Layer) -> bool:
     return isinstance(layer, keras.layers.BatchNormalization)
 
@@ -83,7 +75,7 @@ def _is_bn(layer: keras.layers.Layer) -> bool:
 def _would_train(layer: keras.layers.Layer) -> list:
     """The variables of ``layer`` that train once unfrozen, BatchNormalization kept frozen."""
     found = []
-    for sub in _walk(layer):
+    for sub in walk(layer):
         if not _is_bn(sub):
             found += list(sub._trainable_variables)  # trainable kind, whatever the flag is now
     return found
@@ -109,18 +101,18 @@ def frozen_layers_table(model: keras.Model, k: int) -> TrainableReport:
     Example (``05_choosing_what_to_freeze``):
         >>> frozen_layers_table(base, 143)  # doctest: +SKIP
     """
-    _check_model(model, "frozen_layers_table")
-    _check_built(model, "frozen_layers_table")
-    _check_k(model, k, "frozen_layers_table")
+    check_model(model, "frozen_layers_table")
+    check_built(model, "frozen_layers_table")
+    check_freeze_depth(model, k, "frozen_layers_table")
     rows, trainable = [], []
     for index, layer in enumerate(model.layers):
         train = _would_train(layer) if index >= k else []
         trainable += train
         rows.append({"index": index, "name": layer.name, "type": type(layer).__name__,
-                     "output_shape": _shape_text(model, layer), "params": _count(layer.weights),
-                     "trainable_params": _count(train), "trainable": index >= k and not _is_bn(layer)})
-    total = _count(model.weights)
-    n_train = _count(trainable)
+                     "output_shape": shape_text(model, layer), "params": count_params(layer.weights),
+                     "trainable_params": count_params(train), "trainable": index >= k and not _is_bn(layer)})
+    total = count_params(model.weights)
+    n_train = count_params(trainable)
     return TrainableReport(model.name, rows, {"trainable": n_train, "non_trainable": total - n_train,
                                               "total": total})
 
@@ -162,8 +154,8 @@ def layer_strip_html(model: keras.Model, k: int) -> str:
     Example (``05_choosing_what_to_freeze``):
         >>> IPython.display.HTML(layer_strip_html(base, 143))  # doctest: +SKIP
     """
-    _check_model(model, "layer_strip_html")
-    _check_k(model, k, "layer_strip_html")
+    check_model(model, "layer_strip_html")
+    check_freeze_depth(model, k, "layer_strip_html")
     n = len(model.layers)
     width = max(3, min(24, 720 // max(n, 1)))
     boxes = []
@@ -227,15 +219,14 @@ class FreezeDepthExplorer:
         self.cache = ActivationCache(model, data, batch_size=max(batch_size, 64))
         self.model = model
         chosen = cut_points(model, blocks=True) if depths is None else [
-            _depth(model, d, "FreezeDepthExplorer") for d in depths]
+            cut_depth(model, d, "FreezeDepthExplorer") for d in depths]
         for d in chosen:
-            _cut_tensor(model, d, "FreezeDepthExplorer")
+            cut_tensor(model, d, "FreezeDepthExplorer")
         if not chosen:
             raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
         for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0),
                                  ("batch_size", batch_size, 1)):
-            if not _is_int(value) or value < low:
-                raise ValueError(f"FreezeDepthExplorer(): {name} must be an int >= {low}, got {value!r}.")
+            check_int(value, name, "FreezeDepthExplorer", low=low)
         self.depths = sorted(set(int(d) for d in chosen))
         self.depth = self.depths[-1]
         self.steps, self.learning_rate, self.batch_size, self.seed = steps, learning_rate, batch_size, seed
@@ -287,7 +278,7 @@ class FreezeDepthExplorer:
         return dict(self.timings)
 
     def _check_depth(self, depth: int | str, func: str) -> int:
-        d = _depth(self.model, depth, func)
+        d = cut_depth(self.model, depth, func)
         if d not in self.depths:
             raise ValueError(f"{func}(): depth {depth!r} is not one of this explorer's depths "
                              f"{self.depths}; pick one of them, or make the explorer with "
@@ -378,7 +369,7 @@ class FreezeDepthExplorer:
         """
         d = self.depth if depth is None else self._check_depth(depth, "describe")
         n, counts = len(self.model.layers), param_counts(self.model, d)
-        frozen = f"layers 0..{d - 1} frozen (up to {_layer_name(self.model, d)})" if d else "nothing frozen"
+        frozen = f"layers 0..{d - 1} frozen (up to {cut_label(self.model, d)})" if d else "nothing frozen"
         above = f"{n - d} layer(s) above the cut + the new head train" if d < n else "only the new head trains"
         return (f"depth {d} of {n}: {frozen}; {above}. Network parameters: "
                 f"{counts['trainable']:,} trainable, {counts['non_trainable']:,} non-trainable.")
@@ -422,7 +413,7 @@ class FreezeDepthExplorer:
         if self._widget is None:
             import ipywidgets as w
 
-            options = [(_layer_name(self.model, d), d) for d in self.depths]
+            options = [(cut_label(self.model, d), d) for d in self.depths]
             self._slider = w.SelectionSlider(options=options, value=self.depth, description="frozen up to",
                                              continuous_update=False, style={"description_width": "initial"},
                                              layout=w.Layout(width="520px"))
@@ -457,7 +448,7 @@ class FreezeDepthExplorer:
         self._progress.layout.visibility = "visible" if busy else "hidden"
         if busy:
             self._progress.value, self._progress.description = 0, f"step 0/{self.steps}"
-            self._status.value = (f"<i>training above {html.escape(_layer_name(self.model, self.depth))}: "
+            self._status.value = (f"<i>training above {html.escape(cut_label(self.model, self.depth))}: "
                                   f"{self.steps} steps of {self.batch_size} examples; the kernel is busy "
                                   "until it finishes ...</i>")
 
