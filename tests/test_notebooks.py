@@ -100,6 +100,23 @@ def test_readme_lists_every_notebook():
         assert f"notebooks/{path.name}" in readme, f"README's notebook table misses {path.name}"
 
 
+#: The course's promise: every notebook runs in full mode within 10 minutes on a 2-core CPU.
+FULL_MODE_LIMIT_S = 600
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_full_mode_fits_the_time_budget_and_the_readme_says_how_long(path):
+    seconds = nbformat.read(path, as_version=4).metadata["tlcourse"]["seconds"]
+    assert seconds <= FULL_MODE_LIMIT_S, (f"{path.name}: its last full-mode run took {seconds} s, over the "
+                                          f"{FULL_MODE_LIMIT_S} s the course promises: make it cheaper")
+    row = re.search(rf"^\| {path.name[:2]} \| \[[^\]]*\]\(notebooks/{re.escape(path.name)}\).*\| (\d+) / [\d.]+ \|$",
+                    (ROOT / "README.md").read_text(), re.M)
+    assert row, f"README's notebook table has no row for {path.name} ending in '| full / fast |'"
+    minutes = max(1, round(seconds / 60))
+    assert int(row.group(1)) == minutes, (f"README says {row.group(1)} full-mode minutes for {path.name}; its "
+                                          f"stored run took {seconds} s: write {minutes}")
+
+
 def test_code_hash_changes_with_code():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     before = RUNNER.code_sha256(nb)
