@@ -48,7 +48,8 @@ def test_05_1_accepts_the_helper_way():
 
 
 def test_05_2_rejects_a_high_rate_and_trainable_batchnorm(rejects):
-    rejects("05.2", _compiled(unfreeze(_bn_model()), rate=1e-2), "too high")
+    rejects("05.2", _compiled(unfreeze(_bn_model()), rate=1e-2), "re-learns the pretrained layers", "go lower")
+    rejects("05.2", _compiled(unfreeze(_bn_model()), rate=1e-3), "moved their weights", "first epoch")
     rejects("05.2", _compiled(unfreeze(_bn_model(), keep_batchnorm_frozen=False)),
             "BatchNormalization", "trainable = False")
 
@@ -58,3 +59,9 @@ def test_05_2_accepts_the_raw_loop_and_another_low_rate():
     for layer in model.layers:
         layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
     assert check("05.2", _compiled(model, rate=1e-5), quiet=True)
+
+
+def test_05_2_rejects_a_model_without_batchnorm_whose_rule_cannot_be_checked(rejects):
+    plain = keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
+                              keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
+    rejects("05.2", _compiled(plain), "no BatchNormalization layer", "MobileNetV2")

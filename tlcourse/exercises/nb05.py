@@ -89,7 +89,8 @@ def _solution_05_2() -> keras.Model:
           task="Prepare a model for fine-tuning all its layers: every layer trainable except "
                "BatchNormalization, compiled with a learning rate low enough to keep the pretrained "
                "features; answer = the model.",
-          hint="Section 4 fine-tuned the same start at three rates: take the one that did not hurt. "
+          hint="Section 4 fine-tuned the same start at three rates: keep the pretrained features means the "
+               "rate whose weights moved least and whose accuracy did not drop after epoch 1. "
                "tlcourse.surgery.unfreeze(model) keeps BatchNormalization frozen for you; compile after it.",
           solution=_solution_05_2)
 def _check_05_2(answer: Any) -> str | None:
@@ -99,6 +100,9 @@ def _check_05_2(answer: Any) -> str | None:
         return "the model is frozen as a whole (model.trainable = False): fine-tuning needs its layers trainable"
     layers = weighted_layers(answer)
     batchnorms = [layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)]
+    if not batchnorms:
+        return ("this model has no BatchNormalization layer, so the check cannot see it kept frozen: use a "
+                "model that has some, e.g. MobileNetV2's layers above a cut as in section 3")
     frozen = [layer.name for layer in layers if layer not in batchnorms and not layer.trainable]
     if frozen:
         more = " ..." if len(frozen) > 3 else ""
@@ -117,8 +121,9 @@ def _check_05_2(answer: Any) -> str | None:
     except (TypeError, ValueError):
         return "give the optimizer a constant learning rate (a number), so it can be checked"
     if rate > 1.001e-4:
-        return (f"a learning rate of {rate:g} is too high for pretrained layers: section 4 measured what "
-                "rates of this size do to them; go lower")
+        return (f"a learning rate of {rate:g} re-learns the pretrained layers instead of keeping them: in "
+                "section 4 a rate of this size moved their weights by a large part of their own size and cost "
+                "accuracy in the first epoch, even where later epochs won it back; go lower")
     if rate < 1e-6:
         return (f"a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
                 "would change nothing: low, but not vanishing")
