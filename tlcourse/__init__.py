@@ -19,8 +19,16 @@ import os as _os
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tlcourse.config import (FAST, SEED, VersionCheck, data_dir, environment_report, fast_or_full, seed_everything,
-                             version_checks)
+from tlcourse.config import (
+    FAST,
+    SEED,
+    VersionCheck,
+    data_dir,
+    environment_report,
+    fast_or_full,
+    seed_everything,
+    version_checks,
+)
 from tlcourse.data import (
     DATASETS,
     CorruptDataError,
@@ -38,29 +46,6 @@ from tlcourse.data import (
     tree_sha256,
     verify,
 )
-from tlcourse.models import (
-    BACKBONES,
-    GOOGLENET_MODULES,
-    VGG16_BLOCKS,
-    alexnet,
-    googlenet,
-    inception_module,
-    lenet5,
-    residual_block,
-    resnet,
-    vgg16,
-    weight_layer_depth,
-    SOURCE_ARCHITECTURES,
-    backbone_preprocess,
-    build_mnist_cnn,
-    build_model_a,
-    scratch_cnn,
-    imagenet_backbone,
-    load_pretrained,
-    load_weights_npz,
-    pretrained_info,
-    save_weights_npz,
-)
 from tlcourse.exercises import Exercise, check, exercise, list_exercises, run_solution, solution
 from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
 from tlcourse.features import (
@@ -77,28 +62,51 @@ from tlcourse.features import (
     plot_transferability,
     train_above_cut,
 )
-from tlcourse.plots import plot_history, show_images
-from tlcourse.widgets import (
-    FreezeDepthExplorer,
-    freeze_depth_slider,
-    frozen_layers_table,
-    layer_strip_html,
-    param_counts,
+from tlcourse.models import (
+    BACKBONES,
+    GOOGLENET_MODULES,
+    SOURCE_ARCHITECTURES,
+    VGG16_BLOCKS,
+    alexnet,
+    backbone_preprocess,
+    build_mnist_cnn,
+    build_model_a,
+    googlenet,
+    imagenet_backbone,
+    inception_module,
+    lenet5,
+    load_pretrained,
+    load_weights_npz,
+    pretrained_info,
+    residual_block,
+    resnet,
+    save_weights_npz,
+    scratch_cnn,
+    vgg16,
+    weight_layer_depth,
 )
+from tlcourse.plots import plot_history, show_images
 from tlcourse.surgery import (
     TrainableReport,
     check_input_size,
     clone_with_weights,
     compile_again,
     current_learning_rate,
-    outer_training_wins,
     freeze,
     needs_recompile,
+    outer_training_wins,
     reuse_layers,
     set_freeze_depth,
     trainable_report,
     unfreeze,
     with_new_head,
+)
+from tlcourse.widgets import (
+    FreezeDepthExplorer,
+    freeze_depth_slider,
+    frozen_layers_table,
+    layer_strip_html,
+    param_counts,
 )
 
 __version__ = "0.1.0"
@@ -133,8 +141,9 @@ __all__ = [
     "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
     "SOURCE_ARCHITECTURES", "build_mnist_cnn", "build_model_a", "scratch_cnn", "check_input_size", "clone_with_weights",
     "compile_again", "current_learning_rate", "data_dir", "datasets_table", "environment_report", "fast_or_full",
-    "GreedyStage", "freeze", "greedy_layerwise", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
-    "load_pretrained", "load_weights_npz", "locate", "needs_recompile", "outer_training_wins", "plot_history", "plot_seed_pairs", "pretrained_info",
-    "reuse_layers", "run_seeds", "save_weights_npz", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
-    "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "version_checks", "VersionCheck", "with_new_head",
+    "GreedyStage", "freeze", "greedy_layerwise", "imagenet_backbone", "info", "load", "load_arrays",
+    "load_image_folder", "load_pretrained", "load_weights_npz", "locate", "needs_recompile", "outer_training_wins",
+    "plot_history", "plot_seed_pairs", "pretrained_info", "reuse_layers", "run_seeds", "save_weights_npz",
+    "seed_everything", "set_freeze_depth", "show_images", "stratified_split", "task_a_b_split", "trainable_report",
+    "tree_sha256", "unfreeze", "verify", "version_checks", "VersionCheck", "with_new_head",
 ]

@@ -162,10 +162,7 @@ def version_checks() -> list[VersionCheck]:
 
     checks = []
     for name, spec in _requirements().items():
-        if name == "python":
-            installed = platform.python_version()
-        else:
-            installed = _installed(name)
+        installed = platform.python_version() if name == "python" else _installed(name)
         ok = installed != "not installed" and Version(installed) in SpecifierSet(spec, prereleases=True)
         fix = "" if ok else (f"use a Python {spec}" if name == "python" else f'pip install -U "{name}{spec}"')
         checks.append(VersionCheck(name, installed, spec, ok, fix))
@@ -209,6 +206,7 @@ def environment_report() -> dict[str, str]:
         "CPU cores": str(os.cpu_count()),
         "GPU": ", ".join(g.name for g in gpus) if gpus else "none (CPU only: the course is built for this)",
         "Mode": "fast (TLCOURSE_FAST=1)" if FAST else "full",
-        "TLCOURSE_DATA": f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder else "not set (data download to the Keras cache)",
+        "TLCOURSE_DATA": (f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder
+                          else "not set (data download to the Keras cache)"),
     })
     return report
