@@ -5,8 +5,8 @@ offline first), ``models`` (ImageNet backbones, the course's own source models),
 ``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
 freeze), ``plots`` (titled, labelled figures), ``experiments``
 (several seeds, paired comparisons), ``exercises`` (checked exercises, hidden solutions),
-``bench`` (notebook 09 as a timed benchmark), ``features`` (what layers learned, transferability per
-depth), ``widgets`` (the freeze-depth slider). Each public function names the notebook
+``features`` (what layers learned, transferability per depth), ``widgets`` (the freeze-depth
+slider). Each public function names the notebook
 that teaches it in its docstring.
 """
 
@@ -114,11 +114,7 @@ __version__ = "0.1.0"
 # tlcourse.pretrain is also a script (`python -m tlcourse.pretrain`); importing it here
 # eagerly would make `-m` warn that the module was already imported. Load it on first use.
 _LAZY = {"task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
-         "GreedyStage": "tlcourse.pretrain",
-         # tlcourse.bench is a script too (`python -m tlcourse.bench`)
-         "machine_info": "tlcourse.bench", "parse_result": "tlcourse.bench",
-         "format_results": "tlcourse.bench", "run_notebook": "tlcourse.bench",
-         "execute_full_mode": "tlcourse.bench"}
+         "GreedyStage": "tlcourse.pretrain"}
 
 
 def __getattr__(name: str):
@@ -130,7 +126,6 @@ def __getattr__(name: str):
 
 __all__ = [
     "Exercise", "check", "exercise", "list_exercises", "run_solution", "solution",
-    "execute_full_mode", "format_results", "machine_info", "parse_result", "run_notebook",
     "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
     "residual_block", "resnet", "vgg16", "weight_layer_depth",
     "ActivationCache", "CutResult", "CutTrainer", "FreezeDepthExplorer", "Transferability", "conv_layers",
