@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+__all__ = ["FAST", "SEED", "VersionCheck", "data_dir", "environment_report", "fast_or_full", "seed_everything",
+           "version_checks"]
+
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -46,6 +46,10 @@ from tlcourse._files import file_sha256, manifest_path, read_manifest, repo_mode
 from tlcourse.config import SEED, seed_everything
 from tlcourse.models import MANIFEST_NAME, build_mnist_cnn, build_model_a, save_weights_npz
 
+# What `tlcourse` re-exports. The rest (train_source_model, main, ...) is the script
+# `python -m tlcourse.pretrain`, used as tlcourse.pretrain.<name>.
+__all__ = ["GreedyStage", "greedy_layerwise", "task_a_b_split"]
+
 #: The source models this module trains, with a short description.
 SOURCE_MODELS: dict[str, str] = {
     "fashion_mnist_model_a": "Geron's model A: an MLP (3 x Dense 100, ReLU) on the 8 Fashion-MNIST classes "
