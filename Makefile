@@ -126,7 +126,7 @@ notebooks: $(VENV)/.installed-test
 # Measurements on this machine: the sign-language project in full mode -> benchmarks/RESULTS.md,
 # the freeze-depth slider's latency per move -> benchmarks/slider_latency.md.
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m tlcourse.bench
+	$(BIN)/python benchmarks/notebook09.py
 	$(BIN)/python benchmarks/slider_latency.py
 
 # Retrain the course's own source models into data/models/ (deterministic).

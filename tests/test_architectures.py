@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 
 from tlcourse import models
-from tlcourse.models import (GOOGLENET_MODULES, alexnet, googlenet, inception_module, lenet5, residual_block,
-                             resnet, vgg16, weight_layer_depth)
+from tlcourse.models import (
+    GOOGLENET_MODULES,
+    alexnet,
+    googlenet,
+    inception_module,
+    lenet5,
+    residual_block,
+    resnet,
+    vgg16,
+    weight_layer_depth,
+)
 
 BUILDERS = [lenet5, alexnet, vgg16, inception_module, googlenet, residual_block, resnet, weight_layer_depth]
 
@@ -47,7 +56,10 @@ def test_vgg16_is_keras_applications_vgg16():
     ours = vgg16((224, 224, 3), 1000)
     reference = keras.applications.VGG16(weights=None, include_top=True)
     assert ours.count_params() == reference.count_params() == 138_357_544
-    shapes = lambda m: {layer.name: [tuple(w.shape) for w in layer.weights] for layer in m.layers if layer.weights}
+
+    def shapes(m):
+        return {layer.name: [tuple(w.shape) for w in layer.weights] for layer in m.layers if layer.weights}
+
     assert shapes(ours) == shapes(reference)
     assert weight_layer_depth(ours) == weight_layer_depth(reference) == 16
 

@@ -11,6 +11,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is imported)
+
+# isort: split
 import keras  # noqa: E402
 
 from tlcourse import _keras_graph, features  # noqa: E402

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from tlcourse import _files, data, models
-from tlcourse.models import (BACKBONES, backbone_preprocess, imagenet_backbone, load_pretrained,
-                             pretrained_info)
+from tlcourse.models import BACKBONES, backbone_preprocess, imagenet_backbone, load_pretrained, pretrained_info
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "models"
@@ -109,7 +108,8 @@ def test_without_checkout_downloads_from_the_repository_url(monkeypatch):
     monkeypatch.setattr(keras.utils, "get_file", _fake_get_file(calls, COMMITTED / info["file"]))
     assert load_pretrained("mnist_cnn").name == "mnist_cnn"
     repository = re.search(r'^Repository\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
-    assert calls == [{"fname": "mnist_cnn.weights.npz", "origin": f"{repository}/raw/main/data/models/mnist_cnn.weights.npz",
+    assert calls == [{"fname": "mnist_cnn.weights.npz",
+                      "origin": f"{repository}/raw/main/data/models/mnist_cnn.weights.npz",
                       "file_hash": info["sha256"], "hash_algorithm": "sha256", "cache_subdir": "models/tlcourse",
                       "cache_dir": None}]
 

@@ -219,5 +219,5 @@ def test_make_lab_prints_the_token_it_was_given(monkeypatch):
         else:
             monkeypatch.setenv("JUPYTER_TOKEN", token)
         config = Config()
-        exec(compile(source, "jupyter_server_config.py", "exec"), {"get_config": lambda: config})
+        exec(compile(source, "jupyter_server_config.py", "exec"), {"get_config": lambda config=config: config})
         assert config.ServerApp.get("custom_display_url") == shown

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 import tlcourse  # noqa: F401  (sets the Keras backend before keras is imported)
+
+# isort: split
 import keras
 
 from tlcourse import surgery
@@ -20,9 +22,9 @@ from tlcourse.surgery import (
     clone_with_weights,
     compile_again,
     current_learning_rate,
-    outer_training_wins,
     freeze,
     needs_recompile,
+    outer_training_wins,
     reuse_layers,
     set_freeze_depth,
     trainable_report,
@@ -99,7 +101,10 @@ def keras_counts(model) -> dict[str, int]:
     lines = []
     model.summary(print_fn=lambda s, line_break=None: lines.append(s))
     text = "\n".join(lines)
-    grab = lambda what: int(re.search(rf"{what} params: ([\d,]+)", text).group(1).replace(",", ""))
+
+    def grab(what):
+        return int(re.search(rf"{what} params: ([\d,]+)", text).group(1).replace(",", ""))
+
     return {"total": grab("Total"), "trainable": grab("Trainable"), "non_trainable": grab("Non-trainable")}
 
 
@@ -596,7 +601,8 @@ def test_compile_again_keeps_settings_and_applies_overrides():
     compile_again(model, learning_rate=1e-4)
     assert isinstance(model.optimizer, keras.optimizers.SGD) and model.optimizer is not old
     assert model.optimizer.momentum == 0.9
-    assert np.isclose(current_learning_rate(model), 1e-4) and current_learning_rate(model.optimizer) == current_learning_rate(model)
+    assert (np.isclose(current_learning_rate(model), 1e-4)
+            and current_learning_rate(model.optimizer) == current_learning_rate(model))
     assert model.loss == "binary_crossentropy"
     history = model.fit(X, Y, epochs=1, verbose=0).history
     assert "accuracy" in history

@@ -11,6 +11,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is imported)
+
+# isort: split
 import ipywidgets  # noqa: E402
 import keras  # noqa: E402
 

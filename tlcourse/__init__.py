@@ -5,9 +5,13 @@ offline first), ``models`` (ImageNet backbones, the course's own source models),
 ``pretrain`` (how those source models were made), ``surgery`` (clone, cut, new heads,
 freeze), ``plots`` (titled, labelled figures), ``experiments``
 (several seeds, paired comparisons), ``exercises`` (checked exercises, hidden solutions),
-``bench`` (notebook 09 as a timed benchmark), ``features`` (what layers learned, transferability per
-depth), ``widgets`` (the freeze-depth slider). Each public function names the notebook
-that teaches it in its docstring.
+``features`` (what layers learned, transferability per depth), ``widgets`` (the freeze-depth
+slider). Each public function names the notebook that teaches it in its docstring.
+
+The public API is declared once, in each module's ``__all__``; the package re-exports every
+name listed there (``tlcourse.load`` is ``tlcourse.data.load``), and ``tlcourse.__all__`` is
+their union. To add a public function, add it to its module's ``__all__``: nothing to change
+here. ``pretrain`` is loaded on first use (see ``_LAZY_MODULES``).
 """
 
 from __future__ import annotations
@@ -19,98 +23,40 @@ import os as _os
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tlcourse.config import (FAST, SEED, VersionCheck, data_dir, environment_report, fast_or_full, seed_everything,
-                             version_checks)
-from tlcourse.data import (
-    DATASETS,
-    CorruptDataError,
-    DataNotFoundError,
-    DatasetInfo,
-    Split,
-    as_dataset,
-    datasets_table,
-    info,
-    load,
-    load_arrays,
-    load_image_folder,
-    locate,
-    stratified_split,
-    tree_sha256,
-    verify,
-)
-from tlcourse.models import (
-    BACKBONES,
-    GOOGLENET_MODULES,
-    VGG16_BLOCKS,
-    alexnet,
-    googlenet,
-    inception_module,
-    lenet5,
-    residual_block,
-    resnet,
-    vgg16,
-    weight_layer_depth,
-    SOURCE_ARCHITECTURES,
-    backbone_preprocess,
-    build_mnist_cnn,
-    build_model_a,
-    scratch_cnn,
-    imagenet_backbone,
-    load_pretrained,
-    load_weights_npz,
-    pretrained_info,
-    save_weights_npz,
-)
-from tlcourse.exercises import Exercise, check, exercise, list_exercises, run_solution, solution
-from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
-from tlcourse.features import (
-    ActivationCache,
-    CutResult,
-    CutTrainer,
-    Transferability,
-    conv_layers,
-    cut_points,
-    feature_maps,
-    layer_transferability,
-    plot_feature_maps,
-    plot_filters,
-    plot_transferability,
-    train_above_cut,
-)
-from tlcourse.plots import plot_history, show_images
-from tlcourse.widgets import (
-    FreezeDepthExplorer,
-    freeze_depth_slider,
-    frozen_layers_table,
-    layer_strip_html,
-    param_counts,
-)
-from tlcourse.surgery import (
-    TrainableReport,
-    check_input_size,
-    clone_with_weights,
-    compile_again,
-    current_learning_rate,
-    outer_training_wins,
-    freeze,
-    needs_recompile,
-    reuse_layers,
-    set_freeze_depth,
-    trainable_report,
-    unfreeze,
-    with_new_head,
-)
+# The public modules, each re-exported by its __all__.
+from tlcourse import config, data, exercises, experiments, features, models, plots, surgery, widgets
+from tlcourse.config import *
+from tlcourse.data import *
+from tlcourse.exercises import *
+from tlcourse.experiments import *
+from tlcourse.features import *
+from tlcourse.models import *
+from tlcourse.plots import *
+from tlcourse.surgery import *
+from tlcourse.widgets import *
 
 __version__ = "0.1.0"
 
-# tlcourse.pretrain is also a script (`python -m tlcourse.pretrain`); importing it here
-# eagerly would make `-m` warn that the module was already imported. Load it on first use.
-_LAZY = {"task_a_b_split": "tlcourse.pretrain", "greedy_layerwise": "tlcourse.pretrain",
-         "GreedyStage": "tlcourse.pretrain",
-         # tlcourse.bench is a script too (`python -m tlcourse.bench`)
-         "machine_info": "tlcourse.bench", "parse_result": "tlcourse.bench",
-         "format_results": "tlcourse.bench", "run_notebook": "tlcourse.bench",
-         "execute_full_mode": "tlcourse.bench"}
+# Public modules loaded on first use of one of their names. tlcourse.pretrain is also a script
+# (`python -m tlcourse.pretrain`): importing it here would make `-m` warn that the module was
+# already imported. Its __all__ is read from its source, so the names are known without importing it.
+_LAZY_MODULES = ("pretrain",)
+
+
+def _declared_all(module: str) -> list[str]:
+    """The ``__all__`` of ``tlcourse/<module>.py``, read from the source without importing it."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).with_name(f"{module}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    raise ImportError(f"tlcourse.{module} has no __all__ = [...]; every public module declares its names")
+
+
+#: name -> the module that defines it, for the names of the lazy modules.
+_LAZY = {name: f"tlcourse.{module}" for module in _LAZY_MODULES for name in _declared_all(module)}
 
 
 def __getattr__(name: str):
@@ -120,21 +66,19 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'tlcourse' has no attribute {name!r}")
 
-__all__ = [
-    "Exercise", "check", "exercise", "list_exercises", "run_solution", "solution",
-    "execute_full_mode", "format_results", "machine_info", "parse_result", "run_notebook",
-    "GOOGLENET_MODULES", "VGG16_BLOCKS", "alexnet", "googlenet", "inception_module", "lenet5",
-    "residual_block", "resnet", "vgg16", "weight_layer_depth",
-    "ActivationCache", "CutResult", "CutTrainer", "FreezeDepthExplorer", "Transferability", "conv_layers",
-    "cut_points", "feature_maps", "freeze_depth_slider", "frozen_layers_table", "layer_strip_html",
-    "layer_transferability", "param_counts", "plot_feature_maps", "plot_filters",
-    "plot_transferability", "train_above_cut",
-    "BACKBONES", "DATASETS", "FAST", "SEED", "CorruptDataError", "DataNotFoundError",
-    "DatasetInfo", "PairedDifference", "SeedResults", "Split", "TrainableReport", "as_dataset", "backbone_preprocess",
-    "SOURCE_ARCHITECTURES", "build_mnist_cnn", "build_model_a", "scratch_cnn", "check_input_size", "clone_with_weights",
-    "compile_again", "current_learning_rate", "data_dir", "datasets_table", "environment_report", "fast_or_full",
-    "GreedyStage", "freeze", "greedy_layerwise", "imagenet_backbone", "info", "load", "load_arrays", "load_image_folder",
-    "load_pretrained", "load_weights_npz", "locate", "needs_recompile", "outer_training_wins", "plot_history", "plot_seed_pairs", "pretrained_info",
-    "reuse_layers", "run_seeds", "save_weights_npz", "seed_everything", "set_freeze_depth", "show_images", "stratified_split",
-    "task_a_b_split", "trainable_report", "tree_sha256", "unfreeze", "verify", "version_checks", "VersionCheck", "with_new_head",
-]
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__: list[str] = []
+__all__ += config.__all__
+__all__ += data.__all__
+__all__ += exercises.__all__
+__all__ += experiments.__all__
+__all__ += features.__all__
+__all__ += models.__all__
+__all__ += plots.__all__
+__all__ += surgery.__all__
+__all__ += widgets.__all__
+__all__ += list(_LAZY)

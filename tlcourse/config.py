@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+__all__ = ["FAST", "SEED", "VersionCheck", "data_dir", "environment_report", "fast_or_full", "seed_everything",
+           "version_checks"]
+
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -162,10 +165,7 @@ def version_checks() -> list[VersionCheck]:
 
     checks = []
     for name, spec in _requirements().items():
-        if name == "python":
-            installed = platform.python_version()
-        else:
-            installed = _installed(name)
+        installed = platform.python_version() if name == "python" else _installed(name)
         ok = installed != "not installed" and Version(installed) in SpecifierSet(spec, prereleases=True)
         fix = "" if ok else (f"use a Python {spec}" if name == "python" else f'pip install -U "{name}{spec}"')
         checks.append(VersionCheck(name, installed, spec, ok, fix))
@@ -209,6 +209,7 @@ def environment_report() -> dict[str, str]:
         "CPU cores": str(os.cpu_count()),
         "GPU": ", ".join(g.name for g in gpus) if gpus else "none (CPU only: the course is built for this)",
         "Mode": "fast (TLCOURSE_FAST=1)" if FAST else "full",
-        "TLCOURSE_DATA": f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder else "not set (data download to the Keras cache)",
+        "TLCOURSE_DATA": (f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder
+                          else "not set (data download to the Keras cache)"),
     })
     return report

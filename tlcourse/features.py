@@ -35,13 +35,20 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
 
-from tlcourse._checks import (check_built, check_int, check_model, check_one_in_one_out, is_int, layer_index,
-                              out_of_range)
+from tlcourse._checks import (
+    check_built,
+    check_int,
+    check_model,
+    check_one_in_one_out,
+    is_int,
+    layer_index,
+    out_of_range,
+)
 from tlcourse._keras_graph import (
     POOLINGS,
     count_params,
@@ -77,7 +84,7 @@ __all__ = [
 ]
 
 #: What ``layers`` may be in :func:`feature_maps`: None (every conv layer), a name, an index, or a list.
-LayerChoice = Union[None, str, int, Sequence[Union[str, int]]]
+LayerChoice = None | str | int | Sequence[str | int]
 
 #: The training modes of :func:`train_above_cut`.
 MODES = ("head", "finetune", "scratch")

@@ -240,7 +240,8 @@ def load_weights_npz(model: keras.Model, path: str | os.PathLike) -> keras.Model
         ValueError: the file does not hold as many arrays of the same shapes as ``model``.
 
     Example (``00_start_here``):
-        >>> model_a = load_weights_npz(build_model_a(), "data/models/fashion_mnist_model_a.weights.npz")  # doctest: +SKIP
+        >>> model_a = load_weights_npz(build_model_a(),
+        ...                            "data/models/fashion_mnist_model_a.weights.npz")  # doctest: +SKIP
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"load_weights_npz() needs a keras.Model, got {type(model).__name__}")

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+__all__ = ["plot_history", "show_images"]
+
 
 def show_images(images: np.ndarray, labels: Sequence[int] | np.ndarray, class_names: Sequence[str],
                 *, per_class: int = 5, title: str = "Sample images", seed: int = 0) -> plt.Figure:

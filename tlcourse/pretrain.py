@@ -12,9 +12,10 @@ on, so the same command on the same versions gives the same weights; the manifes
 a sha256 of the weights to check that (the ``.weights.npz`` archive holds file dates, so
 its own sha256 changes from run to run). The architectures are code in
 :mod:`tlcourse.models` (:func:`~tlcourse.models.build_model_a`,
-:func:`~tlcourse.models.build_mnist_cnn`); only the weights are files, so every Keras 3 loads them. Files go to ``data/models/`` of the checkout; the
-manifest of the committed models is package data (``tlcourse/pretrained_models.json``), the
-manifest of any other ``--out DIR`` is ``DIR/manifest.json``.
+:func:`~tlcourse.models.build_mnist_cnn`); only the weights are files, so every Keras 3 loads them.
+Files go to ``data/models/`` of the checkout; the manifest of the committed models is package
+data (``tlcourse/pretrained_models.json``), the manifest of any other ``--out DIR`` is
+``DIR/manifest.json``.
 
 Usage::
 
@@ -39,12 +40,15 @@ from typing import Any
 
 import keras
 import numpy as np
-from keras import layers
 
 from tlcourse import data
 from tlcourse._files import file_sha256, manifest_path, read_manifest, repo_models_dir
 from tlcourse.config import SEED, seed_everything
 from tlcourse.models import MANIFEST_NAME, build_mnist_cnn, build_model_a, save_weights_npz
+
+# What `tlcourse` re-exports. The rest (train_source_model, main, ...) is the script
+# `python -m tlcourse.pretrain`, used as tlcourse.pretrain.<name>.
+__all__ = ["GreedyStage", "greedy_layerwise", "task_a_b_split"]
 
 #: The source models this module trains, with a short description.
 SOURCE_MODELS: dict[str, str] = {

@@ -47,12 +47,20 @@ import html
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import keras
 
-from tlcourse._checks import (check_built, check_freeze_depth, check_int, check_model, check_one_in_one_out, is_int,
-                              layer_index, out_of_range)
+from tlcourse._checks import (
+    check_built,
+    check_freeze_depth,
+    check_int,
+    check_model,
+    check_one_in_one_out,
+    is_int,
+    layer_index,
+    out_of_range,
+)
 from tlcourse._keras_graph import POOLINGS, count_params, global_pooling, graph_outputs, shape_text, walk
 
 __all__ = [
@@ -72,7 +80,7 @@ __all__ = [
 ]
 
 #: What ``upto`` may be in :func:`freeze` / :func:`unfreeze`.
-LayerSelection = Union[None, int, str, Sequence[str]]
+LayerSelection = None | int | str | Sequence[str]
 
 # -------------------------------------------------------------------- which layers
 

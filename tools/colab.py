@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser

@@ -9,6 +9,8 @@ fails when a notebook's code changed but its outputs were not regenerated.
     python tools/run_notebooks.py                      # every notebook
     python tools/run_notebooks.py notebooks/00_start_here.ipynb
     make notebooks NB=notebooks/04_reusing_layers_in_keras.ipynb
+
+``execute_full_mode`` (run without storing) is also what ``benchmarks/notebook09.py`` times.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import argparse
 import hashlib
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -39,10 +43,41 @@ def course_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
+def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -> float:
+    """Execute a notebook in place in full mode: ``TLCOURSE_FAST`` unset for the kernel, then restored.
+
+    Shared by :func:`execute` (which stores the outputs) and ``benchmarks/notebook09.py``.
+
+    Args:
+        nb: an ``nbformat`` notebook node; its cells get their outputs.
+        folder: the working directory of the kernel (the notebook's folder).
+        timeout: seconds any one cell may take.
+
+    Returns:
+        The wall time of the run in seconds.
+
+    Example (``09_project_sign_language``):
+        >>> path = NOTEBOOKS / "09_project_sign_language.ipynb"
+        >>> seconds = execute_full_mode(nbformat.read(path, as_version=4), path.parent)  # doctest: +SKIP
+    """
+    from nbclient import NotebookClient
+
+    saved = os.environ.pop("TLCOURSE_FAST", None)
+    start = time.perf_counter()
+    try:
+        # TensorFlow >= 2.19 writes start-up lines straight to file descriptor 2, whatever
+        # TF_CPP_MIN_LOG_LEVEL says; ipykernel 7 would store them as cell output.
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        if saved is not None:
+            os.environ["TLCOURSE_FAST"] = saved
+    return time.perf_counter() - start
+
+
 def execute(path: Path, timeout: int = 3600) -> float:
     """Run one notebook in full mode, store outputs and the code stamp; return seconds."""
-    from tlcourse.bench import execute_full_mode
-
     nb = nbformat.read(path, as_version=4)
     seconds = execute_full_mode(nb, path.parent, timeout)
     nb.metadata["tlcourse"] = {"code_sha256": code_sha256(nb), "mode": "full",

@@ -59,9 +59,11 @@ def _check_08_1(answer: Any) -> str | None:
                 "and its output layer")
     hidden, old_head = old[:-1], old[-1]
     if any(layer is old_head for layer in new):
-        return "stage 3 still contains stage 2's output layer: it was trained for a shallower network, give stage 3 a new one"
+        return ("stage 3 still contains stage 2's output layer: it was trained for a shallower network, "
+                "give stage 3 a new one")
     if not all(any(layer is h for layer in new) for h in hidden):
-        return "stage 3 must reuse stage 2's trained hidden layers themselves (the same layer objects), not copies or new layers"
+        return ("stage 3 must reuse stage 2's trained hidden layers themselves (the same layer objects), "
+                "not copies or new layers")
     if [layer for layer in new[:len(hidden)]] != hidden:
         return "stage 3 should start with stage 2's hidden layers, in the same order"
     added = new[len(hidden):]

@@ -116,4 +116,5 @@ def _check_09_2(answer: Any) -> str | None:
     if block == 12:
         return ("block 12 does not end there: its last layer adds the block's input back, and the cut "
                 "must come after it")
-    return f"with that cut, layers of blocks {block + 1} to 12 would be fine-tuned too: the cut is the last layer before block 13"
+    return (f"with that cut, layers of blocks {block + 1} to 12 would be fine-tuned too: the cut is the last "
+            "layer before block 13")

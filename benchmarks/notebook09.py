@@ -1,16 +1,19 @@
 """Benchmark: the sign-language project of ``09_project_sign_language``, timed on this machine.
 
-The notebook is the benchmark: ``python -m tlcourse.bench`` runs
+The notebook is the benchmark: ``python benchmarks/notebook09.py`` runs
 ``notebooks/09_project_sign_language.ipynb`` top to bottom in full mode (``TLCOURSE_FAST``
-unset) with nbclient, without writing the notebook back, reads the ``project_result``
+unset) with nbclient (``execute_full_mode`` of ``tools/run_notebooks.py``, which also makes
+the notebooks' stored outputs), without writing the notebook back, reads the ``project_result``
 dictionary its last code cell leaves behind, and writes ``benchmarks/RESULTS.md``: the
 machine, the versions, and the result (backbone, image size, test accuracy, the pipeline's
 wall and CPU seconds). So the numbers in RESULTS.md come from exactly the code students read.
 
-    python -m tlcourse.bench                          # about 10 minutes on 2 CPU cores
-    python -m tlcourse.bench --output /tmp/RESULTS.md
+    python benchmarks/notebook09.py                          # about 10 minutes on 2 CPU cores
+    python benchmarks/notebook09.py --output /tmp/RESULTS.md
 
-Needs the test extras (``nbclient``, ``ipykernel``) and the offline data (``TLCOURSE_DATA``).
+``make bench`` runs it. Needs the test extras (``nbclient``, ``ipykernel``), the repository's
+``notebooks/`` and ``tools/``, and the offline data (``TLCOURSE_DATA``). Not part of the
+``tlcourse`` package: students install that without any of these.
 """
 
 from __future__ import annotations
@@ -20,14 +23,16 @@ import datetime as _dt
 import json
 import os
 import platform
-import time
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NOTEBOOK", "execute_full_mode", "format_results", "machine_info", "parse_result", "run_notebook"]
-
 ROOT = Path(__file__).resolve().parents[1]
+# tools/ holds scripts, not a package: run_notebook() takes execute_full_mode from
+# tools/run_notebooks.py.
+if str(ROOT / "tools") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tools"))
 #: The notebook whose full-mode run is the benchmark.
 NOTEBOOK = ROOT / "notebooks" / "09_project_sign_language.ipynb"
 #: Marks the line the appended cell prints: the JSON of the notebook's ``project_result``.
@@ -147,7 +152,7 @@ def format_results(machine: Mapping[str, str], result: Mapping[str, Any]) -> str
         True
     """
     lines = ["# Benchmark: notebook 09, the sign-language project in full mode", "",
-             "Made by `python -m tlcourse.bench`, which runs "
+             "Made by `python benchmarks/notebook09.py`, which runs "
              "`notebooks/09_project_sign_language.ipynb` in full mode and reads its `project_result`.",
              "", "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
@@ -156,38 +161,6 @@ def format_results(machine: Mapping[str, str], result: Mapping[str, Any]) -> str
     keys = [k for k, _ in _RESULT_ROWS if k in result] + [k for k in result if k not in labels]
     lines += [f"| {labels.get(k, k)} | {_value(k, result[k])} |" for k in keys]
     return "\n".join(lines) + "\n"
-
-
-def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -> float:
-    """Execute a notebook in place in full mode: ``TLCOURSE_FAST`` unset for the kernel, then restored.
-
-    Shared by this benchmark and ``tools/run_notebooks.py`` (which stores the outputs).
-
-    Args:
-        nb: an ``nbformat`` notebook node; its cells get their outputs.
-        folder: the working directory of the kernel (the notebook's folder).
-        timeout: seconds any one cell may take.
-
-    Returns:
-        The wall time of the run in seconds.
-
-    Example (``09_project_sign_language``):
-        >>> seconds = execute_full_mode(nbformat.read(NOTEBOOK, as_version=4), NOTEBOOK.parent)  # doctest: +SKIP
-    """
-    from nbclient import NotebookClient
-
-    saved = os.environ.pop("TLCOURSE_FAST", None)
-    start = time.perf_counter()
-    try:
-        # TensorFlow >= 2.19 writes start-up lines straight to file descriptor 2, whatever
-        # TF_CPP_MIN_LOG_LEVEL says; ipykernel 7 would store them as cell output.
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       extra_arguments=["--IPKernelApp.capture_fd_output=False"],
-                       resources={"metadata": {"path": str(folder)}}).execute()
-    finally:
-        if saved is not None:
-            os.environ["TLCOURSE_FAST"] = saved
-    return time.perf_counter() - start
 
 
 def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dict[str, Any]:
@@ -209,6 +182,7 @@ def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dic
         0.98...
     """
     import nbformat
+    from run_notebooks import execute_full_mode
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
@@ -220,7 +194,7 @@ def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dic
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tlcourse.bench [--notebook PATH] [--output PATH]``: run, then write RESULTS.md.
+    """``python benchmarks/notebook09.py [--notebook PATH] [--output PATH]``: run, then write RESULTS.md.
 
     Args:
         argv: command-line arguments (default: ``sys.argv[1:]``).
@@ -232,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         >>> main(["--output", "/tmp/RESULTS.md"])  # doctest: +SKIP
         0
     """
-    parser = argparse.ArgumentParser(prog="python -m tlcourse.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/notebook09.py", description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", default=str(NOTEBOOK), help="the notebook to run (default: 09)")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"),
                         help="where to write the Markdown (default: benchmarks/RESULTS.md)")

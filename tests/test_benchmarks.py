@@ -1,15 +1,20 @@
-"""tlcourse.bench: the cheap parts (machine info, parsing, RESULTS.md, the runner) without training."""
+"""benchmarks/: the cheap parts of notebook09.py (machine info, parsing, RESULTS.md, the runner)
+without training, and the benchmarks' use of tlcourse (public names only)."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
+from toolbox import load_benchmark
 
-from tlcourse import bench
+ROOT = Path(__file__).resolve().parents[1]
+bench = load_benchmark("notebook09")
 
 
 def test_machine_info_names_the_machine_and_the_versions():
@@ -76,6 +81,39 @@ def test_main_writes_results_md(tmp_path, monkeypatch):
 
 
 def test_module_runs_as_a_script():
-    done = subprocess.run([sys.executable, "-m", "tlcourse.bench", "--help"], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "notebook09.py"), "--help"],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "RESULTS.md" in done.stdout
+
+
+def test_the_benchmark_runs_notebooks_with_tools_run_notebooks():
+    """One full-mode runner: the benchmark times a notebook run exactly as `make notebooks` runs it."""
+    import inspect
+
+    import run_notebooks  # tools/ is on sys.path once notebook09.py is loaded, as when it runs as a script
+
+    assert Path(run_notebooks.__file__) == ROOT / "tools" / "run_notebooks.py"
+    assert "from run_notebooks import execute_full_mode" in inspect.getsource(bench.run_notebook)
+    assert not hasattr(bench, "execute_full_mode"), "defined once, in tools/run_notebooks.py"
+
+
+def test_make_bench_runs_the_benchmark_scripts():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
+    assert "$(BIN)/python benchmarks/notebook09.py" in recipe
+    assert "$(BIN)/python benchmarks/slider_latency.py" in recipe
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda p: p.name)
+def test_benchmarks_use_public_names_only(path):
+    """A benchmark measures what students run: no private name, imported or as an attribute
+    (``explorer._on_slider``); a public method says what the widget does (``explorer.move``)."""
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.endswith("__")
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    problems = [f"line {node.lineno}: .{node.attr}" for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and private(node.attr)]
+    problems += [f"line {node.lineno}: import {alias.name} from {node.module}" for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) for alias in node.names if private(alias.name)]
+    assert not problems, f"{path.name} uses private names:\n" + "\n".join(problems)
