@@ -454,11 +454,19 @@ def test_missing_cats_vs_dogs_says_how_to_get_either_copy(tmp_path, empty_data):
         assert part in message, part
 
 
-def test_cats_vs_dogs_needs_image_size():
+def test_a_folder_of_mixed_sizes_needs_image_size(monkeypatch):
+    monkeypatch.setitem(data.DATASETS, "cats_vs_dogs",
+                        dataclasses.replace(data.DATASETS["cats_vs_dogs"], default_size=None))
     with pytest.raises(ValueError, match=r"have different sizes, so image_size is required: pass "
                                          r"image_size=\(height, width\), e\.g\. load\('cats_vs_dogs', "
                                          r"image_size=\(160, 160\)\)"):
         data.load("cats_vs_dogs", verbose=False)
+
+
+@needs_data
+def test_cats_vs_dogs_loads_at_the_tutorials_160_px_by_default():
+    split = data.load("cats_vs_dogs", limit_per_class=10, verbose=False)
+    assert split.x_train.shape[1:] == (160, 160, 3) and split.x_test.shape == (20, 160, 160, 3)
 
 
 @needs_data

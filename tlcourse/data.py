@@ -120,6 +120,7 @@ class DatasetInfo:
     num_train: int = 0  # images in the official train split (or all images if there is none)
     num_test: int = 0  # images in the official test split (0: none, split it yourself)
     image_shape: tuple[int, ...] = ()
+    default_size: tuple[int, int] | None = None  # what load() resizes photos of varying size to by default
     size_mb: float = 0.0  # approximate download size
     extract: bool = False  # the download is an archive that get_file extracts
     tree_sha256: str | None = None  # content hash of the extracted folder (see tree_sha256())
@@ -216,7 +217,8 @@ DATASETS: dict[str, DatasetInfo] = {
                "(1,000 and 500 per class), its validation/ photos used as test",
         local_path="cats-vs-dogs", cache_subdir="datasets", cache_path="cats_and_dogs.zip/cats_and_dogs_filtered",
         class_names=_CATS_DOGS, source="TF tutorials", num_train=2000, num_test=2000, size_mb=68.6,
-        extract=True, folder_counts=tuple((f"{s}/{c}", 1000) for s in ("train", "test") for c in _CATS_DOGS),
+        extract=True, default_size=(160, 160),
+        folder_counts=tuple((f"{s}/{c}", 1000) for s in ("train", "test") for c in _CATS_DOGS),
         download_folders=tuple((f"{s}/{c}", f"{d}/{c}s", n) for s, d, n in
                                (("train", "train", 1000), ("test", "validation", 500)) for c in _CATS_DOGS)),
     "digits": DatasetInfo(
@@ -975,8 +977,8 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
         name: a data set of :data:`DATASETS` (not a weight file).
         data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
         image_size: ``(height, width)``, image folders only (sign language: default 100x100;
-            ``cats_vs_dogs``, whose photos vary in size: required, e.g. ``(160, 160)``);
-            resize the others in the model (``keras.layers.Resizing``).
+            ``cats_vs_dogs``, whose photos vary in size: default 160x160, the TensorFlow
+            tutorials' size); resize the others in the model (``keras.layers.Resizing``).
         classes: a subset of classes by name or index, relabelled 0..k-1 in this order,
             e.g. ``("cat", "dog")``.
         limit_per_class: at most this many images per class in each source split (seeded).
@@ -1006,6 +1008,8 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
     if size is not None and entry.kind != "image_folder":
         raise ValueError(f"image_size only applies to image folders; {name!r} comes as "
                          f"{entry.image_shape} arrays: resize in the model with keras.layers.Resizing")
+    if size is None and entry.kind == "image_folder":
+        size = entry.default_size
     if size is None and entry.kind == "image_folder" and not entry.image_shape:
         raise ValueError(f"the {entry.title} ({entry.name!r}) have different sizes, so image_size is required: "
                          f"pass image_size=(height, width), e.g. load({entry.name!r}, image_size=(160, 160))")
