@@ -162,7 +162,7 @@ def _notebook_changes(p: Pair) -> str:
 def _committed(path: Path) -> str | None:
     """The file as the last commit holds it; None outside git, or where it is not committed."""
     try:
-        done = subprocess.run(["git", "show", f"HEAD:{_rel(path)}"], cwd=ROOT, capture_output=True, text=True,
+        done = subprocess.run(["git", "show", f"HEAD:./{_rel(path)}"], cwd=ROOT, capture_output=True, text=True,
                               encoding="utf-8", timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
