@@ -15,7 +15,8 @@ fails where a notebook and its text disagree.
 Text -> notebook is what ``jupytext --update`` does: the cells, their order and metadata come from
 the text; a cell whose source is unchanged keeps its outputs, id and execution metadata, and the
 notebook keeps its own metadata (kernel, the ``tlcourse`` stamp of the full-mode run, widget
-state). A changed code cell loses its outputs: ``make notebooks`` runs the notebook again.
+state). A code cell you changed keeps its id and its old outputs until ``make notebooks`` runs the
+notebook again (its code stamp no longer matches: ``tests/test_notebooks.py`` asks for that run).
 It refuses to overwrite a notebook whose cells differ from its text where the difference may be
 the notebook's own: the notebook was saved after the text (edited in Jupyter, or by
 ``tools/colab.py``), or the text has no change since the last commit (nothing to copy from it:
