@@ -121,7 +121,8 @@ def differences(p: Pair, cfg: Any = None) -> str:
 
 
 def to_notebook(p: Pair, cfg: Any = None, force: bool = False) -> bool:
-    """Write the text source's cells into the notebook, keeping the outputs of unchanged cells.
+    """Write the text source's cells into the notebook; the cells jupytext matches (by source, else
+    by position) keep their outputs, ids and execution metadata.
 
     Returns whether the notebook changed. Unless ``force``, raises ``SystemExit`` without writing
     where the notebook's cells differ from the text and the difference may be the notebook's own:
