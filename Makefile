@@ -3,6 +3,14 @@
 #                the course's JupyterLab settings, tools/lab/)
 #   make test    create .venv with the test and lab extras, run unit tests + every notebook (nbval)
 #                + the JupyterLab browser test (Debian's chromium, if installed)
+#   make sync    copy each notebook's text source, notebooks/src/NN_topic.py (jupytext.toml), into
+#                notebooks/NN_topic.ipynb; unchanged cells keep their outputs; runs nothing. Edit the
+#                text, then make sync (or make notebooks). NB=notebooks/NN_topic.ipynb for one
+#   make notebooks  make sync, then run the notebooks in full mode and store their outputs
+#                (tools/run_notebooks.py); NB=notebooks/05_choosing_what_to_freeze.ipynb for one
+#   make sources NB=notebooks/05_choosing_what_to_freeze.ipynb  the other way: a notebook changed
+#                as .ipynb (in Jupyter, by tools/colab.py, or by a merge) into its text source;
+#                without NB, every notebook
 #   make bench   time notebook 09 in full mode (benchmarks/RESULTS.md) and the freeze-depth
 #                slider (benchmarks/slider_latency.md); about 15 min on 2 cores
 #   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline)
@@ -57,7 +65,7 @@ COMPAT_PYTEST = -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env --
 # JupyterLab looks for an installation's defaults; tools/lab_settings.py says why.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab test unit notebooks bench pretrain slides clean help test-compat test-floor test-nightly
+.PHONY: lab test unit sync sources notebooks bench pretrain slides clean help test-compat test-floor test-nightly
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -119,8 +127,17 @@ $(COMPAT_DIR)/nightly/.installed: pyproject.toml tools/deps.py
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-# Re-execute every notebook in full mode and store its outputs and code hash.
-notebooks: $(VENV)/.installed-test
+# The text sources (notebooks/src/*.py, paired in jupytext.toml) into the notebooks, outputs kept;
+# refuses a notebook changed on its own side (see tools/sync_notebooks.py). NB=... for one.
+sync: $(VENV)/.installed-test
+	$(BIN)/python tools/sync_notebooks.py $(NB)
+
+# The notebooks into their text sources: after editing a notebook as .ipynb. NB=... for one.
+sources: $(VENV)/.installed-test
+	$(BIN)/python tools/sync_notebooks.py --from-ipynb $(NB)
+
+# Sync, then re-execute every notebook (or NB) in full mode and store its outputs and code hash.
+notebooks: sync
 	$(BIN)/python tools/run_notebooks.py $(NB)
 
 # Measurements on this machine: the sign-language project in full mode -> benchmarks/RESULTS.md,

@@ -13,8 +13,9 @@ this script derives both from it:
     python tools/colab.py notebooks/04_reusing_layers_in_keras.ipynb
     python tools/colab.py --check                          # exit 1 if a notebook disagrees
 
-``tests/test_colab.py`` fails when a notebook disagrees with ``pyproject.toml``. The setup
-cell is code: after changing it, re-run the notebooks (``make notebooks``).
+``tests/test_colab.py`` fails when a notebook disagrees with ``pyproject.toml``. This script
+edits the .ipynb files: copy them into their text sources (``make sources``), then, as the setup
+cell is code, re-run them (``make notebooks``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,809 @@
+# %% [markdown] slideshow={"slide_type": "slide"}
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/03_three_ways_to_transfer.ipynb)
+#
+# # 03 · Three ways to transfer
+#
+# **What you will learn**
+# - the lecture's three ways to reuse a pretrained network, and when each fits:
+#   ① the pretrained network **as a classifier, as is**; ② a **frozen feature extractor** with
+#   a new classifier; ③ **fine-tuning** the top layers with a low learning rate;
+# - how to run each one in Keras 3, first with the raw calls (`layer.trainable = False`,
+#   `compile`, `fit`), then with the `tlcourse` helpers;
+# - what *frozen* and *unfrozen* mean in code (one of the lecture texts swaps them), and why
+#   BatchNormalization layers stay frozen when you fine-tune;
+# - why fine-tuning converges faster than training from scratch: it **starts near the optimum**;
+# - one comparison table of the three: test accuracy, training time, trainable parameters.
+#
+# Lecture: [6-3 Three ways to transfer](../README.md#lecture-6-3-three-ways-to-transfer)
+# (chapter 6, and the companion text on feature extraction vs fine-tuning in CNNs).
+
+# %% slideshow={"slide_type": "skip"}
+# Colab only: install the course from its repository (does nothing elsewhere).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "tlcourse @ git+https://github.com/tlcourse/tlcourse"], check=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The three ways, side by side
+#
+# | | what is reused | what trains | when (lecture 6-3) |
+# |---|---|---|---|
+# | ① classifier as is | the whole network, its classifier too | nothing | source and target task are (almost) the same: the target's classes are among the source's |
+# | ② feature extractor | the convolutional base, **frozen** | only a new classifier (head) | the source's features suit the target; the old classifier does not (other classes) |
+# | ③ fine-tuning | the base: lower layers frozen, top layers **unfrozen** | the top of the base + the new head, at a **low** learning rate | the target is further from the source, so the high-level features must adapt |
+#
+# The companion text sorts them the same way: use the model **as it is** (only if the task
+# is the same as the source's), or reuse **part** of it, by *feature extraction* or by
+# *fine-tuning*. Either way you usually change two things: the **input shape** (your image
+# size, not 224 × 224) and the **dense head** (your classes, not ImageNet's 1,000).
+#
+# This notebook runs all three on real data, each where it belongs:
+# - ① on a target of the *same kind* as the source (digits → digits);
+# - ② and ③ on a *far* target, photos of hands showing digits in sign language, and on the
+#   lecture's own example, dogs vs cats, both with an ImageNet network.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Set-up
+#
+# Fast mode (`TLCOURSE_FAST=1`, used by the tests) runs the same cells with fewer photos and
+# epochs; the stored outputs come from a full run. Every run is seeded, so it gives the same
+# numbers twice.
+
+# %% slideshow={"slide_type": "-"}
+import time
+
+import tlcourse                      # first: it silences TensorFlow's start-up messages
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from tlcourse import data
+from tlcourse.config import FAST, SEED, fast_or_full, seed_everything
+from tlcourse.exercises import check
+from tlcourse.models import backbone_preprocess, imagenet_backbone, load_pretrained, pretrained_info
+from tlcourse.surgery import trainable_report
+
+SIGN_PER_CLASS = fast_or_full(30, None)    # sign-language photos per digit (None = all ~206)
+PETS_PER_CLASS = fast_or_full(60, 250)     # dogs-vs-cats photos per class, for training and for test
+HEAD_EPOCHS = fast_or_full(8, 30)          # epochs of the new head on frozen features
+FT_EPOCHS = fast_or_full(1, 4)             # fine-tuning epochs
+SCRATCH_EPOCHS = fast_or_full(2, 10)       # epochs of the from-scratch baseline
+SEEDS = fast_or_full([SEED, SEED + 1], [SEED, SEED + 1, SEED + 2])
+print(f"fast mode: {FAST} | head {HEAD_EPOCHS} epochs, fine-tuning {FT_EPOCHS}, "
+      f"scratch {SCRATCH_EPOCHS} | seeds {SEEDS}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## ① The pretrained network as a classifier, as is
+#
+# The lecture's example: to tell dog breeds apart, take VGG16 trained on ImageNet and use it
+# **unchanged** — ImageNet's 1,000 classes already include over a hundred dog breeds. No
+# training at all: preprocess the photo the way the network expects, predict, read the label.
+#
+# That needs the ImageNet network **with its classifier top** (the 1,000-class `Dense` layer).
+# Let us try MobileNetV2's, the course's CPU-sized ImageNet network, on dogs vs cats photos:
+# ImageNet's classes 151–268 are dog breeds and 281–285 are cats (tabby, tiger cat, Persian,
+# Siamese, Egyptian cat), so add up the probabilities of each group and call the photo a dog or a
+# cat — a dogs-vs-cats classifier with **no training at all**. On a machine without internet the
+# download fails within a second or two (the cell also caps the wait at 20 s), and the cell says
+# so in one line instead of stopping the notebook.
+
+# %% slideshow={"slide_type": "subslide"}
+import contextlib
+import io
+import socket
+
+previous_timeout = socket.getdefaulttimeout()
+socket.setdefaulttimeout(20)                             # never hang on a dead network
+try:
+    with contextlib.redirect_stdout(io.StringIO()):      # hide Keras's "Downloading ..." line
+        imagenet_classifier = keras.applications.MobileNetV2(weights="imagenet")  # 224x224, WITH top
+except Exception as error:                               # get_file raises a plain Exception offline
+    imagenet_classifier = None
+    print("NOT RUN HERE: the ImageNet classifier top (mobilenet_v2 ..._224.h5) is not on this machine "
+          f"and could not be downloaded ({str(error).split(' -- ')[-1]}); online (e.g. in Colab) this cell "
+          "measures approach 1 on dogs vs cats. Offline, approach 1 runs on the MNIST pair below instead.")
+finally:
+    socket.setdefaulttimeout(previous_timeout)
+
+if imagenet_classifier is not None:                      # online: the lecture's approach 1 itself
+    DOGS, CATS = np.arange(151, 269), np.arange(281, 286)   # ImageNet class indices
+    photos = data.load("cats_vs_dogs", image_size=(224, 224), limit_per_class=fast_or_full(20, 250),
+                       verbose=False)
+    probabilities = imagenet_classifier.predict(
+        backbone_preprocess("mobilenet_v2")(photos.x_test.astype("float32")), verbose=0)
+    is_dog = probabilities[:, DOGS].sum(axis=1) > probabilities[:, CATS].sum(axis=1)
+    as_is = np.mean(is_dog == (photos.y_test == photos.class_names.index("dog")))
+    print(f"approach 1 on {len(photos.y_test)} dogs-vs-cats test photos, no training: {as_is:.1%} accuracy")
+    top3 = keras.applications.mobilenet_v2.decode_predictions(probabilities[:3], top=3)
+    for label, guesses in zip(photos.y_test[:3], top3):
+        print(f"  a {photos.class_names[label]:<3} ->", ", ".join(f"{name} {p:.0%}" for _, name, p in guesses))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The same idea offline: a digit classifier on new digits
+#
+# The course ships its own pretrained source model, `mnist_cnn`: a small CNN trained on
+# MNIST's 60,000 handwritten digits (`python -m tlcourse.pretrain`). The target: the
+# **scikit-learn digits**, 1,797 handwritten digits scanned by another lab, at another
+# resolution. Same task, same 10 classes — the situation where approach ① fits.
+#
+# First read what the source model expects, and what the new data looks like:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+mnist_cnn = load_pretrained("mnist_cnn")
+rescale = mnist_cnn.layers[0]
+print(f"mnist_cnn expects {mnist_cnn.input_shape} images; its first layer is "
+      f"{type(rescale).__name__}(scale=1/{1 / rescale.scale:.0f}): raw 0..255 pixels in")
+print("its classes:", pretrained_info("mnist_cnn")["classes"])
+
+digits = data.load("digits", verbose=False)               # a stratified split; nothing trains
+x_digits = np.concatenate([digits.x_train, digits.x_val, digits.x_test])  # here, so use them all
+y_digits = np.concatenate([digits.y_train, digits.y_val, digits.y_test])
+print(f"scikit-learn digits: {x_digits.shape} {x_digits.dtype}, values "
+      f"{x_digits.min()}..{x_digits.max()}, classes {digits.class_names}")
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Make the new data look like the source data
+#
+# A network used as is only knows inputs like its training data. MNIST digits are white
+# strokes on black, pixel values 0..255, each digit scaled into a 20 × 20 box and centred in a
+# 28 × 28 image. The scikit-learn digits are also bright strokes on dark, but 8 × 8 with values
+# 0..16 that fill the whole image. So: stretch the values to 0..255, upsample to 20 × 20, and
+# pad 4 black pixels on every side. `keras.ops.image.resize` does the upsampling.
+
+# %% slideshow={"slide_type": "-"}
+def digits_as_mnist(x8, box=20):
+    # 8x8 digits (0..16) -> MNIST layout: 0..255, digit in a box x box square centred in 28x28
+    x = x8.astype("float32")[..., np.newaxis] * (255 / 16)             # 0..16 -> 0..255
+    x = keras.ops.convert_to_numpy(keras.ops.image.resize(x, (box, box), interpolation="bilinear"))
+    pad = (28 - box) // 2
+    x = np.pad(x, ((0, 0), (pad, 28 - box - pad), (pad, 28 - box - pad), (0, 0)))  # black border
+    return np.clip(x, 0, 255)
+
+x_digits_28 = digits_as_mnist(x_digits)
+(_, _), (x_mnist, y_mnist) = data.load_arrays("mnist")
+print("converted:", x_digits_28.shape, x_digits_28.dtype, f"{x_digits_28.min():.0f}..{x_digits_28.max():.0f}")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(3, 10, figsize=(12, 4.2))
+rows = [("MNIST\n(source)", x_mnist, y_mnist), ("digits\nas loaded", x_digits, y_digits),
+        ("digits as\nMNIST", x_digits_28[..., 0], y_digits)]
+for r, (name, images, labels) in enumerate(rows):
+    for digit in range(10):
+        ax = axes[r, digit]
+        ax.imshow(images[np.flatnonzero(labels == digit)[0]], cmap="gray")
+        ax.set_xticks([]), ax.set_yticks([])
+        if r == 0:
+            ax.set_title(str(digit))
+    axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center")
+fig.suptitle("Source vs target: one example of each digit (white ink on black)")
+fig.supxlabel("digit class")
+fig.tight_layout()
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Predict, with no training at all
+#
+# Three ways to feed the 8 × 8 digits to the unchanged MNIST network: as loaded (only
+# upsampled), with the values stretched to 0..255 but filling all of 28 × 28, and in MNIST's
+# layout. The layout is MNIST's documented convention, not tuned on these images (trying
+# variants until one scores best would be tuning on the test set).
+
+# %% slideshow={"slide_type": "-"}
+def accuracy_as_is(x):
+    # the pretrained classifier, unchanged: predict and compare with the labels
+    return float(np.mean(mnist_cnn.predict(x, verbose=0).argmax(axis=1) == y_digits))
+
+variants = {
+    "as loaded: 8x8 upsampled to 28x28, values 0..16": keras.ops.convert_to_numpy(
+        keras.ops.image.resize(x_digits.astype("float32")[..., np.newaxis], (28, 28))),
+    "values 0..255, digit fills all of 28x28": digits_as_mnist(x_digits, box=28),
+    "MNIST layout: 0..255, 20x20 box centred in 28x28": x_digits_28,
+}
+approach_1 = {name: accuracy_as_is(x) for name, x in variants.items()}
+print(f"mnist_cnn on its own MNIST test set: {pretrained_info('mnist_cnn')['test_accuracy']:.2%}")
+for name, acc in approach_1.items():
+    print(f"on the {len(y_digits):,} scikit-learn digits, {name:<50} {acc:.2%}  (chance: 10%)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What this shows about approach ①:
+# - it **works without a single training step** when the target task is the source task: the
+#   table above puts the MNIST-layout digits far above chance;
+# - it only works on inputs that **look like the source data**: the raw 8 × 8 values (0..16 out
+#   of the 255 the network expects) are nearly black to it;
+# - it can only answer with the **source's classes**. Sign-language photos or "cat vs dog"
+#   with a digit network are out of reach: that is where ② and ③ come in.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## ② A frozen feature extractor with a new classifier
+#
+# The far target: the **Sign Language Digits** photos, hands showing 0–9. ImageNet has no class
+# "hand showing three", so its classifier is useless here, but its convolutional **features**
+# (edges, skin texture, finger shapes) are not. The recipe:
+#
+# 1. take the ImageNet network **without its top** (`include_top=False`);
+# 2. **freeze** it: `trainable = False`, its weights are kept exactly as they are;
+# 3. put a **new head** on it: pooling + `Dense(10, softmax)` — the "DNN layer" the companion
+#    text says to change; the **input shape** changes too: 96 × 96 photos, not 224 × 224.
+
+# %% slideshow={"slide_type": "-"}
+signs = data.load("sign_language_digits", image_size=(96, 96), limit_per_class=SIGN_PER_CLASS)
+print("photos checked for leakage between splits:", signs.check_no_leakage())
+
+# %% slideshow={"slide_type": "subslide"}
+from tlcourse.plots import show_images
+
+show_images(signs.x_train, signs.y_train, signs.class_names, per_class=3,
+            title="Sign Language Digits: three training photos of each digit");
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The model, in raw Keras
+#
+# `imagenet_backbone` builds `keras.applications.MobileNetV2(include_top=False)` at 96 × 96 and
+# loads the ImageNet weights from the offline folder. Then the three steps above. Every layer
+# gets a name, so the tables below read well.
+
+# %% slideshow={"slide_type": "-"}
+seed_everything(SEED)                                    # the new head's random initial weights
+base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))   # ImageNet weights, no top
+base.trainable = False                                   # ② frozen: kept exactly as it is
+
+inputs = keras.Input(shape=(96, 96, 3), name="photo")
+x = backbone_preprocess("mobilenet_v2")(inputs)          # 0..255 -> -1..1, as in ImageNet training
+x = base(x, training=False)
+features = keras.layers.GlobalAveragePooling2D(name="pool")(x)      # one 1280-vector per photo
+outputs = keras.layers.Dense(10, activation="softmax", name="new_head")(features)
+signs_model = keras.Model(inputs, outputs, name="signs_model")
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+print(trainable_report(signs_model))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Only the new head trains: 1280 × 10 weights + 10 biases. The 2.26 million weights of the
+# base are frozen.
+#
+# ### Compute the frozen features once
+#
+# A frozen base maps a photo to the **same** 1280 numbers in every epoch (its weights do not
+# change, its BatchNormalization layers use their stored ImageNet statistics, and we use no
+# random augmentation). So running the base in every epoch would compute the same thing
+# again and again: compute the features **once** with `predict`, then train only the head on them.
+# Exactly the same model, trained in seconds instead of minutes.
+
+# %% slideshow={"slide_type": "-"}
+extractor = keras.Model(inputs, features, name="extractor")       # photo -> frozen features
+start = time.perf_counter()
+sign_features = {part: extractor.predict(getattr(signs, f"x_{part}"), verbose=0)
+                 for part in ("train", "val", "test")}
+sign_feature_seconds = time.perf_counter() - start
+print(f"features of {sum(len(f) for f in sign_features.values()):,} photos, shape "
+      f"{sign_features['train'].shape[1:]}: {sign_feature_seconds:.0f} s")
+
+# %% slideshow={"slide_type": "subslide"}
+head = keras.Sequential([keras.Input(shape=(1280,)), signs_model.get_layer("new_head")])  # same layer object
+head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+             loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+start = time.perf_counter()
+history_head = head.fit(sign_features["train"], signs.y_train, epochs=HEAD_EPOCHS, batch_size=32,
+                        validation_data=(sign_features["val"], signs.y_val), verbose=0)
+sign_head_seconds = time.perf_counter() - start
+
+signs_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+sign_acc_2 = signs_model.evaluate(signs.x_test, signs.y_test, verbose=0)[1]   # whole model, raw photos
+print(f"head trained in {sign_head_seconds:.0f} s (+ {sign_feature_seconds:.0f} s of features)")
+print(f"② frozen MobileNetV2 + new head: {sign_acc_2:.2%} on {len(signs.y_test)} unseen photos (chance: 10%)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## ③ Fine-tuning
+#
+# Lecture 6-3: when the target is far from the source, **freeze part** of the feature
+# extractor (the lower layers: generic edges and textures) and **retrain the rest** (the top
+# layers: ImageNet-specific high-level features) together with the new head. The high-level
+# features are *fine-tuned* to the new task.
+#
+# Two rules from the lecture and the companion text:
+# - start from a **trained head**: here the head of ②. A random head makes large errors whose
+#   large gradients would wreck the pretrained top layers in the first steps;
+# - use a **low learning rate**: the pretrained weights already sit near a minimum of the error;
+#   a large step would jump away from it (notebook 05 measures what a high rate does).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Frozen vs unfrozen: which is `trainable = True`?
+#
+# The companion text writes: "layers used as they are are *Frozen* (`trainable = True`), layers to
+# change are *Unfrozen* (`trainable = False`)". The terms are right, the flags are **swapped**:
+#
+# - **frozen** = kept as it is = not updated by `fit` = **`trainable = False`**;
+# - **unfrozen** = retrained = updated by `fit` = **`trainable = True`**.
+#
+# Its example, in code: layers A > B > C > D > E, reuse A, B, C as they are and retrain D, E.
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+toy = keras.Sequential([keras.Input(shape=(8,))] +
+                       [keras.layers.Dense(8, activation="relu", name=n) for n in "ABCD"] +
+                       [keras.layers.Dense(2, activation="softmax", name="E")], name="A_to_E")
+for layer in toy.layers:
+    layer.trainable = layer.name in ("D", "E")           # A, B, C frozen; D, E unfrozen
+print(trainable_report(toy))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The "no" rows (grey in the HTML table) are the frozen ones: their parameters do not count as
+# trainable, and `fit` leaves them alone.
+#
+# ### BatchNormalization stays frozen, even in the unfrozen part
+#
+# MobileNetV2 has a BatchNormalization (BN) layer after every convolution. In training mode a
+# BN layer normalises with the statistics of the **current batch** and updates its stored
+# mean and variance. Those statistics were learned on ImageNet's millions of images; a few
+# batches of 32 hand photos would overwrite them, and the pretrained features would shift
+# under the new head. So BN layers stay **frozen** (`trainable = False`), which in Keras 3 makes
+# them run in **inference mode**: stored statistics, no updates.
+#
+# ### Unfreeze the top of the base: the raw Keras loop
+#
+# Which layers? The top of MobileNetV2: its last stage, blocks 13 to 16 and the final 1 × 1
+# convolution, from layer `block_13_expand` to the end (the layers that work on the smallest,
+# most abstract 3 × 3 feature maps). Everything below stays frozen, and so does every BN layer:
+
+# %% slideshow={"slide_type": "subslide"}
+# NBVAL_CHECK_OUTPUT
+from tlcourse.surgery import needs_recompile
+
+N_TOP = len(base.layers) - [layer.name for layer in base.layers].index("block_13_expand")
+print(f"MobileNetV2 has {len(base.layers)} layers; unfreezing the top {N_TOP}")
+
+base.trainable = True                    # lift the freeze of the base as a whole ...
+for layer in base.layers:
+    layer.trainable = False              # ... keep every layer frozen ...
+for layer in base.layers[-N_TOP:]:       # ... then unfreeze the top N_TOP layers, except BN
+    layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+
+print(trainable_report(signs_model))
+print("needs a new compile():", needs_recompile(signs_model))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The base row now shows part of its parameters as trainable: the convolutions of its top.
+# BN's moving mean and variance never count as trainable, and its scale and offset stay frozen.
+# `needs_recompile` reminds us: a change of `trainable` reaches `fit` only through a new
+# `compile()` (notebook 04 shows what happens otherwise).
+#
+# ### Is `training=False` enough for BN?
+#
+# The model calls the base with `base(x, training=False)`, the Keras guide's recipe for keeping
+# BN in inference mode. But `fit` calls the whole model with `training=True`, and which of the
+# two wins for a *trainable* BN layer has changed between Keras versions: up to Keras 3.15 the
+# outer `training=True` won (keras-team/keras#20285), the Keras 3.16 development builds let the
+# `training=False` written into the model win (keras-team/keras#23364). So do not take a course's
+# word for it: measure it on your Keras. On the top BN layer, do on one batch what `fit` does,
+# once with the layer trainable and once frozen, and see whether its stored statistics move
+# (they are restored right after, so the model keeps ImageNet's):
+
+# %% slideshow={"slide_type": "-"}
+bn = base.get_layer("Conv_1_bn")                         # the last BN layer of MobileNetV2
+batch = signs.x_train[:32]
+
+def bn_statistics_change(trainable):
+    # call the model the way fit does (training=True); do BN's stored statistics move?
+    saved = [w.numpy().copy() for w in bn.weights]
+    bn.trainable = trainable
+    signs_model(batch, training=True)
+    changed = not all(np.array_equal(s, w.numpy()) for s, w in zip(saved, bn.weights))
+    for w, s in zip(bn.weights, saved):
+        w.assign(s)                                      # undo: keep ImageNet's statistics
+    bn.trainable = False                                 # and keep the layer frozen
+    return changed
+
+moved_trainable, moved_frozen = bn_statistics_change(True), bn_statistics_change(False)
+print(f"on your Keras {keras.__version__}:")
+print("  base(x, training=False), BN trainable=True  -> statistics change:", moved_trainable)
+print("  base(x, training=False), BN trainable=False -> statistics change:", moved_frozen)
+print("so here, fit's training=True", "OVERRIDES" if moved_trainable else "does not override",
+      "the training=False written into the model, and the frozen flag",
+      "does not keep" if moved_frozen else "keeps", "BN in inference mode")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The flag keeps BN in inference mode on every Keras the course is tested on; the `training=False`
+# argument does on some versions only. So the recipe that works everywhere is **both**: BN frozen
+# with `bn.trainable = False` *and* the base called with `base(x, training=False)`, as this
+# notebook does. `tlcourse.surgery.outer_training_wins()` runs the same measurement on a tiny model
+# in one line (the course's tests check that `fit` agrees with it):
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.surgery import outer_training_wins
+
+print("outer_training_wins():", outer_training_wins(), "| measured on signs_model above:", moved_trainable)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The unfreeze loop in one line, with the helper `set_freeze_depth(base, k)`: freeze the first
+# `k` layers, unfreeze the rest, BN kept frozen by default (`keep_batchnorm_frozen=True`). On a
+# fresh model built with `with_new_head`:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+from tlcourse.surgery import freeze, set_freeze_depth, with_new_head
+
+helper_base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+helper_model = with_new_head(freeze(helper_base), num_classes=10, name="new_head")  # ② in one line
+set_freeze_depth(helper_base, len(helper_base.layers) - N_TOP)                      # ③ in one line
+print("helper:", trainable_report(helper_model).totals)
+print("raw:   ", trainable_report(signs_model).totals)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Compile with a low learning rate, fine-tune
+#
+# Adam at 1e-4, ten times lower than the head's 1e-3. Before training, evaluate on the
+# validation photos: that is where fine-tuning **starts**, the end point of ②.
+
+# %% slideshow={"slide_type": "-"}
+signs_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),   # LOW learning rate
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+from tlcourse.surgery import current_learning_rate   # reads the rate the same way on every Keras
+
+print("needs a new compile():", needs_recompile(signs_model), "| learning rate:", current_learning_rate(signs_model))
+start_loss, start_acc = signs_model.evaluate(signs.x_val, signs.y_val, verbose=0)
+
+kernel_before = base.get_layer("Conv_1").kernel.numpy().copy()
+start = time.perf_counter()
+history_ft = signs_model.fit(signs.x_train, signs.y_train, epochs=FT_EPOCHS, batch_size=32,
+                             validation_data=(signs.x_val, signs.y_val), verbose=0)
+sign_ft_seconds = time.perf_counter() - start
+sign_acc_3 = signs_model.evaluate(signs.x_test, signs.y_test, verbose=0)[1]
+print(f"fine-tuned for {FT_EPOCHS} epochs in {sign_ft_seconds:.0f} s")
+print(f"② frozen features + head: {sign_acc_2:.2%} -> ③ fine-tuned: {sign_acc_3:.2%} test accuracy")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Did the fine-tuning do what we asked? The unfrozen convolution changed, and the BN layer's
+# ImageNet statistics are still exactly those of the weight file:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+fresh = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))     # the weight file, untouched
+print("unfrozen Conv_1 kernel changed:      ",
+      not np.array_equal(kernel_before, base.get_layer("Conv_1").kernel.numpy()))
+print("frozen block_1 conv kernel unchanged:",
+      np.array_equal(fresh.get_layer("block_1_expand").kernel.numpy(),
+                     base.get_layer("block_1_expand").kernel.numpy()))
+print("BN Conv_1_bn statistics unchanged:   ",
+      all(np.array_equal(a.numpy(), b.numpy())
+          for a, b in zip(fresh.get_layer("Conv_1_bn").weights, bn.weights)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.1 — Fine-tune less: only the last block
+#
+# The fewer layers you unfreeze, the fewer parameters a few hundred photos have to move. Take a
+# fresh base, `base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))`, and set its
+# `trainable` flags so that **only block 16 and the final `Conv_1`** would be fine-tuned — every
+# layer from `block_16_expand` to the end — with every BatchNormalization layer kept frozen and
+# everything below `block_16_expand` frozen. Write the raw loop first, then compare with
+# `set_freeze_depth`; `trainable_report(base)` shows the result. `answer` is the base (or a model
+# built on it, such as `with_new_head(base, num_classes=10)`).
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: the MobileNetV2 base with its trainable flags set
+check("03.1", answer)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why fine-tuning converges faster: it starts near the optimum
+#
+# Lecture 6-3: training from scratch starts from **random** weights, with no guarantee they are
+# anywhere near good ones, so the way to a minimum is long. Fine-tuning starts from weights
+# that already solve a related task, and from a head that already works — close to a
+# minimum — so it converges in a few epochs.
+#
+# The baseline: a small CNN trained **from scratch** on the same photos. (MobileNetV2 itself
+# from scratch would be the tidier comparison, but on a CPU one of its epochs costs several
+# fine-tuning epochs, and 1,500 photos are far too few for its 2.3 million random weights.)
+
+# %% slideshow={"slide_type": "-"}
+seed_everything(SEED)
+scratch = keras.Sequential([
+    keras.Input(shape=(96, 96, 3), name="photo"),
+    keras.layers.Rescaling(1 / 255, name="rescale"),
+    keras.layers.Conv2D(16, 3, strides=2, activation="relu", name="conv1"),
+    keras.layers.MaxPooling2D(name="pool1"),
+    keras.layers.Conv2D(32, 3, activation="relu", name="conv2"),
+    keras.layers.MaxPooling2D(name="pool2"),
+    keras.layers.Conv2D(64, 3, activation="relu", name="conv3"),
+    keras.layers.MaxPooling2D(name="pool3"),
+    keras.layers.Flatten(name="flatten"),
+    keras.layers.Dense(10, activation="softmax", name="output"),
+], name="scratch_cnn")
+scratch.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+scratch_start = scratch.evaluate(signs.x_val, signs.y_val, verbose=0)      # random weights
+start = time.perf_counter()
+history_scratch = scratch.fit(signs.x_train, signs.y_train, epochs=SCRATCH_EPOCHS, batch_size=32,
+                              validation_data=(signs.x_val, signs.y_val), verbose=0)
+scratch_seconds = time.perf_counter() - start
+scratch_acc = scratch.evaluate(signs.x_test, signs.y_test, verbose=0)[1]
+print(f"from scratch: {scratch.count_params():,} parameters, {SCRATCH_EPOCHS} epochs in "
+      f"{scratch_seconds:.0f} s, {scratch_acc:.2%} test accuracy")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Validation curves, **epoch 0 = before any training**. Fine-tuning's epoch 0 is where ② ended.
+
+# %% slideshow={"slide_type": "subslide"}
+curves = {"③ fine-tuning (from ②'s model)": ((start_loss, start_acc), history_ft.history, "C2"),
+          "small CNN from scratch": (scratch_start, history_scratch.history, "C3")}
+fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.2))
+for label, ((loss0, acc0), hist, color) in curves.items():
+    epochs = np.arange(len(hist["val_loss"]) + 1)
+    ax_acc.plot(epochs, [acc0] + hist["val_accuracy"], "o-", color=color, label=label)
+    ax_loss.plot(epochs, [loss0] + hist["val_loss"], "o-", color=color, label=label)
+ax_acc.axhline(0.1, color="0.6", ls=":", label="chance (10 %)")
+for ax, what in ((ax_acc, "validation accuracy"), (ax_loss, "validation loss (cross-entropy)")):
+    ax.set_xlabel("epoch (0 = before training)")
+    ax.set_ylabel(what)
+    ax.grid(alpha=0.3)
+    ax.legend()
+ax_acc.set_title("Sign digits: accuracy per epoch")
+ax_loss.set_title("Sign digits: loss per epoch")
+fig.tight_layout()
+
+
+# %% slideshow={"slide_type": "subslide"}
+def first_epoch_reaching(level, acc0, hist):
+    # the first epoch (0 = before training) whose validation accuracy reaches `level`
+    reached = [e for e, acc in enumerate([acc0] + hist["val_accuracy"]) if acc >= level]
+    return reached[0] if reached else None
+
+print(f"fine-tuning starts at {start_acc:.1%} validation accuracy (where ② ended)")
+for label, ((_, acc0), hist, _) in curves.items():
+    epoch = first_epoch_reaching(start_acc, acc0, hist)
+    when = f"epoch {epoch}" if epoch is not None else f"not within {len(hist['val_accuracy'])} epochs"
+    print(f"{label:<32} epoch 0: {acc0:6.1%} | after {FT_EPOCHS} epochs: "
+          f"{hist['val_accuracy'][FT_EPOCHS - 1]:6.1%} | reaches {start_acc:.1%}: {when} | "
+          f"last epoch: {hist['val_accuracy'][-1]:6.1%}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Read the two panels: fine-tuning starts where ② ended — low loss, high accuracy — and only
+# adjusts from there; the scratch CNN starts at chance and spends its first epochs climbing to
+# where fine-tuning began. That is the lecture's "starts near the optimum, converges faster".
+#
+# Converging faster is not the same as ending higher. Hand photos on plain, uniform
+# backgrounds are an easy task for a small CNN given enough epochs, so whether the scratch
+# network catches up or overtakes is a separate question: the comparison table below puts the
+# final test accuracies side by side. Transfer pays most when target data are few, or the
+# task is hard to learn from them alone.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Dogs vs cats: the lecture's own example, with the helpers
+#
+# Lecture 6-1's example: reuse an ImageNet network for **dogs vs cats**. Here: real photos of
+# pets (Kaggle's *Dogs vs. Cats*), a few hundred for training, resized to 96 × 96 like the sign
+# photos. This target is **near** ImageNet, which has over a hundred dog breeds and several cats:
+# the case where lecture 6-4 expects the frozen features to do most of the work. (Notebook 01
+# measures the same photos from 20 to 2,000 training photos against a CNN trained from scratch.)
+
+# %% slideshow={"slide_type": "-"}
+pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=PETS_PER_CLASS)
+show_images(pets.x_train, pets.y_train, pets.class_names, per_class=8,
+            title="Dogs vs cats photos at 96 x 96: eight training photos of each");
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### ② and ③ as one function, with the `tlcourse` helpers
+#
+# The steps of the raw-Keras sections, each one call:
+#
+# | raw Keras above | helper |
+# |---|---|
+# | `base.trainable = False` | `freeze(base)` |
+# | pooling + `Dense` on `base(x, training=False)` | `with_new_head(base, num_classes=...)` (2 classes → `Dense(1, "sigmoid")`) |
+# | the unfreeze loop, BN kept frozen | `set_freeze_depth(base, len(base.layers) - N_TOP)` |
+# | `compile` again with a new, lower learning rate | `compile_again(model, learning_rate=1e-4)` |
+#
+# `transfer_model` puts resizing and preprocessing in front of the base, so the model takes raw
+# photos of any size. `approaches_2_and_3` runs ② then ③ from ②'s head for one seed, on features
+# computed once (they do not depend on the seed).
+
+# %% slideshow={"slide_type": "subslide"}
+from tlcourse.surgery import compile_again
+
+def transfer_model(image_shape, num_classes):
+    # image -> (resize to 96 if needed) -> preprocess -> frozen ImageNet MobileNetV2 -> new head
+    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+    inputs = keras.Input(shape=image_shape, name="photo")
+    x = inputs if image_shape[:2] == (96, 96) else keras.layers.Resizing(96, 96, name="resize_to_96")(inputs)
+    front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(x)), name="imagenet_front")
+    model = with_new_head(freeze(front), num_classes=num_classes, name="new_head")
+    return model, base
+
+def frozen_features(split):
+    # the pooled features of every photo, computed once, and the seconds it took
+    model, _ = transfer_model(split.x_train.shape[1:], len(split.class_names))
+    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
+    start = time.perf_counter()
+    feats = {p: extractor.predict(getattr(split, f"x_{p}"), verbose=0) for p in ("train", "test")}
+    return feats, time.perf_counter() - start
+
+def approaches_2_and_3(split, feats, seed):
+    # ② new head on frozen features, then ③ fine-tune the top from that head; one seed
+    seed_everything(seed)
+    model, base = transfer_model(split.x_train.shape[1:], len(split.class_names))
+    loss = "binary_crossentropy" if len(split.class_names) == 2 else "sparse_categorical_crossentropy"
+    head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=loss, metrics=["accuracy"])
+    start = time.perf_counter()
+    head.fit(feats["train"], split.y_train, epochs=HEAD_EPOCHS, batch_size=32, verbose=0)
+    head_seconds = time.perf_counter() - start
+    acc_2 = head.evaluate(feats["test"], split.y_test, verbose=0)[1]   # = the whole model on the photos
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=loss, metrics=["accuracy"])
+
+    set_freeze_depth(base, len(base.layers) - N_TOP)          # unfreeze the top, BN stays frozen
+    compile_again(model, learning_rate=1e-4)                  # new compile, low learning rate
+    start = time.perf_counter()
+    model.fit(split.x_train, split.y_train, epochs=FT_EPOCHS, batch_size=32, verbose=0)
+    ft_seconds = time.perf_counter() - start
+    acc_3 = model.evaluate(split.x_test, split.y_test, verbose=0)[1]
+    return {"feature extraction": acc_2, "fine-tuning": acc_3,
+            "head seconds": head_seconds, "fine-tune seconds": ft_seconds}
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# One seed is one draw of luck (the head's random start, the order of the batches), so every
+# seed in `SEEDS` gets its own run; the photos and their split stay the same.
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.experiments import run_seeds
+
+pet_features, pet_feature_seconds = frozen_features(pets)
+print(f"features of {len(pets.y_train) + len(pets.y_test):,} photos: {pet_feature_seconds:.0f} s")
+pet_results = run_seeds(lambda seed: approaches_2_and_3(pets, pet_features, seed), SEEDS, verbose=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Several seeds for the sign photos too
+#
+# The step-by-step run of sections ② and ③ was the sign photos' run for the first seed, `SEEDS[0]`. The function above
+# repeats the same steps (same model, epochs and learning rates) for the other seeds, on the
+# features already computed; the step-by-step run joins them as the first row.
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.experiments import SeedResults
+
+more = run_seeds(lambda seed: approaches_2_and_3(signs, sign_features, seed), SEEDS[1:], verbose=True)
+step_by_step = {"feature extraction": sign_acc_2, "fine-tuning": sign_acc_3,
+                "head seconds": sign_head_seconds, "fine-tune seconds": sign_ft_seconds}
+sign_results = SeedResults((SEEDS[0], *more.seeds), [step_by_step, *more.rows])
+print(sign_results)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The comparison table
+#
+# First the trainable parameters of each model, counted by `trainable_report` on freshly built
+# models (they do not depend on data, seed or mode):
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+mnist_cnn.trainable = False                                   # ① nothing trains
+params = {"①": (trainable_report(mnist_cnn).totals["trainable"], mnist_cnn.count_params())}
+for name, shape, k in (("signs", (96, 96, 3), 10), ("pets", (96, 96, 3), 2)):
+    model, base = transfer_model(shape, k)
+    params[f"② {name}"] = (trainable_report(model).totals["trainable"], model.count_params())
+    set_freeze_depth(base, len(base.layers) - N_TOP)
+    params[f"③ {name}"] = (trainable_report(model).totals["trainable"], model.count_params())
+params["scratch signs"] = (trainable_report(scratch).totals["trainable"], scratch.count_params())
+for name, (trainable, total) in params.items():
+    print(f"{name:<14} trainable {trainable:>9,} of {total:>9,} parameters ({trainable / total:6.2%})")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Test accuracy as mean ± sd over the seeds (approach ① is deterministic: nothing is random
+# in it), and training seconds on this machine: for ② the features plus the head, for ③ all of
+# ② plus the fine-tuning (it starts from ②'s head).
+
+# %% slideshow={"slide_type": "subslide"}
+from IPython.display import Markdown
+
+def mean_sd(results, metric):
+    values = 100 * results.values(metric)
+    sd = f" ± {np.std(values, ddof=1):.1f}" if len(values) > 1 else ""
+    return f"{values.mean():.1f}{sd} %"
+
+def seconds(results, *metrics, extra=0.0):
+    return f"{extra + sum(results.mean(m) for m in metrics):.0f}"
+
+n_sign, n_pet = len(sign_results.seeds), len(pet_results.seeds)
+table = [
+    "| approach | target data (test images) | test accuracy | training s | trainable parameters |",
+    "|---|---|---|---|---|",
+    f"| ① classifier as is (`mnist_cnn`) | scikit-learn digits ({len(y_digits):,}) | "
+    f"{100 * approach_1['MNIST layout: 0..255, 20x20 box centred in 28x28']:.1f} % | 0 | 0 |",
+    f"| ② frozen MobileNetV2 + new head | sign photos ({len(signs.y_test)}) | "
+    f"{mean_sd(sign_results, 'feature extraction')} ({n_sign} seeds) | "
+    f"{seconds(sign_results, 'head seconds', extra=sign_feature_seconds)} | {params['② signs'][0]:,} |",
+    f"| ③ fine-tuning the top of MobileNetV2 | sign photos ({len(signs.y_test)}) | "
+    f"{mean_sd(sign_results, 'fine-tuning')} ({n_sign} seeds) | "
+    f"{seconds(sign_results, 'head seconds', 'fine-tune seconds', extra=sign_feature_seconds)} | "
+    f"{params['③ signs'][0]:,} |",
+    f"| baseline: small CNN from scratch | sign photos ({len(signs.y_test)}) | {100 * scratch_acc:.1f} % (1 seed) | "
+    f"{scratch_seconds:.0f} | {params['scratch signs'][0]:,} |",
+    f"| ② frozen MobileNetV2 + new head | dogs vs cats photos ({len(pets.y_test)}) | "
+    f"{mean_sd(pet_results, 'feature extraction')} ({n_pet} seeds) | "
+    f"{seconds(pet_results, 'head seconds', extra=pet_feature_seconds)} | {params['② pets'][0]:,} |",
+    f"| ③ fine-tuning the top of MobileNetV2 | dogs vs cats photos ({len(pets.y_test)}) | "
+    f"{mean_sd(pet_results, 'fine-tuning')} ({n_pet} seeds) | "
+    f"{seconds(pet_results, 'head seconds', 'fine-tune seconds', extra=pet_feature_seconds)} | "
+    f"{params['③ pets'][0]:,} |",
+]
+Markdown("\n".join(table))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Did fine-tuning help? The verdict, computed
+#
+# ② and ③ of one seed share the head's start and the photos, so compare them **seed by
+# seed**: the mean of the per-seed differences with its 95 % confidence interval. The sentence
+# says "better" only if the whole interval is above zero; with few seeds the interval is wide.
+
+# %% slideshow={"slide_type": "-"}
+for name, results in (("sign photos", sign_results), ("cats vs dogs", pet_results)):
+    print(f"{name}: {results.paired_difference('fine-tuning', 'feature extraction').verdict()}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How to read the table
+#
+# - **①** costs nothing and needs no labelled target data, but only fits a target that *is* the
+#   source task — and only once the inputs look like the source's.
+# - **②** trains a few thousand parameters on features computed once: the cheapest way to
+#   use a pretrained network on new classes.
+# - **③** trains far more parameters, and every epoch runs the whole network again, so it costs
+#   much more time; it can adapt the high-level features to the target. Whether that buys
+#   accuracy, and how much, the verdicts above say for these two targets and this budget of
+#   epochs — not a law of nature.
+# - Lecture 6-4's rule of thumb (notebook 05 measures it): with **little data similar to the
+#   source**, retrain only the classifier (②) — unfreezing 1.6 million parameters for a few
+#   hundred photos invites overfitting; with **more data, or data unlike the source**, fine-tune
+#   more (③). The sign photos (far from ImageNet, about 200 per digit) and the dogs and cats
+#   (near ImageNet, a few hundred photos) are one case of each: compare the two verdicts.
+# - The from-scratch CNN has to learn everything from the target photos alone: it starts at
+#   chance and needs epochs just to get where fine-tuning starts; the table shows where it ends.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.2 — Which way for which situation?
+#
+# Lecture 6-3 ties each way to a situation. In each situation below the source is an ImageNet
+# network; which way fits best — **1** the pretrained network as a classifier, as is; **2** a
+# frozen feature extractor with a new classifier; **3** fine-tuning?
+#
+# - **(a)** An animal shelter's website must sort pet photos into "cat" and "dog"; it has a few
+#   hundred labelled photos. ImageNet has cats and dogs, but as over a hundred separate breeds
+#   (lecture 6-3's own example).
+# - **(b)** A dog-show app must name the breed in a photo; every breed it needs is an ImageNet
+#   class, and there are no labelled photos to train on.
+# - **(c)** A lab has 20,000 labelled grayscale microscope images of blood cells of 5 types,
+#   nothing like ImageNet's photos of objects and animals.
+# - **(d)** A market app must recognise 10 kinds of fruit in photos much like ImageNet's; 3 of
+#   the 10 fruits are not ImageNet classes, and there are 400 labelled photos.
+#
+# `answer` is a list of four numbers, one per situation in the order (a) to (d), such as
+# `[1, 1, 2, 3]` (only an example).
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a list of four approach numbers for (a), (b), (c), (d), like [1, 1, 2, 3]
+check("03.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Recap
+#
+# - **① classifier as is**: no training; only when the target task is the source task (dog
+#   breeds on ImageNet; new digits on an MNIST network), with inputs made to look like the
+#   source data (size, value range, layout).
+# - **② feature extractor**: freeze the base (`trainable = False`), add a new head for your
+#   classes and input size; a frozen base gives the same features every epoch, so compute them
+#   once and train the head in seconds.
+# - **③ fine-tuning**: start from ②'s trained head, unfreeze the top layers
+#   (`trainable = True`), keep BatchNormalization frozen (`training=False` alone protects it during
+#   `fit` on some Keras versions only: measured above on yours), compile again with a **low** learning rate, fit. It starts
+#   near the optimum, so it converges in a few epochs.
+# - **Frozen** = kept as is = `trainable = False`; **unfrozen** = retrained = `trainable = True`
+#   (one lecture text swaps the flags).
+# - Helpers: `with_new_head`, `freeze`, `set_freeze_depth` / `unfreeze`, `compile_again`,
+#   `needs_recompile`, `trainable_report` (`tlcourse.surgery`); `run_seeds` (`tlcourse.experiments`).
+# - Exercises 03.1 and 03.2: `check("03.1", answer)` says what is right or wrong; instructors
+#   reveal a solution with `solution("03.1")` (from `tlcourse.exercises`).
+#
+# Next: notebook 05 chooses *how much* to freeze (lecture 6-4).

@@ -1,0 +1,333 @@
+# %% [markdown] slideshow={"slide_type": "slide"}
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/08_greedy_layerwise_pretraining.ipynb)
+#
+# # 08 · Greedy layer-wise pretraining
+#
+# **What you will learn**
+# - what *greedy supervised pretraining* is: train a shallow network, freeze it, stack one
+#   new layer, train only that layer, repeat — and why a final **fine-tuning** of all layers
+#   is part of the method;
+# - how to do it with raw Keras (`trainable = False`, a new head per stage, `compile`, `fit`),
+#   then in one call with `tlcourse.pretrain.greedy_layerwise`;
+# - when it was needed (deep sigmoid networks trained with plain SGD, before 2010) and why it
+#   is rare today — measured over several seeds, not claimed.
+#
+# Lecture: [CNN families and greedy pretraining](../README.md#lecture-cnn-families-and-greedy-pretraining)
+# (seed 001, "Greedy Supervised Pretraining").
+
+# %% slideshow={"slide_type": "skip"}
+# Colab only: install the course from its repository (does nothing elsewhere).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "tlcourse @ git+https://github.com/tlcourse/tlcourse"], check=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · The idea
+#
+# The lecture (seed 001) describes pretraining that builds the network **one layer at a time**:
+#
+# 1. train a **shallow** model (one hidden layer + an output layer);
+# 2. **freeze** its parameters, put a **new layer** on top (with a new output layer), train
+#    only the new parameters;
+# 3. repeat until the network is as deep as wanted.
+#
+# Each stage solves a small, easy problem, so pretraining is fast. But no stage ever
+# optimised the layers *together*: the result is not guaranteed to be the best network for
+# the task. So the lecture insists: **fine-tuning afterwards is essential** (greedy
+# supervised pretraining에서는 fine-tuning 과정이 필수적이다).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Why would anyone do this? Around 2006–2010 deep networks with **sigmoid** units, trained
+# end to end with plain **SGD** from small random weights, often did not learn at all: the
+# gradients that reach the lower layers shrink layer by layer (each sigmoid multiplies them by
+# at most 0.25). Training one layer at a time sidesteps that, because every stage is shallow
+# (Hinton et al. 2006 stacked unsupervised layers; Bengio et al. 2007, *Greedy layer-wise
+# training of deep networks*, compared the supervised variant taught here).
+#
+# We will rebuild that situation on MNIST and measure it — and then measure today's default
+# (ReLU + Adam) the same way.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · Data: a few thousand MNIST digits
+#
+# A stratified subset keeps every run short on a CPU; the test set is MNIST's own test set
+# (subsampled the same way). `load` prints the sizes.
+
+# %% slideshow={"slide_type": "-"}
+import keras
+import numpy as np
+from tlcourse import data
+from tlcourse.config import SEED, fast_or_full, seed_everything
+from tlcourse.exercises import check
+
+split = data.load("mnist", limit_per_class=fast_or_full(100, 500))
+x_train, y_train = split.x_train, split.y_train
+x_val, y_val = split.x_val, split.y_val
+x_test, y_test = split.x_test, split.y_test
+
+# %% slideshow={"slide_type": "subslide"}
+from tlcourse.plots import show_images
+
+show_images(x_train, y_train, split.class_names, per_class=1,
+            title="MNIST training digits, one per class");
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · Two stages by hand (raw Keras)
+#
+# The network we are building: `Rescaling → Flatten → 5 × Dense(128, sigmoid) → Dense(10, softmax)`.
+# The hidden layers are made once and **reused** stage after stage; each stage gets a **new**
+# output layer (the old one was trained for a shallower network and is thrown away).
+#
+# **Stage 1**: one hidden layer and an output layer, all trainable.
+
+# %% slideshow={"slide_type": "-"}
+SETTINGS = {"2006 style": dict(activation="sigmoid", optimizer=lambda: keras.optimizers.SGD(learning_rate=0.1)),
+            "today": dict(activation="relu", optimizer=lambda: keras.optimizers.Adam(learning_rate=1e-3))}
+UNITS = [128] * 5
+STAGE_EPOCHS = fast_or_full(1, 4)          # epochs per greedy stage
+TUNE_EPOCHS = fast_or_full(1, 6)           # epochs of the final fine-tuning
+
+seed_everything(SEED)
+old = SETTINGS["2006 style"]
+stem = [keras.layers.Rescaling(1 / 255, name="rescale"), keras.layers.Flatten(name="flatten")]
+hidden = [keras.layers.Dense(u, activation=old["activation"], name=f"hidden{i + 1}")
+          for i, u in enumerate(UNITS)]
+
+stage1 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0],
+                           keras.layers.Dense(10, activation="softmax", name="head1")], name="stage1")
+stage1.compile(optimizer=old["optimizer"](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+stage1.fit(x_train, y_train, epochs=STAGE_EPOCHS, batch_size=32, verbose=0)
+print(f"stage 1 (1 hidden layer): validation accuracy {stage1.evaluate(x_val, y_val, verbose=0)[1]:.2%}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Stage 2**: freeze `hidden1` (`trainable = False`), stack `hidden2` and a new head, compile
+# (a change of `trainable` takes effect only at `compile`) and train. The table shows that
+# only the new layer and the new head will learn:
+
+# %% slideshow={"slide_type": "-"}
+# NBVAL_CHECK_OUTPUT
+from tlcourse.surgery import trainable_report
+
+hidden[0].trainable = False                                   # freeze what stage 1 learned
+stage2 = keras.Sequential([keras.Input((28, 28)), *stem, hidden[0], hidden[1],
+                           keras.layers.Dense(10, activation="softmax", name="head2")], name="stage2")
+stage2.compile(optimizer=old["optimizer"](), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+print(trainable_report(stage2))
+
+# %% slideshow={"slide_type": "-"}
+kernel_before = hidden[0].kernel.numpy().copy()
+stage2.fit(x_train, y_train, epochs=STAGE_EPOCHS, batch_size=32, verbose=0)
+print(f"stage 2 (2 hidden layers): validation accuracy {stage2.evaluate(x_val, y_val, verbose=0)[1]:.2%}")
+print("hidden1 unchanged by stage 2:", np.array_equal(kernel_before, hidden[0].kernel.numpy()))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 08.1 — Stage 3 by hand
+#
+# Take the method one stage further with the objects of this section: freeze what stage 2
+# trained (`hidden[1]`), then build `stage3` from the **same** stem and hidden layer objects
+# (`hidden[0]`, `hidden[1]`), one new hidden layer (`hidden[2]`) and a **new** output layer
+# `Dense(10, activation="softmax")`. Unlike model B in notebook 04, the layers are shared on
+# purpose here: they *are* the network being built. Compile and fit it if you like. `answer` is
+# the pair `(stage2, stage3)`.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: (stage2, stage3)
+check("08.1", answer)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · All stages in one call, then fine-tuning
+#
+# `greedy_layerwise(stem, hidden, head, x, y, epochs=..., optimizer=...)` repeats exactly those
+# steps for every layer in `hidden` and returns the last stage's model and one record per
+# stage. `head` and `optimizer` are *functions*, because every stage needs a new one (Keras
+# refuses to reuse an optimizer built for other weights).
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.pretrain import greedy_layerwise
+
+def new_network(activation):
+    # the stem and 5 new, unbuilt hidden layers
+    stem = [keras.layers.Rescaling(1 / 255, name="rescale"), keras.layers.Flatten(name="flatten")]
+    hidden = [keras.layers.Dense(u, activation=activation, name=f"hidden{i + 1}")
+              for i, u in enumerate(UNITS)]
+    return stem, hidden
+
+def new_head():
+    return keras.layers.Dense(10, activation="softmax", name="head")
+
+seed_everything(SEED)
+stem, hidden = new_network(old["activation"])
+greedy, stages = greedy_layerwise(stem, hidden, new_head, x_train, y_train, epochs=STAGE_EPOCHS,
+                                  optimizer=old["optimizer"], validation_data=(x_val, y_val),
+                                  verbose=True)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The last stage's model has every hidden layer but the top one frozen. **Fine-tuning**:
+# unfreeze all, compile again (a new optimizer), train the whole network together.
+# `unfreeze` + `compile_again` from `tlcourse.surgery` are the two raw-Keras steps
+# (`layer.trainable = True` for each layer, `model.compile(...)`) in one line each.
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.surgery import compile_again, unfreeze
+
+before_tuning = greedy.evaluate(x_val, y_val, verbose=0)[1]
+unfreeze(greedy)
+compile_again(greedy, optimizer=old["optimizer"]())
+tuning = greedy.fit(x_train, y_train, epochs=TUNE_EPOCHS, batch_size=32,
+                    validation_data=(x_val, y_val), verbose=0)
+print(f"validation accuracy: {before_tuning:.2%} after the greedy stages, "
+      f"{tuning.history['val_accuracy'][-1]:.2%} after fine-tuning all layers")
+
+# %% slideshow={"slide_type": "subslide"}
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(7, 4))
+steps = [f"stage {s.stage}\n({s.depth} hidden)" for s in stages] + ["fine-tuned\n(all layers)"]
+values = [100 * s.val_accuracy for s in stages] + [100 * tuning.history["val_accuracy"][-1]]
+ax.plot(steps, values, "o-")
+ax.set_title("Greedy pretraining, 2006 style (sigmoid + SGD): validation accuracy per step")
+ax.set_xlabel("step")
+ax.set_ylabel("validation accuracy (%)")
+ax.grid(alpha=0.3);
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Greedy vs end to end, then and now
+#
+# The fair comparison: the **same architecture**, the same data, the same number of epochs.
+#
+# - **end to end**: all layers trained together from random weights for
+#   5 × `STAGE_EPOCHS` + `TUNE_EPOCHS` epochs;
+# - **greedy**: 5 stages of `STAGE_EPOCHS` epochs each, then `TUNE_EPOCHS` epochs of fine-tuning.
+#
+# in two settings: **2006 style** (sigmoid, SGD with learning rate 0.1) and **today**
+# (ReLU, Adam with learning rate 1e-3, Keras's default Glorot initialisation). Each seed changes the
+# initial weights and the shuffling; the data stay the same, so the comparison is paired.
+
+# %% slideshow={"slide_type": "subslide"}
+import time
+from tlcourse.experiments import run_seeds
+
+SEEDS = list(range(fast_or_full(2, 3)))
+
+def end_to_end(setting, seed):
+    seed_everything(seed)
+    stem, hidden = new_network(setting["activation"])
+    model = keras.Sequential([keras.Input((28, 28)), *stem, *hidden, new_head()])
+    model.compile(optimizer=setting["optimizer"](), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=len(UNITS) * STAGE_EPOCHS + TUNE_EPOCHS, batch_size=32, verbose=0)
+    return model
+
+def greedy_then_tuned(setting, seed):
+    seed_everything(seed)
+    stem, hidden = new_network(setting["activation"])
+    model, _ = greedy_layerwise(stem, hidden, new_head, x_train, y_train, epochs=STAGE_EPOCHS,
+                                optimizer=setting["optimizer"])
+    greedy_only = model.evaluate(x_test, y_test, verbose=0)[1]
+    compile_again(unfreeze(model), optimizer=setting["optimizer"]())
+    model.fit(x_train, y_train, epochs=TUNE_EPOCHS, batch_size=32, verbose=0)
+    return model, greedy_only
+
+def experiment(setting):
+    def one_seed(seed):
+        start = time.perf_counter()
+        e2e = end_to_end(setting, seed).evaluate(x_test, y_test, verbose=0)[1]
+        e2e_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        tuned, greedy_only = greedy_then_tuned(setting, seed)
+        return {"end to end": e2e, "greedy only": greedy_only,
+                "greedy + fine-tuning": tuned.evaluate(x_test, y_test, verbose=0)[1],
+                "seconds end to end": e2e_seconds, "seconds greedy": time.perf_counter() - start}
+    return one_seed
+
+results = {}
+for name, setting in SETTINGS.items():
+    results[name] = run_seeds(experiment(setting), SEEDS)
+    print(f"== {name}: {setting['activation']}, {type(setting['optimizer']()).__name__}")
+    print(results[name], "\n")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The numbers side by side
+#
+# Test accuracy as mean ± sd over the seeds, wall time per run, and the verdict for
+# "greedy + fine-tuning vs end to end", computed from the paired differences (better/worse
+# only when the 95 % interval of the difference excludes zero).
+
+# %% slideshow={"slide_type": "-"}
+from IPython.display import Markdown
+
+rows = ["| setting | end to end | greedy only | greedy + fine-tuning | seconds (e2e / greedy) | verdict |",
+        "|---|---|---|---|---|---|"]
+for name, res in results.items():
+    cell = {m: f"{100 * res.mean(m):.1f} ± {100 * res.sd(m):.1f} %"
+            for m in ("end to end", "greedy only", "greedy + fine-tuning")}
+    diff = res.paired_difference("greedy + fine-tuning", "end to end")
+    rows.append(f"| {name} | {cell['end to end']} | {cell['greedy only']} | {cell['greedy + fine-tuning']} "
+                f"| {res.mean('seconds end to end'):.0f} / {res.mean('seconds greedy'):.0f} | {diff.verdict()} |")
+Markdown("\n".join(rows))
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+methods = ["end to end", "greedy only", "greedy + fine-tuning"]
+for ax, (name, res) in zip(axes, results.items()):
+    for i, seed in enumerate(res.seeds):
+        ax.plot(methods, [100 * res.values(m)[i] for m in methods], "o-", alpha=0.7, label=f"seed {seed}")
+    ax.set_title(f"{name}: test accuracy per seed")
+    ax.set_xlabel("training method")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+axes[0].set_ylabel("test accuracy (%)")
+fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading the results
+#
+# - **2006 style**: with sigmoid units and plain SGD the deep network trained end to end barely
+#   moves in this budget of epochs, while the greedy stages each train a *shallow* problem and
+#   get somewhere; fine-tuning then improves the stacked network further. This is the situation
+#   in which greedy pretraining earned its place.
+# - **Today**: ReLU units, sensible initialisation (Glorot 2010, He 2015) and adaptive optimisers
+#   such as Adam let gradients reach every layer, so end-to-end training works directly, and
+#   greedy stages only spend epochs on heads that are thrown away.
+#   Batch normalisation (2015) and residual connections (2015, notebook 07) removed the rest
+#   of the need — which is why greedy layer-wise pretraining is rare today, and why "pretraining"
+#   now means training a whole network on a large *source* data set (ImageNet) and transferring it.
+#
+# The seconds column answers the lecture's "pretraining is fast": per epoch, a greedy stage still
+# runs every frozen layer forward, so on a CPU it saves only the backward pass through them.
+# Computing the frozen layers' outputs once per stage and training the new layer on those
+# would be the real saving — the trick notebooks 00 and 03 use for frozen ImageNet features.
+#
+# If a verdict above reads "no clear difference", the seeds disagree: that, too, is a result.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 08.2 — How much gradient reaches the first layer?
+#
+# Why does the 2006-style network barely learn end to end? The sigmoid's derivative,
+# σ'(z) = σ(z)(1 − σ(z)), is at most 0.25 (at z = 0). On its way back to the weights of
+# `hidden1`, the error signal passes through the derivative of each of the five sigmoid layers
+# (`hidden5` down to `hidden1`) once, and through the weight matrices between them. Leaving the
+# weights aside: **at most what fraction** of the gradient is left? `answer` is a number.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a number
+check("08.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · Recap
+#
+# - Greedy supervised pretraining: shallow model → freeze → add a layer (and a new head) →
+#   train only the new layer → repeat; then **fine-tune everything** — the stages never optimise
+#   the layers together.
+# - In Keras: reuse the layer objects, set `trainable = False` on the trained ones, build the
+#   next stage with a new head, **compile** again, fit. `greedy_layerwise` does the stages;
+#   `unfreeze` + `compile_again` the fine-tuning.
+# - Measured here: it rescues a deep sigmoid network trained with SGD, and it is unnecessary with
+#   ReLU + Adam. Modern deep learning replaced it with better activations, initialisation,
+#   optimisers, normalisation and skip connections — and with transfer from networks pretrained
+#   on large data sets.
+# - Exercises 08.1 and 08.2: `check("08.1", answer)` says what is right or wrong; instructors
+#   reveal a solution with `solution("08.1")` (from `tlcourse.exercises`).
