@@ -532,7 +532,6 @@ for similarity, (x_pool, y_pool, x_test, y_test, names) in IMAGENET_TARGETS.item
     print(f"{similarity:<9} target: {len(names)} classes, {len(y_pool):,} photos to draw from, "
           f"{len(y_test):,} test photos, {x_pool.shape[1:]}")
 
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The frozen network runs once per photo
 #
@@ -656,7 +655,6 @@ def run_imagenet_cell(size, similarity, seed):
     return result
 
 
-
 # %% slideshow={"slide_type": "subslide"}
 start = time.perf_counter()
 imagenet_grid = {}
@@ -666,7 +664,6 @@ for size in IMAGENET_SIZES:
                                                     GRID_SEEDS)
         print(f"{size} data, {similarity} target: test accuracy per seed "
               f"({time.perf_counter() - start:.0f} s so far)\n{imagenet_grid[size, similarity]}\n")
-
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The ImageNet table, next to the lecture's advice
