@@ -769,9 +769,10 @@ for name, results in (("sign photos", sign_results), ("cats vs dogs", pet_result
 # network; which way fits best — **1** the pretrained network as a classifier, as is; **2** a
 # frozen feature extractor with a new classifier; **3** fine-tuning?
 #
-# - **(a)** An animal shelter's website must sort pet photos into "cat" and "dog"; it has a few
-#   hundred labelled photos. ImageNet has cats and dogs, but as over a hundred separate breeds
-#   (lecture 6-3's own example).
+# - **(a)** An animal shelter's website must sort pet photos into "long-haired" and
+#   "short-haired"; it has a few hundred labelled photos. ImageNet has the cats and dogs, but
+#   not these two classes. (Cat vs dog itself could be read off ImageNet's breeds, as approach 1
+#   above did; coat length cannot.)
 # - **(b)** A dog-show app must name the breed in a photo; every breed it needs is an ImageNet
 #   class, and there are no labelled photos to train on.
 # - **(c)** A lab has 20,000 labelled grayscale microscope images of blood cells of 5 types,

@@ -98,7 +98,7 @@ def _approaches(answer: Any) -> dict[str, int] | str:
 
 
 def _solution_03_2() -> list[int]:
-    # (a) cats vs dogs, a few hundred pet photos: near ImageNet, new classes  -> 2 (lecture 6-3's own example)
+    # (a) long- vs short-haired pets, a few hundred photos: near ImageNet, new classes -> 2
     # (b) dog breeds that are all ImageNet classes, nothing to train on      -> 1
     # (c) 20,000 grayscale microscope images, far from ImageNet               -> 3
     # (d) 10 kinds of fruit photographed like ImageNet's, 400 photos          -> 2
