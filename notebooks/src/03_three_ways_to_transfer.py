@@ -579,7 +579,8 @@ for label, ((_, acc0), hist, _) in curves.items():
 # pets (Kaggle's *Dogs vs. Cats*), a few hundred for training, resized to 96 × 96 like the sign
 # photos. This target is **near** ImageNet, which has over a hundred dog breeds and several cats:
 # the case where lecture 6-4 expects the frozen features to do most of the work. (Notebook 01
-# measures the same photos from 20 to 2,000 training photos against a CNN trained from scratch.)
+# measures the same photos from 20 to 1,000 training photos against a CNN trained from scratch,
+# and notebook 05 puts them in the lecture's 2 × 2 table.)
 
 # %% slideshow={"slide_type": "-"}
 pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=PETS_PER_CLASS)
