@@ -1008,9 +1008,9 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
     if size is not None and entry.kind != "image_folder":
         raise ValueError(f"image_size only applies to image folders; {name!r} comes as "
                          f"{entry.image_shape} arrays: resize in the model with keras.layers.Resizing")
+    if size is None and entry.kind == "image_folder":   # the folder's default: stated, or its photos' own size
+        size = entry.default_size or (tuple(entry.image_shape[:2]) if entry.image_shape else None)
     if size is None and entry.kind == "image_folder":
-        size = entry.default_size
-    if size is None and entry.kind == "image_folder" and not entry.image_shape:
         raise ValueError(f"the {entry.title} ({entry.name!r}) have different sizes, so image_size is required: "
                          f"pass image_size=(height, width), e.g. load({entry.name!r}, image_size=(160, 160))")
     if entry.num_test:
@@ -1019,7 +1019,7 @@ def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Se
         if entry.kind == "bundled":
             x, y = _subset(*_load_digits(), chosen, entry.class_names, limit, seed)
         else:
-            x, y, _ = load_image_folder(locate(name, data_dir), size or entry.image_shape[:2], names, limit, seed)
+            x, y, _ = load_image_folder(locate(name, data_dir), size, names, limit, seed)
         split = stratified_split(x, y, val_size=val, test_size=test, seed=seed, class_names=names)
     if verbose:
         print(_summary(entry.name, split))
