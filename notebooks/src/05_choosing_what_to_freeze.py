@@ -281,8 +281,11 @@ def train(model, x, y, passes):
     model.fit(np.concatenate([x] * passes), np.concatenate([y] * passes), batch_size=32, verbose=0)
     return model
 
-def accuracy(model, x, y):
-    return float(np.mean(keras.ops.convert_to_numpy(model(x)).argmax(axis=1) == y))
+def accuracy(model, x, y, batch=250):
+    # the model called directly, batch by batch (inference mode): no new predict graph per model
+    probabilities = np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch], training=False))
+                                    for i in range(0, len(x), batch)])
+    return float(np.mean(probabilities.argmax(axis=1) == y))
 
 
 # %% slideshow={"slide_type": "subslide"}
@@ -460,7 +463,8 @@ def print_verdicts(grid, recommended, chance):
         transfer = max((m for m in results.metrics if m != "from scratch"), key=results.mean)
         print(f"  transfer vs scratch: {results.paired_difference(transfer, 'from scratch').verdict()}")
 
-print_verdicts(grid, RECOMMENDED, chance={"similar": 0.1, "different": 0.1})
+MNIST_CHANCE = {similarity: 1 / len(np.unique(target[1])) for similarity, target in TARGETS.items()}
+print_verdicts(grid, RECOMMENDED, MNIST_CHANCE)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How to read it
@@ -621,12 +625,6 @@ def rerun(key, build, learning_rate):
         RERUNS[key] = Rerun(build(), learning_rate)
     return RERUNS[key]
 
-def test_accuracy(model, x, y, batch=250):
-    # the model called directly, batch by batch (inference mode): no new predict graph per model
-    probabilities = np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch], training=False))
-                                    for i in range(0, len(x), batch)])
-    return float(np.mean(probabilities.argmax(axis=1) == y))
-
 def run_imagenet_cell(size, similarity, seed):
     # one cell of the ImageNet grid, one seed: test accuracy of every strategy
     x_pool, y_pool, x_test, y_test, names = IMAGENET_TARGETS[similarity]
@@ -640,18 +638,18 @@ def run_imagenet_cell(size, similarity, seed):
     train(head, pool["features"][chosen], y, head_passes)
     trained_head = head.get_layer("new_head").get_weights()  # where both fine-tuning runs start
     train(head, pool["features"][chosen], y, tune_passes)    # the head alone goes on training
-    result = {"feature extraction": test_accuracy(head, test["features"], y_test)}
+    result = {"feature extraction": accuracy(head, test["features"], y_test)}
     for name, cut in CUTS.items():
         seed_everything(seed)
         model = rerun((cut, similarity), lambda: fine_tune_above(cut, similarity), FINE_TUNE_RATE)
         train(model.start(head=trained_head), pool[cut][chosen], y, tune_passes)
-        result[name] = test_accuracy(model.model, test[cut], y_test)
+        result[name] = accuracy(model.model, test[cut], y_test)
     seed_everything(seed)
     passes = head_passes + tune_passes
     decay = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=-(-passes * len(y) // 32))  # 1e-3 -> 0
     model = rerun(("scratch", similarity, size), lambda: new_scratch_cnn(similarity), decay)
     train(model.start(new_scratch_cnn(similarity).get_weights()), x_pool[chosen], y, passes)
-    result["from scratch"] = test_accuracy(model.model, x_test, y_test)
+    result["from scratch"] = accuracy(model.model, x_test, y_test)
     return result
 
 
@@ -712,7 +710,7 @@ LECTURE = [(("small", "similar"), 0, "small + similar: train only a new output l
            (("large", "similar"), 0, "large + similar (blog): partial fine-tuning, the top"),
            (("large", "similar"), 1, "large + similar (notes): fine-tune the whole network"),
            (("large", "different"), 0, "large + different: fine-tune the whole model")]
-SOURCES = {"MNIST CNN": (grid, RECOMMENDED, {"similar": 0.1, "different": 0.1}),
+SOURCES = {"MNIST CNN": (grid, RECOMMENDED, MNIST_CHANCE),
            "ImageNet MobileNetV2": (imagenet_grid, RECOMMENDED_IMAGENET, IMAGENET_CHANCE)}
 for cell, which, advice in LECTURE:
     print(advice)
