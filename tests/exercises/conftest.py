@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tlcourse.exercises import check
+from tlcourse.exercises import check, passes
 
 
 @pytest.fixture
@@ -13,7 +13,9 @@ def rejects(capsys):
     (each fragment appears in it, case aside) and the hint is printed."""
 
     def assert_rejected(exercise_id, answer, *fragments):
-        assert check(exercise_id, answer) is False
+        assert not passes(exercise_id, answer)
+        assert capsys.readouterr().out == ""          # passes() is silent; check() says why
+        check(exercise_id, answer)
         out = capsys.readouterr().out
         assert f"{exercise_id} not yet:" in out and "Hint:" in out, out
         for fragment in fragments:

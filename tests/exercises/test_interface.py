@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tlcourse import exercises as ex
-from tlcourse.exercises import check, list_exercises, run_solution, solution
+from tlcourse.exercises import check, list_exercises, passes, run_solution, solution
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL = [e.id for e in list_exercises()]
@@ -37,20 +37,23 @@ def test_every_hidden_solution_passes(exercise_id, capsys):
     """What solution() shows is complete code: run on its own, it sets an answer the check takes."""
     namespace: dict = {}
     exec(solution(exercise_id), namespace)  # noqa: S102 - the package's own code
-    assert check(exercise_id, namespace["answer"]) is True
+    assert passes(exercise_id, namespace["answer"])
+    check(exercise_id, namespace["answer"])
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise_id", ALL)
 def test_the_placeholder_is_not_answered_yet_never_an_error(exercise_id, capsys):
-    assert check(exercise_id, ...) is False
+    assert not passes(exercise_id, ...)
+    assert check(exercise_id, ...) is None     # a cell ending in check() shows no `Out: ...` line
     out = capsys.readouterr().out
     assert "not answered yet" in out and "Hint:" in out
 
 
 @pytest.mark.parametrize("exercise_id", ALL)
 def test_an_answer_of_the_wrong_kind_is_rejected_not_raised(exercise_id, capsys):
-    assert check(exercise_id, object()) is False
+    assert not passes(exercise_id, object())
+    check(exercise_id, object())
     assert f"{exercise_id} not yet:" in capsys.readouterr().out
 
 
@@ -84,6 +87,8 @@ def test_the_notebooks_stored_outputs_are_what_check_prints_now(capsys):
             if cell["cell_type"] != "code" or not asked or not source.startswith("answer = ..."):
                 continue
             stored = "".join("".join(o["text"]) for o in cell["outputs"] if o.get("name") == "stdout")
+            shown = [o["output_type"] for o in cell["outputs"] if o.get("name") != "stdout"]
+            assert not shown, f"{path.name}: {asked.group(1)} shows {shown} beside check's message (an Out line?)"
             check(asked.group(1), ...)
             assert capsys.readouterr().out == stored, f"{path.name}: the stored output of {asked.group(1)}"
             seen.append(asked.group(1))
@@ -105,8 +110,8 @@ def test_solution_shows_the_imports_the_body_uses_then_the_body():
     assert [e.solution for e in list_exercises("08")] == [solution("08.1"), solution("08.2")]
 
 
-def test_quiet_check_prints_nothing(capsys):
-    assert check(ALL[0], run_solution(ALL[0]), quiet=True) is True
+def test_passes_prints_nothing(capsys):
+    assert passes(ALL[0], run_solution(ALL[0])) is True
     assert capsys.readouterr().out == ""
 
 

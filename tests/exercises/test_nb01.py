@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tlcourse.exercises import check
+from tlcourse.exercises import check, passes
 from tlcourse.exercises.nb01 import _solution_01_1, _solution_01_2
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("01.1", _solution_01_1), ("01.2", _solution_01_2)])
 def test_the_solution_passes_its_check(exercise_id, solve, capsys):
-    assert check(exercise_id, solve()) is True
+    assert passes(exercise_id, solve())
+    check(exercise_id, solve())
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
@@ -21,12 +22,11 @@ def test_01_1_rejects_swapped_terms_and_a_step_named_as_a_task(rejects):
             "C describes a training step")
     rejects("01.1", {"source task": "D", "target task": "B", "pretraining": "A", "fine-tuning": "C"},
             "runs first")
-    assert check("01.1", {"Upstream task": "d", "downstream": "b", "Pre-training": "c", "finetuning": "a"},
-                 quiet=True)
+    assert passes("01.1", {"Upstream task": "d", "downstream": "b", "Pre-training": "c", "finetuning": "a"})
 
 
 def test_01_2_rejects_better_from_a_win_count(rejects):
     rejects("01.2", "better", "95 % interval", "above zero")
     rejects("01.2", "transfer is worse", "below zero")
-    assert check("01.2", "No clear difference", quiet=True)
-    assert check("01.2", "transfer is not clearly better: no clear difference", quiet=True)
+    assert passes("01.2", "No clear difference")
+    assert passes("01.2", "transfer is not clearly better: no clear difference")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import keras
 import pytest
 
-from tlcourse.exercises import check
+from tlcourse.exercises import check, passes
 from tlcourse.exercises.nb03 import _solution_03_1, _solution_03_2
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("03.1", _solution_03_1), ("03.2", _solution_03_2)])
 def test_the_solution_passes_its_check(exercise_id, solve, capsys):
-    assert check(exercise_id, solve()) is True
+    assert passes(exercise_id, solve())
+    check(exercise_id, solve())
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
@@ -29,9 +30,9 @@ def test_03_1_rejects_trainable_batchnorm_a_frozen_base_and_a_deeper_unfreeze(re
     base = _fake_mobilenet_v2_top()
     for layer in base.layers:                            # right: block 16 and Conv_1, BN frozen
         layer.trainable = (layer.name in ("block_16_expand", "Conv_1"))
-    assert check("03.1", base, quiet=True)
+    assert passes("03.1", base)
     wrapped = keras.Sequential([keras.Input((4,)), base, keras.layers.Dense(2, name="head")])
-    assert check("03.1", wrapped, quiet=True)            # the whole model is fine too
+    assert passes("03.1", wrapped)            # the whole model is fine too
     base.get_layer("Conv_1_bn").trainable = True         # forgot to keep BN frozen
     rejects("03.1", base, "BatchNormalization", "trainable")
     base.get_layer("Conv_1_bn").trainable = False
@@ -46,4 +47,4 @@ def test_03_2_rejects_a_classifier_as_is_for_new_classes_and_wrong_freezing(reje
     rejects("03.2", [2, 1, 2, 2], "situation (c)", "frozen feature extractor cannot")
     rejects("03.2", [2, 1, 3, 3], "situation (d)", "overfitting")
     rejects("03.2", [2, 2, 3, 2], "situation (b)", "no labelled photos")
-    assert check("03.2", {"a": "②", "b": 1, "c": "3", "(d)": 2}, quiet=True)
+    assert passes("03.2", {"a": "②", "b": 1, "c": "3", "(d)": 2})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import pytest
 
-from tlcourse.exercises import check
+from tlcourse.exercises import check, passes
 from tlcourse.exercises.nb05 import _solution_05_1, _solution_05_2
 from tlcourse.models import load_pretrained
 from tlcourse.surgery import compile_again, set_freeze_depth, unfreeze
@@ -13,7 +13,8 @@ from tlcourse.surgery import compile_again, set_freeze_depth, unfreeze
 
 @pytest.mark.parametrize("exercise_id, solve", [("05.1", _solution_05_1), ("05.2", _solution_05_2)])
 def test_the_solution_passes_its_check(exercise_id, solve, capsys):
-    assert check(exercise_id, solve()) is True
+    assert passes(exercise_id, solve())
+    check(exercise_id, solve())
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
@@ -44,7 +45,7 @@ def test_05_1_rejects_swapped_flags_and_a_missing_compile(rejects):
 
 def test_05_1_accepts_the_helper_way():
     model = set_freeze_depth(load_pretrained("mnist_cnn"), 5)
-    assert check("05.1", compile_again(model, learning_rate=1e-4), quiet=True)
+    assert passes("05.1", compile_again(model, learning_rate=1e-4))
 
 
 def test_05_2_rejects_a_high_rate_and_trainable_batchnorm(rejects):
@@ -58,7 +59,7 @@ def test_05_2_accepts_the_raw_loop_and_another_low_rate():
     model = _bn_model()
     for layer in model.layers:
         layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
-    assert check("05.2", _compiled(model, rate=1e-5), quiet=True)
+    assert passes("05.2", _compiled(model, rate=1e-5))
 
 
 def test_05_2_rejects_a_model_without_batchnorm_whose_rule_cannot_be_checked(rejects):

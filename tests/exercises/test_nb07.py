@@ -5,14 +5,15 @@ from __future__ import annotations
 import keras
 import pytest
 
-from tlcourse.exercises import check, run_solution
+from tlcourse.exercises import check, passes, run_solution
 from tlcourse.exercises.nb07 import _solution_07_1, _solution_07_2
 from tlcourse.models import residual_block
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("07.1", _solution_07_1), ("07.2", _solution_07_2)])
 def test_the_solution_passes_its_check(exercise_id, solve, capsys):
-    assert check(exercise_id, solve()) is True
+    assert passes(exercise_id, solve())
+    check(exercise_id, solve())
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
@@ -38,8 +39,8 @@ def test_07_2_accepts_other_blocks_and_rejects_no_shortcut_or_no_final_relu(reje
         y = L.Add()([f, x]) if shortcut else f
         return keras.Model(x, L.Activation("relu")(y) if relu else y)
 
-    assert check("07.2", block(True, True), quiet=True)                   # without BatchNorm: fine
+    assert passes("07.2", block(True, True))                   # without BatchNorm: fine
     inputs = keras.Input(shape=(8, 8, 16))
-    assert check("07.2", keras.Model(inputs, residual_block(inputs, 16)), quiet=True)  # the course's
+    assert passes("07.2", keras.Model(inputs, residual_block(inputs, 16)))  # the course's
     rejects("07.2", block(False, True), "no shortcut")
     rejects("07.2", block(True, False), "relu after the addition is missing")

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Exercise", "check", "exercise", "list_exercises", "run_solution", "solution"]
+__all__ = ["Exercise", "check", "exercise", "list_exercises", "passes", "run_solution", "solution"]
 
 Checker = Callable[[Any], "str | None"]
 Solution = Callable[[], Any]
@@ -154,16 +154,26 @@ def _get(exercise_id: str) -> Exercise:
     return _REGISTRY[exercise_id]
 
 
-def check(exercise_id: str, answer: Any, *, quiet: bool = False) -> bool:
-    """Check an answer and say what is right or wrong; never raises for a wrong answer.
+def _verdict(ex: Exercise, answer: Any) -> tuple[bool, str]:
+    # (right?, what check prints after the id): the checker's sentence, or "not answered yet"
+    if answer is Ellipsis:
+        return False, "not answered yet: replace `...` with your answer and run the cell again."
+    try:
+        problem = ex.checker(answer)
+    except Exception as error:  # a student's odd answer must not crash the notebook
+        problem = f"the check could not use this answer ({type(error).__name__}: {error})"
+    return (True, "correct. Well done.") if problem is None else (False, f"not yet: {problem}")
+
+
+def check(exercise_id: str, answer: Any) -> None:
+    """Check an answer and print what is right or wrong; never raises for a wrong answer.
+
+    It returns nothing, so an exercise cell shows the message only (no ``Out: False`` under
+    it); :func:`passes` gives the same verdict as a bool, silently.
 
     Args:
         exercise_id: e.g. ``"04.1"``.
         answer: the student's answer; ``...`` (the placeholder) means "not answered yet".
-        quiet: print nothing, only return the result (for tests).
-
-    Returns:
-        True if the answer is right, False otherwise (wrong or not answered yet).
 
     Raises:
         ValueError: no exercise with that id (the message lists the notebook's exercises).
@@ -172,23 +182,32 @@ def check(exercise_id: str, answer: Any, *, quiet: bool = False) -> bool:
         >>> check("01.1", ...)  # doctest: +SKIP
         01.1 not answered yet: replace `...` with your answer and run the cell again.
         Hint: ...
-        False
     """
     ex = _get(exercise_id)
-    if answer is Ellipsis:
-        verdict, ok = "not answered yet: replace `...` with your answer and run the cell again.", False
-    else:
-        try:
-            problem = ex.checker(answer)
-        except Exception as error:  # a student's odd answer must not crash the notebook
-            problem = f"the check could not use this answer ({type(error).__name__}: {error})"
-        ok = problem is None
-        verdict = "correct. Well done." if ok else f"not yet: {problem}"
-    if not quiet:
-        print(f"{exercise_id} {verdict}")
-        if not ok:
-            print(f"Hint: {ex.hint}")
-    return ok
+    ok, verdict = _verdict(ex, answer)
+    print(f"{exercise_id} {verdict}")
+    if not ok:
+        print(f"Hint: {ex.hint}")
+
+
+def passes(exercise_id: str, answer: Any) -> bool:
+    """Whether ``check(exercise_id, answer)`` would say *correct*, printing nothing.
+
+    Args:
+        exercise_id: e.g. ``"04.1"``.
+        answer: the answer; ``...`` (not answered yet) never passes.
+
+    Returns:
+        True for a right answer, False for a wrong one or none.
+
+    Raises:
+        ValueError: no exercise with that id.
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> passes("04.1", run_solution("04.1"))  # doctest: +SKIP
+        True
+    """
+    return _verdict(_get(exercise_id), answer)[0]
 
 
 def solution(exercise_id: str) -> str:
@@ -225,7 +244,7 @@ def run_solution(exercise_id: str) -> Any:
         ValueError: no exercise with that id, or a solution that assigns no ``answer``.
 
     Example (``04_reusing_layers_in_keras``):
-        >>> check("04.1", run_solution("04.1"), quiet=True)  # doctest: +SKIP
+        >>> passes("04.1", run_solution("04.1"))  # doctest: +SKIP
         True
     """
     ex = _get(exercise_id)
