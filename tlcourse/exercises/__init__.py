@@ -175,6 +175,9 @@ def check(exercise_id: str, answer: Any) -> None:
         exercise_id: e.g. ``"04.1"``.
         answer: the student's answer; ``...`` (the placeholder) means "not answered yet".
 
+    Returns:
+        None: the verdict is printed ("NN.i correct. ..." or "NN.i not yet: ..." and a hint).
+
     Raises:
         ValueError: no exercise with that id (the message lists the notebook's exercises).
 
