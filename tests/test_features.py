@@ -16,6 +16,7 @@ import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is impo
 import keras  # noqa: E402
 
 from tlcourse import _keras_graph, features  # noqa: E402
+from tlcourse.surgery import cut_model  # noqa: E402
 from tlcourse.features import (  # noqa: E402
     ActivationCache,
     CutResult,
@@ -134,13 +135,13 @@ def test_cut_points_errors():
 def test_the_top_above_a_cut_shares_layers_and_completes_the_model(res):
     """Keras 3: keras.Model(intermediate tensor, output) reuses the layers (checked, not assumed)."""
     for depth in (0, 4, 6):
-        top = _keras_graph.top_above(res, depth)
+        top = cut_model(res, depth, share=True).above
         bottom = keras.Model(res.inputs[0], _keras_graph.cut_tensor(res, depth, "t"))
         np.testing.assert_allclose(top(bottom(IMAGES)), res(IMAGES), rtol=1e-5, atol=1e-5)
-    assert _keras_graph.top_above(res, 6).get_layer("conv3") is res.get_layer("conv3")
-    assert _keras_graph.top_above(res, 8) is None
+    assert cut_model(res, 6, share=True).above.get_layer("conv3") is res.get_layer("conv3")
+    assert cut_model(res, 8, share=True).above is None
     seq = sequential_cnn()
-    top = _keras_graph.top_above(seq, 2)
+    top = cut_model(seq, 2, share=True).above
     assert [layer.name for layer in top.layers][1:] == ["conv2", "flatten", "dense"]
     assert top.get_layer("conv2") is seq.get_layer("conv2")
 
@@ -538,5 +539,5 @@ def test_mobilenet_v2_top_above_a_block_reproduces_the_network(mobilenet):
     assert depth in cut_points(mobilenet, blocks=True)
     x = np.random.default_rng(2).uniform(-1, 1, (2, 96, 96, 3)).astype("float32")
     bottom = keras.Model(mobilenet.inputs[0], mobilenet.get_layer("block_15_add").output)
-    top = _keras_graph.top_above(mobilenet, depth)
+    top = cut_model(mobilenet, depth, share=True).above
     np.testing.assert_allclose(top(bottom(x)), mobilenet(x), rtol=1e-4, atol=1e-4)
