@@ -16,7 +16,6 @@ import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is impo
 import keras  # noqa: E402
 
 from tlcourse import _keras_graph, features  # noqa: E402
-from tlcourse.surgery import cut_model  # noqa: E402
 from tlcourse.features import (  # noqa: E402
     ActivationCache,
     CutResult,
@@ -31,6 +30,7 @@ from tlcourse.features import (  # noqa: E402
     plot_transferability,
     train_above_cut,
 )
+from tlcourse.surgery import cut_model  # noqa: E402
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.normal(size=(48, 8, 8, 3)).astype("float32")
@@ -152,6 +152,17 @@ def test_invalid_cuts_name_the_valid_depths(res):
         _keras_graph.cut_tensor(res, 5, "f")
     with pytest.raises(ValueError, match=r"depth=9 is out of range .* use an int in 0\.\.8"):
         _keras_graph.cut_tensor(res, 9, "f")
+
+
+def test_features_read_a_depth_as_cut_model_does(res, cache):
+    """One reading of a depth everywhere: -1 and the name of the last layer below it are depth 7."""
+    for depth in (-1, "dw", 7):
+        assert cut_model(res, depth, share=True).depth == 7
+        np.testing.assert_array_equal(cache.activations(depth)[1], cache.activations(7)[1])
+    with pytest.raises(ValueError, match=r"train_above_cut\(\): model 'res_cnn' cannot be cut at depth 5 "):
+        train_above_cut(cache, -3)
+    with pytest.raises(ValueError, match=r"CutTrainer\(\): depth=9 is out of range .* use an index in -8\.\.8"):
+        CutTrainer(cache, 9)
 
 
 # ------------------------------------------------------------------ feature maps

@@ -16,7 +16,10 @@ and ``reuse_layers(model, upto=k)``; 0 = nothing reused. A functional model list
 ``InputLayer`` first, a Sequential model does not. A graph with skip connections
 (MobileNetV2, ResNet) can only be cut where ONE tensor crosses from the layers below to the
 layers above: :func:`cut_points` lists those depths (for MobileNetV2: the ``block_N_add``
-outputs and the layers between residual blocks, not the middle of a residual block).
+outputs and the layers between residual blocks, not the middle of a residual block). That is
+the rule of :func:`tlcourse.surgery.cut_model`, the one cut every helper here goes through:
+a depth, here as there, is an int like a slice stop (-1 = all but the last layer) or the name
+of the last layer below the cut.
 
 **Caching.** :class:`ActivationCache` runs the frozen part once (``predict``, one pass of one
 multi-output model for all requested depths) and keeps its outputs on the training and
@@ -106,7 +109,9 @@ def cut_points(model: keras.Model, *, blocks: bool = False) -> list[int]:
     ``set_freeze_depth(model, k)``. Inside a residual block two tensors cross (the skip and
     the main path), so those depths are left out. 0 (nothing reused, the input crosses) and
     ``len(model.layers)`` (everything reused) are included; for a functional model the cut
-    right after its ``InputLayer`` is the same as 0 and is not listed twice.
+    right after its ``InputLayer`` is the same as 0 and is not listed twice. These are exactly
+    the depths where :func:`tlcourse.surgery.cut_model` (and ``reuse_layers``) can cut: one rule,
+    one implementation.
 
     Args:
         model: a built Sequential or functional model with one input and one output

@@ -11,6 +11,10 @@ The course's recipe (Géron ch. 11, seed 003) in Keras 3 terms::
     compile_again(model_B, learning_rate=1e-4)      # a change in `trainable` needs a compile
     model_B.fit(...)
 
+Every cut goes through :func:`cut_model` (``reuse_layers`` is its lower part): a depth k is
+``model.layers[:k]`` (negative and layer names too), and a model can be cut only where exactly
+one tensor crosses, so a cut inside a residual block is refused, never silently simplified.
+
 "Layers" always means ``model.layers`` at the top level, exactly as Keras lists them: a
 functional model lists its ``InputLayer`` first (index 0), a ``Sequential`` model does not,
 and a nested base model (for example a ``keras.applications`` network used as ``base(x)``)
