@@ -30,6 +30,7 @@ from tlcourse.features import (  # noqa: E402
     plot_transferability,
     train_above_cut,
 )
+from tlcourse.surgery import cut_model  # noqa: E402
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.normal(size=(48, 8, 8, 3)).astype("float32")
@@ -134,13 +135,13 @@ def test_cut_points_errors():
 def test_the_top_above_a_cut_shares_layers_and_completes_the_model(res):
     """Keras 3: keras.Model(intermediate tensor, output) reuses the layers (checked, not assumed)."""
     for depth in (0, 4, 6):
-        top = _keras_graph.top_above(res, depth)
+        top = cut_model(res, depth, share=True).above
         bottom = keras.Model(res.inputs[0], _keras_graph.cut_tensor(res, depth, "t"))
         np.testing.assert_allclose(top(bottom(IMAGES)), res(IMAGES), rtol=1e-5, atol=1e-5)
-    assert _keras_graph.top_above(res, 6).get_layer("conv3") is res.get_layer("conv3")
-    assert _keras_graph.top_above(res, 8) is None
+    assert cut_model(res, 6, share=True).above.get_layer("conv3") is res.get_layer("conv3")
+    assert cut_model(res, 8, share=True).above is None
     seq = sequential_cnn()
-    top = _keras_graph.top_above(seq, 2)
+    top = cut_model(seq, 2, share=True).above
     assert [layer.name for layer in top.layers][1:] == ["conv2", "flatten", "dense"]
     assert top.get_layer("conv2") is seq.get_layer("conv2")
 
@@ -151,6 +152,17 @@ def test_invalid_cuts_name_the_valid_depths(res):
         _keras_graph.cut_tensor(res, 5, "f")
     with pytest.raises(ValueError, match=r"depth=9 is out of range .* use an int in 0\.\.8"):
         _keras_graph.cut_tensor(res, 9, "f")
+
+
+def test_features_read_a_depth_as_cut_model_does(res, cache):
+    """One reading of a depth everywhere: -1 and the name of the last layer below it are depth 7."""
+    for depth in (-1, "dw", 7):
+        assert cut_model(res, depth, share=True).depth == 7
+        np.testing.assert_array_equal(cache.activations(depth)[1], cache.activations(7)[1])
+    with pytest.raises(ValueError, match=r"train_above_cut\(\): model 'res_cnn' cannot be cut at depth 5 "):
+        train_above_cut(cache, -3)
+    with pytest.raises(ValueError, match=r"CutTrainer\(\): depth=9 is out of range .* use an index in -8\.\.8"):
+        CutTrainer(cache, 9)
 
 
 # ------------------------------------------------------------------ feature maps
@@ -538,5 +550,5 @@ def test_mobilenet_v2_top_above_a_block_reproduces_the_network(mobilenet):
     assert depth in cut_points(mobilenet, blocks=True)
     x = np.random.default_rng(2).uniform(-1, 1, (2, 96, 96, 3)).astype("float32")
     bottom = keras.Model(mobilenet.inputs[0], mobilenet.get_layer("block_15_add").output)
-    top = _keras_graph.top_above(mobilenet, depth)
+    top = cut_model(mobilenet, depth, share=True).above
     np.testing.assert_allclose(top(bottom(x)), mobilenet(x), rtol=1e-4, atol=1e-4)

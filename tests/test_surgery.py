@@ -16,12 +16,15 @@ import tlcourse  # noqa: F401  (sets the Keras backend before keras is imported)
 import keras
 
 from tlcourse import surgery
+from tlcourse.features import cut_points
 from tlcourse.surgery import (
+    ModelCut,
     TrainableReport,
     check_input_size,
     clone_with_weights,
     compile_again,
     current_learning_rate,
+    cut_model,
     freeze,
     needs_recompile,
     outer_training_wins,
@@ -240,6 +243,140 @@ def test_unknown_name_inside_a_nested_base_points_to_the_base():
         freeze(model, upto="conv2")
     with pytest.raises(ValueError, match=r"'conv2' are inside the nested model"):
         freeze(model, upto="conv22")
+
+
+# --------------------------------------------------------------------- cut_model
+
+
+def residual_mlp() -> keras.Model:
+    """x, hidden1, skip, main1, main2, [add = skip + main2], output: depths 4 and 5 are inside the block."""
+    keras.utils.set_random_seed(5)
+    inputs = keras.Input(shape=(8,), name="x")
+    h = keras.layers.Dense(6, activation="relu", name="hidden1")(inputs)
+    skip = keras.layers.Dense(4, activation="relu", name="skip")(h)
+    main = keras.layers.Dense(4, activation="relu", name="main1")(skip)
+    main = keras.layers.Dense(4, name="main2")(main)
+    x = keras.layers.Add(name="add")([skip, main])
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="output")(x)
+    return keras.Model(inputs, outputs, name="res_mlp")
+
+
+def names(model) -> list[str]:
+    return [l.name for l in model.layers if not isinstance(l, keras.layers.InputLayer)]
+
+
+def composed(cut: ModelCut, x=X) -> np.ndarray:
+    """What the two parts compute one after the other."""
+    h = x if cut.below is None else cut.below(x)
+    return np.asarray(h if cut.above is None else cut.above(h))
+
+
+@pytest.mark.parametrize("k", range(-3, 4))
+def test_cut_model_of_a_sequential_model_cuts_at_every_depth_like_a_slice(k):
+    seq = sequential_mlp()
+    cut = cut_model(seq, k)
+    assert cut.depth == (k % 3 if k < 0 else k)
+    below, above = cut  # unpacks as the two parts
+    if below is not None:
+        assert isinstance(below, keras.Sequential) and names(below) == [l.name for l in seq.layers[:k]]
+        assert cut.layer == seq.layers[cut.depth - 1].name
+    else:
+        assert cut.depth == 0 and cut.layer == "(input)"
+    if above is not None:
+        assert names(above) == [l.name for l in seq.layers[cut.depth:]]
+    else:
+        assert cut.depth == 3
+    np.testing.assert_allclose(composed(cut), seq(X), rtol=1e-5, atol=1e-6)
+
+
+def test_cut_model_clones_both_parts_by_default_and_shares_on_request():
+    model = functional_mlp()
+    before = weights_of(model)
+    cut = cut_model(model, "bn")
+    assert (cut.depth, cut.layer) == (3, "bn")  # x, hidden1, bn below
+    assert names(cut.below) == ["hidden1", "bn"] and names(cut.above) == ["hidden2", "output"]
+    mine = variable_ids(cut.below) | variable_ids(cut.above)
+    assert not mine & variable_ids(model)
+    assert len(mine) == len(model.weights)  # the two parts are cut from ONE clone
+    np.testing.assert_allclose(composed(cut), model(X), rtol=1e-5, atol=1e-6)
+    assert cut_model(model, -2).depth == 3 and cut_model(model, -2).layer == "bn"
+    assert same(weights_of(model), before)
+
+    shared = cut_model(model, 2, share=True)
+    assert shared.below.get_layer("hidden1") is model.get_layer("hidden1")
+    assert shared.above.get_layer("output") is model.get_layer("output")
+
+
+def test_cut_model_at_the_ends():
+    model = functional_mlp()
+    for k in (0, 1):  # nothing, or only the InputLayer, below: the input crosses
+        cut = cut_model(model, k)
+        assert cut.below is None and names(cut.above) == names(model)
+    end = cut_model(model, len(model.layers))
+    assert end.above is None and names(end.below) == names(model)
+    np.testing.assert_allclose(composed(end), model(X), rtol=1e-5, atol=1e-6)
+
+
+def test_cut_model_refuses_a_cut_inside_a_residual_block_and_reuse_layers_too():
+    model = residual_mlp()
+    assert [l.name for l in model.layers] == ["x", "hidden1", "skip", "main1", "main2", "add", "output"]
+    message = (r"{}\(\): model 'res_mlp' cannot be cut at depth 4 \(after layer 'main1'\): 2 tensors "
+               r"cross there \(inside a block with a skip connection\).*nearest: \[2, 3, 6, 7\]")
+    with pytest.raises(ValueError, match=message.format("cut_model")):
+        cut_model(model, 4)
+    with pytest.raises(ValueError, match=message.format("cut_model")):
+        cut_model(model, "main1")
+    with pytest.raises(ValueError, match=message.format("reuse_layers")):
+        reuse_layers(model, upto=-3)  # used to end at main1 and silently drop the skip
+    with pytest.raises(ValueError, match="cannot be cut at depth 5"):
+        reuse_layers(model, upto="main2", share=True)
+    body = reuse_layers(model, upto="add")
+    assert body.output.shape == (None, 4) and names(body) == ["hidden1", "skip", "main1", "main2", "add"]
+
+
+def test_cut_model_and_reuse_layers_agree_with_cut_points_at_every_depth():
+    model = residual_mlp()
+    valid = cut_points(model)
+    assert valid == [0, 2, 3, 6, 7]
+    for k in range(len(model.layers) + 1):
+        try:
+            cut = cut_model(model, k, share=True)
+        except ValueError as error:
+            assert k not in valid and "cannot be cut" in str(error)
+            with pytest.raises(ValueError, match=f"cannot be cut at depth {k}"):
+                reuse_layers(model, upto=k)
+            continue
+        assert k in valid or k == 1  # 1: right after the InputLayer, the same cut as 0
+        np.testing.assert_allclose(composed(cut), model(X), rtol=1e-5, atol=1e-6)
+        if cut.below is not None:
+            np.testing.assert_allclose(reuse_layers(model, upto=k)(X), cut.below(X), rtol=1e-5, atol=1e-6)
+
+
+def test_cut_model_errors():
+    seq = sequential_mlp()
+    with pytest.raises(ValueError, match=r"cut_model\(\): depth=7 is out of range .* use an index in -3\.\.3"):
+        cut_model(seq, 7)
+    with pytest.raises(TypeError, match=r"cut_model\(\): depth must be an int"):
+        cut_model(seq, 1.5)
+    with pytest.raises(ValueError, match=r"no layer named 'hiden2'.*Did you mean: 'hidden2'"):
+        cut_model(seq, "hiden2")
+    with pytest.raises(ValueError, match="not built yet"):
+        cut_model(keras.Sequential([keras.layers.Dense(2)]), 1)
+    with pytest.raises(TypeError, match=r"needs a keras\.Model"):
+        cut_model(keras.layers.Dense(2), 1)
+
+
+def test_cut_model_of_mobilenet_v2_at_a_block_boundary_and_not_inside():
+    base = mobilenet_base()
+    cut = cut_model(base, "block_15_add", share=True)
+    assert cut.depth in cut_points(base, blocks=True)
+    assert cut.above.get_layer("out_relu") is base.get_layer("out_relu")
+    images = np.random.default_rng(6).uniform(-1, 1, size=(2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(composed(cut, images), base(images), rtol=1e-4, atol=1e-4)
+    inside = base.layers.index(base.get_layer("block_15_expand")) + 1
+    assert inside not in cut_points(base)
+    with pytest.raises(ValueError, match=rf"cannot be cut at depth {inside} \(after layer 'block_15_expand'\)"):
+        reuse_layers(base, upto="block_15_expand")
 
 
 # ------------------------------------------------------------------ with_new_head
@@ -745,6 +882,7 @@ def test_mobilenetv2_surgery():
 NOTEBOOKS = {
     "clone_with_weights": "04_reusing_layers_in_keras",
     "reuse_layers": "04_reusing_layers_in_keras",
+    "cut_model": "04_reusing_layers_in_keras",
     "freeze": "04_reusing_layers_in_keras",
     "unfreeze": "04_reusing_layers_in_keras",
     "needs_recompile": "04_reusing_layers_in_keras",
@@ -770,7 +908,7 @@ def test_public_functions_are_documented(name):
 
 
 def test_all_is_complete():
-    assert set(NOTEBOOKS) | {"TrainableReport"} == set(surgery.__all__)
+    assert set(NOTEBOOKS) | {"TrainableReport", "ModelCut"} == set(surgery.__all__)
 
 
 def test_current_learning_rate_reads_floats_variables_and_schedules():

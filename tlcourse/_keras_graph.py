@@ -3,8 +3,10 @@
 Internal: :mod:`tlcourse.surgery`, :mod:`tlcourse.features` and :mod:`tlcourse.widgets`
 share these helpers, several of which read Keras internals (``_nodes_by_depth``,
 ``_flatten_layers``). "Depth k" is the course's cut: the first ``k`` layers of
-``model.layers`` below it, the rest above (see :mod:`tlcourse.features`). Not part of the
-public API; names here may change without notice.
+``model.layers`` below it, the rest above. :func:`cut_depth` is the one reading of a depth,
+:func:`cut_tensor` the one rule of where a model can be cut; ``tlcourse.surgery.cut_model``
+is the public cut built on both. Not part of the public API; names here may change without
+notice.
 """
 
 from __future__ import annotations
@@ -137,7 +139,15 @@ def valid_cuts(model: keras.Model, counts: list[int] | None = None) -> list[int]
 
 
 def cut_tensor(model: keras.Model, depth: int, func: str) -> Any:
-    """The one tensor crossing the cut at ``depth``; explains the valid depths if there is none."""
+    """The one tensor crossing the cut at ``depth`` (0..n); explains the valid depths if there is none.
+
+    THE rule of the course's cut, for every helper (``surgery.cut_model`` and ``reuse_layers``,
+    ``features.cut_points`` through :func:`valid_cuts`, the activation cache, the slider): a
+    model can be cut where exactly one tensor crosses from the layers below to the layers above.
+    A chain of layers (every Sequential model) can be cut at every depth; inside a residual block
+    the skip and the main path both cross, so it cannot. Depth 0 and the cut right after a
+    functional model's InputLayer are the input itself.
+    """
     n = len(model.layers)
     if not is_int(depth) or not 0 <= depth <= n:
         raise out_of_range(func, f"depth={depth!r}", model,
@@ -154,24 +164,32 @@ def cut_tensor(model: keras.Model, depth: int, func: str) -> Any:
     return single[depth]
 
 
-def cut_depth(model: keras.Model, depth: int | str, func: str) -> int:
-    """A depth given as an int, or as a layer name (cut right after that layer)."""
+def cut_depth(model: keras.Model, depth: int | str, func: str, what: str = "depth") -> int:
+    """``depth`` as k in 0..n, the cut below ``model.layers[:k]``: the one reading of a depth.
+
+    An int works like a slice stop, ``layers[:depth]`` (negative counts from the end, as
+    ``layers[:-1]``); a layer name cuts right after that layer (it stays below). Whether a
+    cut is allowed there is :func:`cut_tensor`'s business.
+    """
+    n = len(model.layers)
     if isinstance(depth, str):
         return layer_index(model, depth, func) + 1
-    return depth
+    if not is_int(depth):
+        raise TypeError(f"{func}(): {what} must be an int (like layers[:{what}]) or a layer name, "
+                        f"got {type(depth).__name__}.")
+    if not -n <= depth <= n:
+        raise out_of_range(func, f"{what}={depth}", model,
+                           f"an index in {-n}..{n} (like layers[:{what}]) or a layer name")
+    return int(depth % n if depth < 0 else depth)
+
+
+def check_cut(model: keras.Model, depth: int | str, func: str, what: str = "depth") -> int:
+    """:func:`cut_depth` then :func:`cut_tensor`: ``depth`` as k in 0..n where ``model`` can be cut."""
+    k = cut_depth(model, depth, func, what)
+    cut_tensor(model, k, func)
+    return k
 
 
 def cut_label(model: keras.Model, depth: int) -> str:
     """The last layer below the cut at ``depth``, "(input)" for 0."""
     return "(input)" if depth == 0 else model.layers[depth - 1].name
-
-
-def top_above(model: keras.Model, depth: int) -> keras.Model | None:
-    """The layers above the cut as a model that SHARES them with ``model`` (None at the end)."""
-    if depth == len(model.layers):
-        return None
-    tensor = cut_tensor(model, depth, "top_above")
-    if tensor is model.inputs[0]:
-        return keras.Model(model.inputs[0], model.outputs[0], name=f"{model.name}_above_input")
-    # Keras 3 accepts an intermediate tensor as input: it copies the graph nodes, not the layers.
-    return keras.Model(tensor, model.outputs[0], name=f"{model.name}_above_{depth}")

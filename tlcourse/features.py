@@ -16,7 +16,10 @@ and ``reuse_layers(model, upto=k)``; 0 = nothing reused. A functional model list
 ``InputLayer`` first, a Sequential model does not. A graph with skip connections
 (MobileNetV2, ResNet) can only be cut where ONE tensor crosses from the layers below to the
 layers above: :func:`cut_points` lists those depths (for MobileNetV2: the ``block_N_add``
-outputs and the layers between residual blocks, not the middle of a residual block).
+outputs and the layers between residual blocks, not the middle of a residual block). That is
+the rule of :func:`tlcourse.surgery.cut_model`, the one cut every helper here goes through:
+a depth, here as there, is an int like a slice stop (-1 = all but the last layer) or the name
+of the last layer below the cut.
 
 **Caching.** :class:`ActivationCache` runs the frozen part once (``predict``, one pass of one
 multi-output model for all requested depths) and keeps its outputs on the training and
@@ -51,6 +54,7 @@ from tlcourse._checks import (
 )
 from tlcourse._keras_graph import (
     POOLINGS,
+    check_cut,
     count_params,
     cut_depth,
     cut_label,
@@ -58,11 +62,11 @@ from tlcourse._keras_graph import (
     global_pooling,
     graph_outputs,
     require_graph,
-    top_above,
     valid_cuts,
     walk,
 )
 from tlcourse.config import SEED, seed_everything
+from tlcourse.surgery import cut_model
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -105,7 +109,9 @@ def cut_points(model: keras.Model, *, blocks: bool = False) -> list[int]:
     ``set_freeze_depth(model, k)``. Inside a residual block two tensors cross (the skip and
     the main path), so those depths are left out. 0 (nothing reused, the input crosses) and
     ``len(model.layers)`` (everything reused) are included; for a functional model the cut
-    right after its ``InputLayer`` is the same as 0 and is not listed twice.
+    right after its ``InputLayer`` is the same as 0 and is not listed twice. These are exactly
+    the depths where :func:`tlcourse.surgery.cut_model` (and ``reuse_layers``) can cut: one rule,
+    one implementation.
 
     Args:
         model: a built Sequential or functional model with one input and one output
@@ -667,7 +673,7 @@ def _classifier(x, num_classes: int, pooling: str):
 
 def _fresh_top(model: keras.Model, depth: int, mode: str) -> keras.Model | None:
     """A private copy of the layers above the cut: pretrained weights (finetune) or new (scratch)."""
-    shared = top_above(model, depth)
+    shared = cut_model(model, depth, share=True).above  # the source's own layers: copied below
     if shared is None:
         return None
     copy = keras.models.clone_model(shared)  # new variables: the source model is never trained
@@ -726,8 +732,7 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
         raise ValueError(f"train_above_cut(): pooling must be one of {POOLINGS}, got {pooling!r}.")
     epochs = check_int(epochs, "epochs", "train_above_cut")
     model = cache.model
-    d = cut_depth(model, depth, "train_above_cut")
-    cut_tensor(model, d, "train_above_cut")
+    d = check_cut(model, depth, "train_above_cut")
     if head_weights is not None and mode == "head" and d != len(model.layers):
         raise ValueError("train_above_cut(): head_weights need mode='finetune' or 'scratch' (their "
                          "output has the source model's shape); in mode='head' the classifier reads "
@@ -807,8 +812,7 @@ class CutTrainer:
                  head_weights: Sequence[np.ndarray] | None = None, learning_rate: float = 1e-4,
                  batch_size: int = 32, seed: int = SEED) -> None:
         self.cache, self.batch_size, self.seed = cache, check_int(batch_size, "batch_size", "CutTrainer"), seed
-        self.depth = cut_depth(cache.model, depth, "CutTrainer")
-        cut_tensor(cache.model, self.depth, "CutTrainer")
+        self.depth = check_cut(cache.model, depth, "CutTrainer")
         seed_everything(seed)
         self.net = _net_above_cut(cache, self.depth, "finetune", "avg", head_weights, learning_rate,
                                   "CutTrainer")
@@ -1009,7 +1013,7 @@ def layer_transferability(source: keras.Model, target_data: Any, ks: Sequence[in
         raise ValueError(f"layer_transferability(): top must be one of {MODES}, got {top!r}.")
     cache = ActivationCache(source, target_data, batch_size=batch_size)
     depths = cut_points(source, blocks=True) if ks is None else [
-        cut_depth(source, k, "layer_transferability") for k in ks]
+        check_cut(source, k, "layer_transferability") for k in ks]
     if not depths:
         raise ValueError("layer_transferability(): ks is empty; pass depths from cut_points(source).")
     cache.precompute(depths)

@@ -11,6 +11,10 @@ The course's recipe (Géron ch. 11, seed 003) in Keras 3 terms::
     compile_again(model_B, learning_rate=1e-4)      # a change in `trainable` needs a compile
     model_B.fit(...)
 
+Every cut goes through :func:`cut_model` (``reuse_layers`` is its lower part): a depth k is
+``model.layers[:k]`` (negative and layer names too), and a model can be cut only where exactly
+one tensor crosses, so a cut inside a residual block is refused, never silently simplified.
+
 "Layers" always means ``model.layers`` at the top level, exactly as Keras lists them: a
 functional model lists its ``InputLayer`` first (index 0), a ``Sequential`` model does not,
 and a nested base model (for example a ``keras.applications`` network used as ``base(x)``)
@@ -59,16 +63,28 @@ from tlcourse._checks import (
     check_one_in_one_out,
     is_int,
     layer_index,
-    out_of_range,
 )
-from tlcourse._keras_graph import POOLINGS, count_params, global_pooling, graph_outputs, shape_text, walk
+from tlcourse._keras_graph import (
+    POOLINGS,
+    check_cut,
+    count_params,
+    cut_depth,
+    cut_label,
+    cut_tensor,
+    global_pooling,
+    is_input,
+    shape_text,
+    walk,
+)
 
 __all__ = [
+    "ModelCut",
     "TrainableReport",
     "check_input_size",
     "clone_with_weights",
     "compile_again",
     "current_learning_rate",
+    "cut_model",
     "outer_training_wins",
     "freeze",
     "needs_recompile",
@@ -85,19 +101,6 @@ LayerSelection = None | int | str | Sequence[str]
 # -------------------------------------------------------------------- which layers
 
 
-def _slice_stop(model: keras.Model, upto: int | str, func: str) -> int:
-    """``upto`` (slice index or layer name, name included) -> k such that layers[:k] is kept."""
-    n = len(model.layers)
-    if isinstance(upto, str):
-        return layer_index(model, upto, func) + 1
-    if not is_int(upto):
-        raise TypeError(f"{func}(): upto must be an int (like layers[:upto]) or a layer name, "
-                        f"got {type(upto).__name__}.")
-    if not -n <= upto <= n:
-        raise out_of_range(func, f"upto={upto}", model, f"an index in {-n}..{n} (like layers[:upto]) or a layer name")
-    return int(upto % n if upto < 0 else upto)
-
-
 def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.layers.Layer]:
     layers = model.layers
     if upto is None or (isinstance(upto, str) and upto == "all"):
@@ -108,7 +111,7 @@ def _select(model: keras.Model, upto: LayerSelection, func: str) -> list[keras.l
                 raise TypeError(f"{func}(): a list for upto must hold layer names (str), "
                                 f"got {name!r}.")
         return [layers[layer_index(model, name, func)] for name in upto]
-    return list(layers[: _slice_stop(model, upto, func)])
+    return list(layers[: cut_depth(model, upto, func, "upto")])
 
 
 # ------------------------------------------------------------------- clone and cut
@@ -139,48 +142,140 @@ def clone_with_weights(model: keras.Model) -> keras.Model:
     return clone
 
 
+@dataclass(frozen=True)
+class ModelCut:
+    """A model cut in two at one depth, from :func:`cut_model`; unpacks as ``below, above``.
+
+    ``depth``: the cut as k in 0..len(model.layers) (a negative index or a layer name resolved):
+    the first k layers are below it. ``layer``: the last layer below the cut ("(input)" for 0).
+    ``below``: those k layers as a model taking the original input (None when nothing is below:
+    depth 0, or only a functional model's InputLayer); a Sequential model's part stays
+    Sequential. ``above``: the other layers as a functional model whose input is the one tensor
+    that crosses the cut (None at the end). ``above(below(x))`` computes ``model(x)``.
+    """
+
+    depth: int
+    layer: str
+    below: keras.Model | None
+    above: keras.Model | None
+
+    def __iter__(self):
+        return iter((self.below, self.above))
+
+
+def cut_model(model: keras.Model, depth: int | str, *, share: bool = False) -> ModelCut:
+    """Cut ``model`` after its first ``depth`` layers: the part below and the part above.
+
+    The one rule for every cut in tlcourse (:func:`reuse_layers`, ``cut_points``, the
+    activation cache, the freeze-depth slider): a model can be cut where exactly ONE tensor
+    crosses from the layers below to the layers above. A chain of layers (every Sequential
+    model) can be cut at every depth; inside a residual block (MobileNetV2, ResNet) the skip and
+    the main path both cross, so the cut is refused; ``cut_points(model)`` lists the valid depths.
+
+    Args:
+        model: a built Sequential or functional model (keras.applications models too; a nested
+            base counts as one layer).
+        depth: an int works like ``model.layers[:depth]``: 3 keeps the first three layers below
+            the cut, -1 all but the last (a functional model lists its InputLayer as layer 0).
+            A layer name cuts right AFTER that layer.
+        share: False (default): both parts are cut from ONE clone of ``model`` (its weights
+            copied): they share layers with each other but not with ``model``, so training them
+            never changes ``model``. True: both parts reuse ``model``'s own layer objects (no
+            copy, fast): training either part changes ``model`` too.
+
+    Returns:
+        A :class:`ModelCut` ``(depth, layer, below, above)``; ``below, above = cut_model(...)``
+        unpacks the two models. Neither is compiled.
+
+    Raises:
+        TypeError: not a keras.Model, a subclassed model (no graph), or a depth that is neither
+            an int nor a layer name.
+        ValueError: an unbuilt model, a depth out of range or an unknown layer name, or a cut
+            where more than one tensor crosses (the message names the nearest valid depths).
+
+    Example (``04_reusing_layers_in_keras``):
+        >>> below, above = cut_model(model_A, -1)  # layers[:-1] and the output layer  # doctest: +SKIP
+        >>> top = cut_model(base, "block_15_add", share=True).above  # MobileNetV2's last blocks  # doctest: +SKIP
+    """
+    k, source = _cut(model, depth, share, "cut_model", "depth")
+    empty = k == 0 or is_input(source.layers[k - 1])
+    below = None if empty else _below(source, k, model.name)
+    return ModelCut(depth=k, layer=cut_label(source, k), below=below, above=_above(source, k, model.name))
+
+
+def _cut(model: keras.Model, depth: int | str, share: bool, func: str, what: str,
+         keep_some: bool = False) -> tuple[int, keras.Model]:
+    """Check ``model`` and the cut (the rule), messages in ``func``'s name: ``(k, model or its clone)``.
+
+    ``keep_some``: refuse a cut with no layer below it (reuse_layers).
+    """
+    check_model(model, func)
+    if not isinstance(model, keras.Sequential) and not hasattr(model, "_nodes_by_depth"):
+        raise TypeError(f"{func}(): '{model.name}' is a subclassed model, which has no layer "
+                        "graph to cut; rebuild it as keras.Sequential or a functional keras.Model.")
+    check_built(model, func)
+    k = check_cut(model, depth, func, what)  # the one rule: refuses a cut inside a residual block
+    if keep_some and (k == 0 or is_input(model.layers[k - 1])):
+        raise ValueError(f"{func}(): cutting model '{model.name}' at {what}={depth!r} leaves no "
+                         f"layers (it has {len(model.layers)}: {[l.name for l in model.layers]}); "
+                         f"keep at least one layer, e.g. {what}=-1 drops only the output layer.")
+    return k, (model if share else clone_with_weights(model))
+
+
+def _below(source: keras.Model, k: int, name: str) -> keras.Model:
+    """``source.layers[:k]`` as a model with ``source``'s input (a Sequential model stays Sequential)."""
+    name = f"{name}_upto_{source.layers[k - 1].name}"
+    if isinstance(source, keras.Sequential):
+        inp = source.inputs[0]
+        return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
+                                 *source.layers[:k]], name=name)
+    inputs = source.inputs[0] if len(source.inputs) == 1 else source.inputs  # model(x), not model([x])
+    return keras.Model(inputs, cut_tensor(source, k, "cut_model"), name=name)
+
+
+def _above(source: keras.Model, k: int, name: str) -> keras.Model | None:
+    """``source.layers[k:]`` as a functional model fed by the tensor crossing the cut (None at the end)."""
+    if k == len(source.layers):
+        return None
+    tensor = cut_tensor(source, k, "cut_model")
+    outputs = source.outputs[0] if len(source.outputs) == 1 else source.outputs
+    if tensor is source.inputs[0]:
+        return keras.Model(source.inputs[0], outputs, name=f"{name}_above_input")
+    # Keras 3 accepts an intermediate tensor as input: it copies the graph nodes, not the layers.
+    return keras.Model(tensor, outputs, name=f"{name}_above_{k}")
+
+
 def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = False) -> keras.Model:
     """The layers below a cut, as a new model (Géron's ``Sequential(model_A.layers[:-1])``).
+
+    The bottom part of :func:`cut_model`, with its rule: on a graph with skip connections only
+    a depth where one tensor crosses can be cut (``cut_points(model)`` lists them), so no skip
+    connection is silently dropped.
 
     Args:
         model: a built Sequential or functional model.
         upto: where to cut. An int works like ``model.layers[:upto]``: -1 (default) drops the
             output layer, -2 the last two, 3 keeps the first three. A layer name cuts AFTER that
             layer, i.e. the named layer is kept. (Functional models list their InputLayer as
-            layer 0; for a branching graph the new model ends at the last kept layer's output
-            and keeps only what that output needs.)
+            layer 0.)
         share: False (default) cuts a clone, so the new model shares no variables with
             ``model``. True reuses the very same layer objects: training the new model then
             changes ``model`` as well -- only do this on purpose.
 
     Returns:
-        A new, uncompiled model with the same input as ``model``.
+        A new, uncompiled model with the same input as ``model`` (Sequential for a Sequential
+        model).
+
+    Raises:
+        ValueError: a cut that keeps no layer, a cut inside a residual block (the message names
+            the nearest valid depths), or anything :func:`cut_model` refuses.
 
     Example (``04_reusing_layers_in_keras``):
         >>> model_B = reuse_layers(model_A)          # all but the output layer  # doctest: +SKIP
         >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
     """
-    check_model(model, "reuse_layers")
-    is_sequential = isinstance(model, keras.Sequential)
-    if not is_sequential and not hasattr(model, "_nodes_by_depth"):
-        raise TypeError(f"reuse_layers(): '{model.name}' is a subclassed model, which has no layer "
-                        "graph to cut; rebuild it as keras.Sequential or a functional keras.Model.")
-    check_built(model, "reuse_layers")
-    stop = _slice_stop(model, upto, "reuse_layers")
-    kept = [layer for layer in model.layers[:stop] if not isinstance(layer, keras.layers.InputLayer)]
-    if not kept:
-        raise ValueError(f"reuse_layers(): cutting model '{model.name}' at upto={upto!r} leaves no "
-                         f"layers (it has {len(model.layers)}: {[l.name for l in model.layers]}); "
-                         "keep at least one layer, e.g. upto=-1 drops only the output layer.")
-    source = model if share else clone_with_weights(model)
-    last = source.layers[stop - 1]
-    name = f"{model.name}_upto_{last.name}"
-    if is_sequential:
-        inp = source.inputs[0]
-        return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
-                                 *source.layers[:stop]], name=name)
-    outputs = graph_outputs(source, last)
-    return keras.Model(source.inputs, outputs[0] if len(outputs) == 1 else outputs, name=name)
+    k, source = _cut(model, upto, share, "reuse_layers", "upto", keep_some=True)
+    return _below(source, k, model.name)
 
 
 def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: int | None = None,

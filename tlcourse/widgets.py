@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import keras
 
 from tlcourse._checks import check_built, check_freeze_depth, check_int, check_model
-from tlcourse._keras_graph import count_params, cut_depth, cut_label, cut_tensor, shape_text, walk
+from tlcourse._keras_graph import check_cut, count_params, cut_depth, cut_label, shape_text, walk
 from tlcourse.config import SEED
 from tlcourse.features import (
     ActivationCache,
@@ -219,9 +219,7 @@ class FreezeDepthExplorer:
         self.cache = ActivationCache(model, data, batch_size=max(batch_size, 64))
         self.model = model
         chosen = cut_points(model, blocks=True) if depths is None else [
-            cut_depth(model, d, "FreezeDepthExplorer") for d in depths]
-        for d in chosen:
-            cut_tensor(model, d, "FreezeDepthExplorer")
+            check_cut(model, d, "FreezeDepthExplorer") for d in depths]
         if not chosen:
             raise ValueError("FreezeDepthExplorer(): depths is empty; pass some of cut_points(model).")
         for name, value, low in (("steps", steps, 1), ("head_epochs", head_epochs, 0),
