@@ -22,11 +22,13 @@ import argparse
 import datetime as _dt
 import json
 import os
-import platform
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from tlcourse.config import environment_report
+from tlcourse.tables import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 # tools/ holds scripts, not a package: run_notebook() takes execute_full_mode from
@@ -53,27 +55,12 @@ _RESULT_ROWS = [  # (key in project_result, label in RESULTS.md)
 ]
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
-
-
-def _load_average() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except (AttributeError, OSError):  # Windows has no load average
-        return "unknown"
-
-
 def machine_info() -> dict[str, str]:
     """What the benchmark ran on: CPU, cores, operating system, versions, date.
 
-    Imports TensorFlow and Keras only to read their versions (a second or two); trains nothing.
+    The entries of ``tlcourse.config.environment_report(supported=False, machine=True)`` that
+    a benchmark needs, plus the date. Imports TensorFlow and Keras only to read their versions
+    (a second or two); trains nothing.
 
     Returns:
         An ordered ``{what: value}`` mapping of strings: ``"CPU"``, ``"CPU cores"``,
@@ -85,19 +72,10 @@ def machine_info() -> dict[str, str]:
         >>> machine_info()["CPU cores"]  # doctest: +SKIP
         '2'
     """
-    import keras
-    import tensorflow as tf
-
-    return {
-        "CPU": _cpu_model(),
-        "CPU cores": str(os.cpu_count()),
-        "load average (1 min)": _load_average(),
-        "OS": f"{platform.system()} {platform.release()}",
-        "Python": platform.python_version(),
-        "TensorFlow": tf.__version__,
-        "Keras": keras.__version__,
-        "date (UTC)": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-    }
+    report = environment_report(supported=False, machine=True)
+    keys = ("CPU", "CPU cores", "load average (1 min)", "OS", "Python", "TensorFlow", "Keras")
+    return {**{k: report[k] for k in keys},
+            "date (UTC)": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M")}
 
 
 def parse_result(lines: str | Sequence[str]) -> dict[str, Any]:
@@ -154,12 +132,10 @@ def format_results(machine: Mapping[str, str], result: Mapping[str, Any]) -> str
     lines = ["# Benchmark: notebook 09, the sign-language project in full mode", "",
              "Made by `python benchmarks/notebook09.py`, which runs "
              "`notebooks/09_project_sign_language.ipynb` in full mode and reads its `project_result`.",
-             "", "## Machine", "", "| | |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in machine.items()]
-    lines += ["", "## Result", "", "| | |", "|---|---|"]
+             "", "## Machine", "", Table(["", ""], machine.items()).markdown()]
     labels = dict(_RESULT_ROWS)
     keys = [k for k, _ in _RESULT_ROWS if k in result] + [k for k in result if k not in labels]
-    lines += [f"| {labels.get(k, k)} | {_value(k, result[k])} |" for k in keys]
+    lines += ["", "## Result", "", Table(["", ""], [(labels.get(k, k), _value(k, result[k])) for k in keys]).markdown()]
     return "\n".join(lines) + "\n"
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -41,6 +40,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 import tlcourse  # noqa: E402
+from tlcourse.config import environment_report  # noqa: E402
+from tlcourse.tables import Table  # noqa: E402
 from tlcourse.widgets import freeze_depth_slider, param_counts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +49,10 @@ TARGET_SECONDS = 5.0
 #: The cut points offered, as in notebook 05: MobileNetV2's last block boundaries (cut after these).
 DEPTHS = ("block_11_add", "block_12_add", "block_13_project_BN", "block_14_add", "block_15_add",
           "block_16_project_BN", "out_relu")
+#: The columns of the Markdown table each run appends.
+COLUMNS = ("depth", "frozen up to", "layers re-trained", "trainable params (network)",
+           "trainable params (with head)", "median s / move", "max s / move", "median CPU s / move",
+           "val accuracy", "max wall <= 5 s", "CPU <= 5 s")
 
 
 def _cpu() -> float:
@@ -109,14 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     for depth in explorer.depths:
         result = explorer.results[depth]
         median, worst = statistics.median(seconds[depth]), max(seconds[depth])
-        rows.append((depth, result.layer, len(base.layers) - depth, param_counts(base, depth)["trainable"],
-                     result.trainable_params, median, worst, statistics.median(cpu[depth]),
-                     sorted(accuracy[depth]), "yes" if worst <= TARGET_SECONDS else "no",
-                     "yes" if statistics.median(cpu[depth]) <= TARGET_SECONDS else "no"))
+        cpu_median = statistics.median(cpu[depth])
+        rows.append((depth, result.layer, len(base.layers) - depth, f"{param_counts(base, depth)['trainable']:,}",
+                     f"{result.trainable_params:,}", f"{median:.2f}", f"{worst:.2f}", f"{cpu_median:.2f}",
+                     ", ".join(f"{a:.3f}" for a in sorted(accuracy[depth])),
+                     "yes" if worst <= TARGET_SECONDS else "no", "yes" if cpu_median <= TARGET_SECONDS else "no"))
 
-    import keras
-    import tensorflow as tf
-
+    machine = environment_report(supported=False, machine=True)
     lines = [
         f"## {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         "",
@@ -125,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.steps} Adam updates of {args.batch_size} cached activations per move (1e-4, "
         f"BatchNorm frozen), head pre-trained {explorer.head_epochs} epochs; {args.repeats} moves "
         "per depth (the first a move to an untrained depth, then \"Train again\").",
-        f"Machine: {os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), "
-        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}. "
+        f"Machine: {machine['CPU cores']} CPU cores ({machine['CPU']}), Python {machine['Python']}, "
+        f"TensorFlow {machine['TensorFlow']}, Keras {machine['Keras']}. "
         f"Load average (1 / 5 min) before: {load_before}, after: {_load()} "
         "(other jobs share this CPU; numbers above ~2 mean contention).",
         "",
@@ -138,15 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         "CPU s = user + system time of all threads: on an otherwise idle machine a move's wall time "
         "is at most about this (2 cores run in parallel), so it shows the latency without contention.",
         "",
-        "| depth | frozen up to | layers re-trained | trainable params (network) | trainable params "
-        "(with head) | median s / move | max s / move | median CPU s / move | val accuracy | "
-        "max wall <= 5 s | CPU <= 5 s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---|:---:|:---:|",
+        Table(COLUMNS, rows, align="rlrrrrrrlcc").markdown(),
     ]
-    for depth, layer, above, net, total, median, worst, cpu_median, accs, ok, cpu_ok in rows:
-        acc = ", ".join(f"{a:.3f}" for a in accs)
-        lines.append(f"| {depth} | {layer} | {above} | {net:,} | {total:,} | {median:.2f} | "
-                     f"{worst:.2f} | {cpu_median:.2f} | {acc} | {ok} | {cpu_ok} |")
     table = "\n".join(lines) + "\n"
     print()
     print(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -62,9 +63,18 @@ def test_environment_report(monkeypatch, tmp_path):
     assert config.environment_report()["TLCOURSE_DATA"].endswith("(found)")
 
 
+def test_environment_report_bare_versions_and_the_machine():
+    import keras
+
+    report = config.environment_report(supported=False, machine=True)
+    assert report["Keras"] == keras.__version__ and report["NumPy"] == np.__version__
+    assert report["CPU cores"] == str(os.cpu_count()) and report["CPU"] and report["OS"]
+    assert report["load average (1 min)"] == "unknown" or float(report["load average (1 min)"]) >= 0
+    assert "CPU" not in config.environment_report()  # notebook 00 shows the versions and devices only
+
+
 def test_package_sets_tensorflow_backend_quietly():
     tlcourse = importlib.import_module("tlcourse")
-    import os
 
     assert os.environ["KERAS_BACKEND"] == "tensorflow" and tlcourse.__version__
 

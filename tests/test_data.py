@@ -176,7 +176,7 @@ def test_datasets_table():
     table = data.datasets_table()
     lines = table.splitlines()
     assert lines[0].split() == ["name", "title", "kind", "images", "classes", "licence", "source"]
-    assert len(lines) == len(data.DATASETS) + 2 and set(lines[1]) == {"-", " "}
+    assert len(lines) == len(data.DATASETS) + 2 and set(lines[1]) == {"-"}
     assert any(line.startswith("sign_language_digits") and "2,062" in line for line in lines)
     assert any(line.startswith("cats_vs_dogs") and "Dogs vs. Cats photos" in line and "4,000" in line
                for line in lines)

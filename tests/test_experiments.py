@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds  # noqa: E402
+from tlcourse.experiments import PairedDifference, SeedResults, plot_seed_pairs, run_seeds
 
 TABLE = {0: (0.90, 0.93), 1: (0.92, 0.91), 2: (0.88, 0.94), 3: (0.91, 0.91)}
 

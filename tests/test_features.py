@@ -43,20 +43,6 @@ DATA = (IMAGES, LABELS, VAL_IMAGES, VAL_LABELS)
 # ------------------------------------------------------------------ tiny models
 
 
-def residual_cnn() -> keras.Model:
-    """input, conv1, bn1, relu1, [conv2 + skip -> add], conv3: cuts inside the block are invalid."""
-    keras.utils.set_random_seed(3)
-    inputs = keras.Input(shape=(8, 8, 3), name="image")
-    x = keras.layers.Conv2D(4, 3, padding="same", name="conv1")(inputs)
-    x = keras.layers.BatchNormalization(name="bn1")(x)
-    x = keras.layers.ReLU(name="relu1")(x)
-    y = keras.layers.Conv2D(4, 3, padding="same", name="conv2")(x)
-    x = keras.layers.Add(name="add")([x, y])
-    x = keras.layers.DepthwiseConv2D(3, padding="same", name="dw")(x)
-    x = keras.layers.Conv2D(6, 1, name="conv3")(x)
-    return keras.Model(inputs, x, name="res_cnn")
-
-
 def sequential_cnn(channels: int = 1) -> keras.Model:
     keras.utils.set_random_seed(4)
     return keras.Sequential([keras.Input(shape=(8, 8, channels)),
@@ -68,8 +54,9 @@ def sequential_cnn(channels: int = 1) -> keras.Model:
 
 
 @pytest.fixture(scope="module")
-def res():
-    return residual_cnn()
+def res(residual_cnn):
+    """input, conv1, bn1, relu1, [conv2 + skip -> add], dw, conv3 (tests/conftest.py)."""
+    return residual_cnn("depthwise")
 
 
 @pytest.fixture(scope="module")

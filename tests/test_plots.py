@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from tlcourse.plots import plot_history, show_images  # noqa: E402
+from tlcourse.plots import plot_history, show_images
 
 
 def test_show_images_one_row_per_class_present():

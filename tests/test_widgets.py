@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import matplotlib
+import ipywidgets
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import tlcourse  # noqa: E402,F401  (sets the Keras backend before keras is imported)
-
-# isort: split
-import ipywidgets  # noqa: E402
-import keras  # noqa: E402
-
-from tlcourse.features import CutResult, Transferability, cut_points  # noqa: E402
-from tlcourse.surgery import clone_with_weights, set_freeze_depth, trainable_report  # noqa: E402
-from tlcourse.widgets import (  # noqa: E402
+from tlcourse.features import CutResult, Transferability, cut_points
+from tlcourse.surgery import clone_with_weights, set_freeze_depth, trainable_report
+from tlcourse.widgets import (
     COLORS,
     FreezeDepthExplorer,
     freeze_depth_slider,
@@ -32,22 +24,9 @@ DATA = (RNG.normal(size=(48, 8, 8, 3)).astype("float32"), np.arange(48) % 3,
         RNG.normal(size=(12, 8, 8, 3)).astype("float32"), np.arange(12) % 3)
 
 
-def residual_cnn() -> keras.Model:
-    keras.utils.set_random_seed(3)
-    inputs = keras.Input(shape=(8, 8, 3), name="image")
-    x = keras.layers.Conv2D(4, 3, padding="same", name="conv1")(inputs)
-    x = keras.layers.BatchNormalization(name="bn1")(x)
-    x = keras.layers.ReLU(name="relu1")(x)
-    y = keras.layers.Conv2D(4, 3, padding="same", name="conv2")(x)
-    x = keras.layers.Add(name="add")([x, y])
-    x = keras.layers.Conv2D(6, 1, name="conv3")(x)
-    x = keras.layers.BatchNormalization(name="bn3")(x)
-    return keras.Model(inputs, x, name="res_cnn")
-
-
-def nested_model() -> keras.Model:
+def nested_model(residual_cnn) -> keras.Model:
     """A base with BatchNormalization inside, used as one layer of a bigger model."""
-    base = residual_cnn()
+    base = residual_cnn("batchnorm")
     inputs = keras.Input(shape=(8, 8, 3), name="outer_image")
     x = base(inputs)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
@@ -56,8 +35,9 @@ def nested_model() -> keras.Model:
 
 
 @pytest.fixture(scope="module")
-def model():
-    return residual_cnn()
+def model(residual_cnn):
+    """input, conv1, bn1, relu1, [conv2 + skip -> add], conv3, bn3 (tests/conftest.py)."""
+    return residual_cnn("batchnorm")
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +49,9 @@ def explorer(model):
 # ------------------------------------------------------------------ what k freezes
 
 
-@pytest.mark.parametrize("make", [residual_cnn, nested_model])
-def test_frozen_layers_table_equals_set_freeze_depth_without_changing_the_model(make):
-    model = make()
+@pytest.mark.parametrize("nested", [False, True], ids=["residual_cnn", "nested_model"])
+def test_frozen_layers_table_equals_set_freeze_depth_without_changing_the_model(nested, residual_cnn):
+    model = nested_model(residual_cnn) if nested else residual_cnn("batchnorm")
     flags = [layer.trainable for layer in model._flatten_layers()]
     for k in range(len(model.layers) + 1):
         expected = trainable_report(set_freeze_depth(clone_with_weights(model), k))

@@ -24,7 +24,7 @@ _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # The public modules, each re-exported by its __all__.
-from tlcourse import config, data, exercises, experiments, features, models, plots, surgery, widgets
+from tlcourse import config, data, exercises, experiments, features, models, plots, surgery, tables, widgets
 from tlcourse.config import *
 from tlcourse.data import *
 from tlcourse.exercises import *
@@ -33,6 +33,7 @@ from tlcourse.features import *
 from tlcourse.models import *
 from tlcourse.plots import *
 from tlcourse.surgery import *
+from tlcourse.tables import *
 from tlcourse.widgets import *
 
 __version__ = "0.1.0"
@@ -80,5 +81,6 @@ __all__ += features.__all__
 __all__ += models.__all__
 __all__ += plots.__all__
 __all__ += surgery.__all__
+__all__ += tables.__all__
 __all__ += widgets.__all__
 __all__ += list(_LAZY)

@@ -172,15 +172,42 @@ def version_checks() -> list[VersionCheck]:
     return checks
 
 
-def environment_report() -> dict[str, str]:
-    """Versions, devices and data folder, for the environment check in notebook 00.
+def _cpu_model() -> str:
+    """The CPU's model name (Linux's ``/proc/cpuinfo``), else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _load_average() -> str:
+    """The 1-minute load average: how many programs compete for the cores ("unknown" on Windows)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
+def environment_report(*, supported: bool = True, machine: bool = False) -> dict[str, str]:
+    """Versions, devices and data folder: the environment check of notebook 00, the one source
+    of the versions recorded by ``tlcourse.pretrain`` and the benchmarks.
 
     Each version is shown with the range the course supports; one below it says
     ``TOO OLD`` and what to run (see :func:`version_checks`).
 
+    Args:
+        supported: show each version with the range the course supports (notebook 00);
+            False gives the bare version strings, to record (manifests, benchmark reports).
+        machine: also name the machine: ``"CPU"`` (its model), ``"OS"`` and
+            ``"load average (1 min)"`` (other programs sharing the cores slow timings down).
+
     Returns:
-        An ordered mapping ``{what: value}`` (Python, TensorFlow, Keras, NumPy, matplotlib,
-        ipywidgets, devices, mode, data folder and whether it exists).
+        An ordered mapping ``{what: value}`` of strings: Python, TensorFlow, Keras, NumPy,
+        matplotlib, ipywidgets, Keras backend, CPU cores, GPU, mode, data folder and whether
+        it exists; with ``machine``, then CPU, OS and load average.
 
     Example (``00_start_here``):
         >>> environment_report()["Keras"]  # doctest: +SKIP
@@ -189,7 +216,7 @@ def environment_report() -> dict[str, str]:
     import keras
     import tensorflow as tf
 
-    checks = {c.name: c for c in version_checks()}
+    checks = {c.name: c for c in version_checks()} if supported else {}
 
     def shown(name: str, version: str) -> str:
         check = checks.get(name)
@@ -212,4 +239,7 @@ def environment_report() -> dict[str, str]:
         "TLCOURSE_DATA": (f"{folder} ({'found' if folder.is_dir() else 'MISSING'})" if folder
                           else "not set (data download to the Keras cache)"),
     })
+    if machine:
+        report.update({"CPU": _cpu_model(), "OS": f"{platform.system()} {platform.release()}",
+                       "load average (1 min)": _load_average()})
     return report

@@ -35,6 +35,7 @@ from tlcourse import config
 from tlcourse._checks import is_int
 from tlcourse._files import file_digests, file_sha256
 from tlcourse.config import SEED
+from tlcourse.tables import Table
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -295,14 +296,10 @@ def datasets_table() -> str:
     Example (``00_start_here``):
         >>> print(datasets_table())  # doctest: +SKIP
     """
-    head = ("name", "title", "kind", "images", "classes", "licence", "source")
-    rows = [head] + [(d.name, d.title, d.kind, f"{d.num_images:,}" if d.num_images else "-",
-                      str(len(d.class_names) or "-"), d.licence, d.source) for d in DATASETS.values()]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(c.rjust(w) if i in (3, 4) else c.ljust(w)
-                       for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    rows = [(d.name, d.title, d.kind, f"{d.num_images:,}" if d.num_images else "-",
+             str(len(d.class_names) or "-"), d.licence, d.source) for d in DATASETS.values()]
+    return Table(("name", "title", "kind", "images", "classes", "licence", "source"), rows,
+                 align="lllrrll").text()
 
 
 # --------------------------------------------------------------------------- finding files

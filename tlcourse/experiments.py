@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tlcourse._checks import is_int
+from tlcourse.tables import Table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -168,20 +169,14 @@ class SeedResults:
 
     def __str__(self) -> str:
         names = list(self.metrics)
-        head = ["seed", *names]
+
         def num(value: float) -> str:  # accuracies with 4 decimals, seconds and the like with 1
             return f"{value:.4f}" if abs(value) < 10 else f"{value:.1f}"
 
         body = [[str(s), *(num(row[m]) for m in names)] for s, row in zip(self.seeds, self.rows)]
         foot = [["mean", *(num(self.mean(m)) for m in names)],
                 ["sd", *(num(self.sd(m)) for m in names)]]
-        widths = [max(len(r[i]) for r in [head, *body, *foot]) for i in range(len(head))]
-
-        def line(cells):
-            return "  ".join(c.rjust(w) for c, w in zip(cells, widths))
-
-        rule = "-" * len(line(head))
-        return "\n".join([line(head), rule, *map(line, body), rule, *map(line, foot)])
+        return Table(["seed", *names], body, align="r" * (len(names) + 1), footer=foot).text()
 
     __repr__ = __str__
 

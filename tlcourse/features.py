@@ -32,7 +32,6 @@ Taught in ``02_why_it_works_features``.
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 import math
 import time
@@ -67,6 +66,7 @@ from tlcourse._keras_graph import (
 )
 from tlcourse.config import SEED, seed_everything
 from tlcourse.surgery import cut_model
+from tlcourse.tables import Table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -953,24 +953,18 @@ class Transferability:
         return [(str(r.depth), r.layer, f"{r.trainable_params:,}", f"{r.val_accuracy:.3f}",
                  f"{r.seconds:.1f}") for r in self.rows]
 
+    def _table(self) -> Table:
+        """The rows as a :class:`~tlcourse.tables.Table` (what ``print`` and Jupyter show)."""
+        return Table(self._COLUMNS, self._cells(), align="rlrrr",
+                     title=f"{self.model_name}, mode {self.mode!r}: accuracy per freeze depth")
+
     def __str__(self) -> str:
-        cells = [self._COLUMNS, *self._cells()]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self._COLUMNS))]
-        lines = ["  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-                 for row in cells]
-        rule = "-" * len(lines[0])
-        return "\n".join([f"{self.model_name}, mode {self.mode!r}: accuracy per freeze depth", rule,
-                          lines[0], rule, *lines[1:]])
+        return self._table().text()
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._COLUMNS)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
-                       for cells in self._cells())
-        return (f"<table><caption>{html.escape(self.model_name)}, mode {html.escape(self.mode)}: "
-                f"accuracy per freeze depth</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")
+        return self._table().html()
 
 
 def layer_transferability(source: keras.Model, target_data: Any, ks: Sequence[int | str] | None = None, *,

@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -43,8 +42,9 @@ import numpy as np
 
 from tlcourse import data
 from tlcourse._files import file_sha256, manifest_path, read_manifest, repo_models_dir
-from tlcourse.config import SEED, seed_everything
+from tlcourse.config import SEED, environment_report, seed_everything
 from tlcourse.models import MANIFEST_NAME, build_mnist_cnn, build_model_a, save_weights_npz
+from tlcourse.tables import Table
 
 # What `tlcourse` re-exports. The rest (train_source_model, main, ...) is the script
 # `python -m tlcourse.pretrain`, used as tlcourse.pretrain.<name>.
@@ -181,10 +181,9 @@ def _pin_threads() -> int:
 
 
 def _versions() -> dict[str, str]:
-    import tensorflow as tf
-
-    return {"keras_version": keras.__version__, "tensorflow_version": tf.__version__,
-            "numpy_version": np.__version__, "python_version": platform.python_version()}
+    """The versions a manifest entry records, from :func:`tlcourse.config.environment_report`."""
+    report = environment_report(supported=False)
+    return {f"{what.lower()}_version": report[what] for what in ("Keras", "TensorFlow", "NumPy", "Python")}
 
 
 def _write_manifest(out_dir: Path, name: str, entry: dict[str, Any]) -> Path:
@@ -382,8 +381,9 @@ def greedy_layerwise(stem: Sequence[keras.layers.Layer], hidden: Sequence[keras.
 
 def _readme(out_dir: Path) -> str:
     models = read_manifest(out_dir)
-    rows = [f"| `{e['file']}` | {e['description']} | {e['dataset']} ({len(e['classes'])} classes) | "
-            f"{e['epochs']} | {e['test_accuracy']:.2%} | {e['weights_sha256'][:12]}... |" for e in models.values()]
+    table = Table(("file", "model", "data", "epochs", "test accuracy", "weights sha256"),
+                  [(f"`{e['file']}`", e["description"], f"{e['dataset']} ({len(e['classes'])} classes)", e["epochs"],
+                    f"{e['test_accuracy']:.2%}", f"{e['weights_sha256'][:12]}...") for e in models.values()])
     packaged = manifest_path(out_dir) == manifest_path()
     shown = ("`tlcourse/pretrained_models.json` (package data, so a `pip install` without this folder "
              "can still check and download the files)") if packaged else f"`{MANIFEST_NAME}` beside the files"
@@ -395,9 +395,7 @@ def _readme(out_dir: Path) -> str:
         "(offline: `TLCOURSE_DATA` pointing at the course's data folder). Notebooks load them with "
         "`tlcourse.load_pretrained(name)`, which checks each file's sha256 against the manifest first.",
         "",
-        "| file | model | data | epochs | test accuracy | weights sha256 |",
-        "| --- | --- | --- | --- | --- | --- |",
-        *rows,
+        table.markdown(),
         "",
         f"The manifest is {shown}. For each model it records the file's sha256, the exact command, "
         "the data set, its classes and copy, seed, epochs, optimizer, accuracies, the Keras and TensorFlow "

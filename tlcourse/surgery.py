@@ -47,7 +47,6 @@ declared floor, the current release and a pinned ``keras-nightly``):
 
 from __future__ import annotations
 
-import html
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,6 +75,7 @@ from tlcourse._keras_graph import (
     shape_text,
     walk,
 )
+from tlcourse.tables import Table
 
 __all__ = [
     "ModelCut",
@@ -712,32 +712,19 @@ class TrainableReport:
         return (f"Total params: {t['total']:,}  |  trainable: {t['trainable']:,}  |  "
                 f"non-trainable: {t['non_trainable']:,}")
 
+    def _table(self) -> Table:
+        """The rows as a :class:`~tlcourse.tables.Table`, frozen layers dimmed in HTML."""
+        return Table(self._COLUMNS, self._cells(), align="rlllrrl", title=f"Model: {self.model_name}",
+                     note=self._totals_text(),
+                     dim_rows=[i for i, row in enumerate(self.rows) if not row["trainable"]])
+
     def __str__(self) -> str:
-        cells = [self._COLUMNS, *self._cells()]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self._COLUMNS))]
-        right = {0, 4, 5}
-
-        def line(row):
-            return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                             for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-
-        rule = "-" * len(line(self._COLUMNS))
-        body = [line(row) for row in cells[1:]]
-        return "\n".join([f"Model: {self.model_name}", rule, line(self._COLUMNS), rule, *body,
-                          rule, self._totals_text()])
+        return self._table().text()
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._COLUMNS)
-        body = []
-        for row, cells in zip(self.rows, self._cells()):
-            style = "" if row["trainable"] else ' style="color:#888"'
-            body.append(f"<tr{style}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-                        + "</tr>")
-        return (f"<table><caption>{html.escape(self.model_name)}: "
-                f"{html.escape(self._totals_text())}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>")
+        return self._table().html()
 
 
 def trainable_report(model: keras.Model) -> TrainableReport:

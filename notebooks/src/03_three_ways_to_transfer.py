@@ -800,6 +800,8 @@ for name, (trainable, total) in params.items():
 # %% slideshow={"slide_type": "subslide"}
 from IPython.display import Markdown
 
+from tlcourse.tables import Table
+
 def mean_sd(results, metric):
     values = 100 * results.values(metric)
     sd = f" ± {np.std(values, ddof=1):.1f}" if len(values) > 1 else ""
@@ -809,30 +811,25 @@ def seconds(results, *metrics, extra=0.0):
     return f"{extra + sum(results.mean(m) for m in metrics):.0f}"
 
 n_sign, n_pet = len(sign_results.seeds), len(pet_results.seeds)
-table = [
-    "| approach | target data (test images) | test accuracy | training s | trainable parameters |",
-    "|---|---|---|---|---|",
-    f"| ① classifier as is (`mnist_cnn`) | scikit-learn digits ({len(y_digits):,}) | "
-    f"{100 * approach_1['MNIST layout: 0..255, 20x20 box centred in 28x28']:.1f} % | 0 | 0 |",
-    f"| ② frozen MobileNetV2 + new head | sign photos ({len(signs.y_test)}) | "
-    f"{mean_sd(sign_results, 'feature extraction')} ({n_sign} seeds) | "
-    f"{seconds(sign_results, 'head seconds', extra=sign_feature_seconds)} | {params['② signs'][0]:,} |",
-    f"| ③ fine-tuning the top of MobileNetV2 | sign photos ({len(signs.y_test)}) | "
-    f"{mean_sd(sign_results, 'fine-tuning')} ({n_sign} seeds) | "
-    f"{seconds(sign_results, 'head seconds', 'fine-tune seconds', extra=sign_feature_seconds)} | "
-    f"{params['③ signs'][0]:,} |",
-    f"| baseline: small CNN from scratch | sign photos ({len(signs.y_test)}) | "
-    f"{mean_sd(scratch_results, 'from scratch')} ({len(scratch_results.seeds)} seeds) | "
-    f"{seconds(scratch_results, 'scratch seconds')} | {params['scratch signs'][0]:,} |",
-    f"| ② frozen MobileNetV2 + new head | dogs vs cats photos ({len(pets.y_test)}) | "
-    f"{mean_sd(pet_results, 'feature extraction')} ({n_pet} seeds) | "
-    f"{seconds(pet_results, 'head seconds', extra=pet_feature_seconds)} | {params['② pets'][0]:,} |",
-    f"| ③ fine-tuning the top of MobileNetV2 | dogs vs cats photos ({len(pets.y_test)}) | "
-    f"{mean_sd(pet_results, 'fine-tuning')} ({n_pet} seeds) | "
-    f"{seconds(pet_results, 'head seconds', 'fine-tune seconds', extra=pet_feature_seconds)} | "
-    f"{params['③ pets'][0]:,} |",
-]
-Markdown("\n".join(table))
+signs_data, pets_data = f"sign photos ({len(signs.y_test)})", f"dogs vs cats photos ({len(pets.y_test)})"
+table = Table(["approach", "target data (test images)", "test accuracy", "training s", "trainable parameters"], [
+    ["① classifier as is (`mnist_cnn`)", f"scikit-learn digits ({len(y_digits):,})",
+     f"{100 * approach_1['MNIST layout: 0..255, 20x20 box centred in 28x28']:.1f} %", "0", "0"],
+    ["② frozen MobileNetV2 + new head", signs_data, f"{mean_sd(sign_results, 'feature extraction')} ({n_sign} seeds)",
+     seconds(sign_results, "head seconds", extra=sign_feature_seconds), f"{params['② signs'][0]:,}"],
+    ["③ fine-tuning the top of MobileNetV2", signs_data, f"{mean_sd(sign_results, 'fine-tuning')} ({n_sign} seeds)",
+     seconds(sign_results, "head seconds", "fine-tune seconds", extra=sign_feature_seconds),
+     f"{params['③ signs'][0]:,}"],
+    ["baseline: small CNN from scratch", signs_data,
+     f"{mean_sd(scratch_results, 'from scratch')} ({len(scratch_results.seeds)} seeds)",
+     seconds(scratch_results, "scratch seconds"), f"{params['scratch signs'][0]:,}"],
+    ["② frozen MobileNetV2 + new head", pets_data, f"{mean_sd(pet_results, 'feature extraction')} ({n_pet} seeds)",
+     seconds(pet_results, "head seconds", extra=pet_feature_seconds), f"{params['② pets'][0]:,}"],
+    ["③ fine-tuning the top of MobileNetV2", pets_data, f"{mean_sd(pet_results, 'fine-tuning')} ({n_pet} seeds)",
+     seconds(pet_results, "head seconds", "fine-tune seconds", extra=pet_feature_seconds),
+     f"{params['③ pets'][0]:,}"],
+])
+Markdown(table.markdown())
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Did fine-tuning help? The verdict, computed

@@ -219,12 +219,12 @@ def on_hand_row(m):
             "from": "measured here"}
 
 
+from tlcourse.tables import Table
+
 ROWS = [on_hand_row(m) for m in measured.values()] + [{**p, "from": "published"} for p in PUBLISHED]
 columns = ["title", "images", "classes", "resolution", "size", "from"]
 header = ["data set", "images", "classes", "resolution (w×h)", "size", "numbers from"]
-lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-lines += ["| " + " | ".join(row[c] for c in columns) + " |" for row in ROWS]
-display(Markdown("\n".join(lines)))
+display(Markdown(Table(header, [[row[c] for c in columns] for row in ROWS]).markdown()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Licence and how to load
@@ -253,9 +253,8 @@ def how_to_load(name):
 licence_rows = [{"title": data.info(n).title, "licence": data.info(n).licence,
                  "load": how_to_load(n), "source": data.info(n).citation} for n in ON_HAND]
 licence_rows += PUBLISHED
-lines = ["| data set | licence | how to load | source |", "|---|---|---|---|"]
-lines += [f"| {r['title']} | {r['licence']} | {r['load']} | {r['source']} |" for r in licence_rows]
-display(Markdown("\n".join(lines)))
+display(Markdown(Table(["data set", "licence", "how to load", "source"],
+                       [[r["title"], r["licence"], r["load"], r["source"]] for r in licence_rows]).markdown()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why big data sets ship as archives

@@ -14,7 +14,16 @@ __all__: list[str] = []
 
 
 def leaf_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The layers of ``model`` in order, nested models (a base used as one layer) opened up."""
+    """The layers of ``model`` in order, nested models (a base used as one layer) opened up.
+
+    Not :func:`tlcourse._keras_graph.walk`, on purpose: a checker reads the network as the
+    student built it, while ``walk`` (Keras's ``_flatten_layers``, to set a flag on every
+    sub-layer) answers another question. ``walk`` also lists the models themselves (and a nested
+    Sequential's hidden ``InputLayer``), gives a nested model's layers in reverse order, and
+    opens layers that are not models (``Bidirectional`` yields its two LSTMs and their cells,
+    whose weights would count twice in :func:`weighted_layers`). Here: ``model.layers`` order,
+    only ``keras.Model`` opened.
+    """
     layers = []
     for layer in model.layers:
         layers += leaf_layers(layer) if isinstance(layer, keras.Model) else [layer]
