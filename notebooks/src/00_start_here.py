@@ -126,6 +126,28 @@ from tlcourse.plots import show_images
 show_images(split.x_train, split.y_train, split.class_names, per_class=4,
             title="Sign Language Digits: four training photos of each digit");
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Teach, then wrap: what `data.load` stands for
+#
+# The course shows the raw Keras call first and its `tlcourse` helper second. `data.load` came
+# first here, so here is the raw call it replaces. For a folder with one sub-folder per class
+# (`sign-language-digits/Dataset/0` … `9`), Keras's own loader is
+#
+# ```python
+# train_ds, val_ds = keras.utils.image_dataset_from_directory(
+#     folder, image_size=(96, 96), batch_size=32,
+#     validation_split=0.2, subset="both", seed=SEED)   # labels = the sub-folders' names
+# model.fit(train_ds, validation_data=val_ds, epochs=...)
+# ```
+#
+# It returns batched `tf.data.Dataset`s of `(images, labels)`, and it is the call to use in your
+# own projects. `data.load` wraps the same job and adds what a course needs: it finds the data
+# offline (`TLCOURSE_DATA`, the Keras cache, or a checked download), makes a **stratified**
+# train / validation / **test** split (`validation_split` is a seeded random two-way split, with no
+# test part), lets you check it for leaks, and returns NumPy arrays you can index and plot, with
+# one call for photo folders and for MNIST alike. Notebook 09 turns such arrays back into a
+# `tf.data.Dataset` for `model.fit` (`data.as_dataset`).
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Tour 2 · The course's own pretrained model
 #
@@ -142,6 +164,19 @@ from tlcourse.surgery import trainable_report
 
 model_a = load_pretrained("fashion_mnist_model_a")
 print(trainable_report(model_a))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Teach, then wrap: `trainable_report` and `model.summary(show_trainable=True)`
+#
+# `trainable_report` is a course helper too. The raw Keras call behind the table above is
+# `model.summary(show_trainable=True)`: every layer with its output shape, its parameters and
+# whether it will train, then the trainable and non-trainable totals. The course wraps it because
+# `summary` *prints* a layout that changes between Keras versions, while `trainable_report`
+# *returns* the rows and totals as data (`report.totals["trainable"]`) that a cell or a test can
+# compare, in the same layout on every version. The raw call, on the same model:
+
+# %% slideshow={"slide_type": "-"}
+model_a.summary(show_trainable=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Does it still do its source task? Evaluate it on the Fashion-MNIST test images of its

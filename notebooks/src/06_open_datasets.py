@@ -426,6 +426,30 @@ print(f"\nImageNet has {imagenet_images / sign['train']:,.0f}× the images and "
 # cost only a little transfer accuracy. So "exactly 1000 classes" is not magic — a large,
 # diverse, well-labelled, **public** set with a competition and **released weights** was.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### When pretrained models are not allowed
+#
+# Seed 002 adds a warning after listing the ImageNet networks: "경우에 따라 경진대회에서 사용하지
+# 못하게 하는 경우도 있다" — in some competitions you may not use them. Why would a competition
+# forbid the very thing this course teaches?
+#
+# - **A fair comparison**: the contest measures what can be learned from *its* data. A network
+#   pretrained on 1.28 million ImageNet photos brings far more data than the entrants who did not
+#   use one, and a team with more compute could pretrain on even more.
+# - **A leak through ImageNet**: ImageNet's photos were collected from the web, like the photos
+#   of many contests. A test photo (or a near copy of it) may have been among the pretraining
+#   images, with a label: the pretrained weights have then *seen the test set*, the leak of
+#   section 5 by another road. A contest built on ImageNet's own images makes it certain.
+# - **Licences**: ImageNet's terms allow non-commercial research and teaching only (the licence
+#   section above); whether weights trained on it carry that limit is unsettled, and a prize
+#   competition may not want the question.
+#
+# For you: **read the rules before you start** (on Kaggle, the "external data" and "pretrained
+# models" clauses; some ban them, others allow only publicly available weights declared in the
+# forum). Where they are banned, train **from scratch**: notebook 01's small CNN and notebook 07's
+# architectures are the starting points, augmentation (notebook 09) and careful splits (this
+# notebook) matter even more, and your validation score must come from the competition's data alone.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Splits done right
 #

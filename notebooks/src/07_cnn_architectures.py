@@ -723,6 +723,30 @@ except data.DataNotFoundError:
     backbone, choice = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3)), "mobilenet_v2"
 print(f"backbone: {choice}, {backbone.count_params():,} parameters, output {backbone.output_shape}")
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Beyond `keras.applications`: KerasHub presets
+#
+# `keras.applications` holds the classic ImageNet CNNs of this notebook. Newer pretrained
+# networks (more ResNets and EfficientNets, ConvNeXt, vision transformers, and models pretrained
+# on more than ImageNet) come as **presets** of [KerasHub](https://keras.io/keras_hub/), the
+# Keras team's library of pretrained models (`pip install keras-hub`; the course does not need it,
+# so nothing here imports it). A preset is a name for an architecture plus its weights, downloaded
+# on first use (from Kaggle Models or Hugging Face):
+#
+# ```python
+# import keras_hub
+#
+# backbone = keras_hub.models.Backbone.from_preset("resnet_50_imagenet")      # no classifier
+# classifier = keras_hub.models.ImageClassifier.from_preset(
+#     "resnet_50_imagenet", num_classes=10)                                    # new 10-class head
+# ```
+#
+# The backbone is a `keras.Model` like the ones here: freeze it, put a head on it, compile and fit
+# exactly as in notebooks 03 and 04. `ImageClassifier` adds the pooling and a new `Dense` head
+# (and the preset's own preprocessing) in one call. The list of presets, with their sizes, is on
+# [keras.io/keras_hub/presets](https://keras.io/keras_hub/presets/). The picking rules above
+# still apply: size, speed, input size, and the preprocessing the weights expect.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 · Recap
 #

@@ -10,10 +10,13 @@
 # - how to do it with raw Keras (`trainable = False`, a new head per stage, `compile`, `fit`),
 #   then in one call with `tlcourse.pretrain.greedy_layerwise`;
 # - when it was needed (deep sigmoid networks trained with plain SGD, before 2010) and why it
-#   is rare today — measured over several seeds, not claimed.
+#   is rare today — measured over several seeds, not claimed;
+# - what *unsupervised* pretraining with an **autoencoder** is (learn to redraw unlabelled
+#   images, keep the encoder), how it differs from greedy supervised pretraining (no labels;
+#   the whole encoder at once), and whether it pays with only 100 labels — measured too.
 #
 # Lecture: [CNN families and greedy pretraining](../README.md#lecture-cnn-families-and-greedy-pretraining)
-# (seed 001, "Greedy Supervised Pretraining").
+# (seed 001, "Greedy Supervised Pretraining"; seed 004, "Autoencoder").
 
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course from its repository (does nothing elsewhere).
@@ -317,11 +320,183 @@ answer = ...   # your answer here: a number
 check("08.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · Recap
+# ## 6 · Unsupervised pretraining: autoencoders
+#
+# Greedy pretraining needed **labels** at every stage. The lecture's list of terms (seed 004)
+# names a kind of pretraining that needs none, the **autoencoder**:
+#
+# > Autoencoder(오토인코더) : Unsupervised Learning을 위한 Neural Network 구조 중 하나로, Hidden Layer에
+# > Input 데이터를 압축적으로 저장함으로써 원본 데이터의 특징(Feature)을 효과적으로 추출할 수 있는 기법
+#
+# (a network for unsupervised learning that stores its input, compressed, in a hidden layer and so
+# extracts the data's features). Two halves:
+#
+# - an **encoder** squeezes each image into a short vector, the *code* (here 784 pixels → 64 numbers);
+# - a **decoder** redraws the image from the code alone.
+#
+# The training target is the **input itself** (`fit(x, x)`): the loss measures how badly the
+# image was redrawn, so any pile of images will do, no labels needed. To redraw well through a
+# 64-number bottleneck, the encoder must keep what matters about the image. Afterwards the
+# decoder is thrown away and the **encoder is reused**, exactly like a pretrained backbone:
+# frozen as a feature extractor, or fine-tuned with the few labels there are.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two independent choices: labels or not, layer by layer or whole
+#
+# | | one layer at a time | the whole network at once |
+# |---|---|---|
+# | **with labels** (supervised) | greedy supervised pretraining, sections 3–5 (seed 001) | ImageNet pretraining, notebooks 01–05 |
+# | **without labels** (unsupervised) | stacked autoencoders / RBMs (Hinton et al. 2006, Bengio et al. 2007) | one autoencoder, this section |
+#
+# - **Signal**: greedy supervised pretraining learns from labels, so its layers learn what
+#   *separates the classes*; an autoencoder learns from the images alone, so its encoder learns
+#   what is needed to *redraw* them — not necessarily the same thing.
+# - **Layer-wise vs whole**: the historical unsupervised pretraining was greedy too (one autoencoder
+#   per layer, stacked), for the same vanishing-gradient reason as section 1; with ReLU and Adam we
+#   train the encoder and decoder together in one `fit`.
+# - **What both share**: the pretrained layers are then fine-tuned *with labels* on the real task.
+# - **When it pays**: many unlabelled images, few labelled ones — we measure that case next.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Pretraining on unlabelled digits
+#
+# The unlabelled pool: MNIST training images with their labels thrown away (`_`). The test
+# images are MNIST's own test set, never part of the pool. The model is a small dense
+# autoencoder, 784 → 256 → **64** → 256 → 784, with a sigmoid output because the target is the
+# image scaled to 0..1 (binary cross-entropy compares the two pixel by pixel).
+
+# %% slideshow={"slide_type": "-"}
+from tlcourse.surgery import clone_with_weights, freeze
+
+(x_pool, _), _ = data.load_arrays("mnist")           # MNIST's training images; their labels are not used
+x_unlabelled = x_pool[:fast_or_full(2_000, 30_000)]
+CODE = 64
+AE_EPOCHS = fast_or_full(1, 4)
+
+def new_encoder():
+    return keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(1 / 255), keras.layers.Flatten(),
+                             keras.layers.Dense(256, activation="relu"), keras.layers.Dense(CODE, name="code")],
+                            name="encoder")
+
+seed_everything(SEED)
+encoder = new_encoder()
+decoder = keras.Sequential([keras.Input((CODE,)), keras.layers.Dense(256, activation="relu"),
+                            keras.layers.Dense(28 * 28, activation="sigmoid"), keras.layers.Reshape((28, 28))],
+                           name="decoder")
+autoencoder = keras.Sequential([encoder, decoder], name="autoencoder")
+autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy")
+start = time.perf_counter()
+ae_history = autoencoder.fit(x_unlabelled, x_unlabelled.astype("float32") / 255, epochs=AE_EPOCHS,
+                             batch_size=128, verbose=0)
+print(f"autoencoder: {len(x_unlabelled):,} unlabelled images, {AE_EPOCHS} epochs, "
+      f"{time.perf_counter() - start:.0f} s; reconstruction loss per epoch: "
+      + ", ".join(f"{loss:.4f}" for loss in ae_history.history["loss"]))
+
+# %% slideshow={"slide_type": "subslide"}
+shown = x_test[:8]
+redrawn = autoencoder.predict(shown, verbose=0)
+fig, axes = plt.subplots(2, len(shown), figsize=(10, 3))
+for i in range(len(shown)):
+    for row, images in enumerate((shown, 255 * redrawn)):
+        axes[row, i].imshow(images[i], cmap="gray", vmin=0, vmax=255)
+        axes[row, i].set_xticks([])
+        axes[row, i].set_yticks([])
+axes[0, 0].set_ylabel("input")
+axes[1, 0].set_ylabel("redrawn")
+fig.supxlabel("test digits (never seen by the autoencoder)")
+fig.suptitle(f"Autoencoder: each digit squeezed into {CODE} numbers and redrawn from them");
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Few labels: pretrained encoder vs from scratch
+#
+# Now the labelled task: only **10 labelled digits per class** (100 images). Three networks with
+# the same architecture, encoder + `Dense(10, softmax)`:
+#
+# - **from scratch**: a new, random encoder, everything trained (Adam 1e-3, section 5's "today");
+# - **autoencoder, frozen**: a copy of the pretrained encoder, frozen, and a new head trained on
+#   top with a larger step (Adam 1e-2, as for a lone new head in notebook 04);
+# - **autoencoder, fine-tuned**: that same model, then unfrozen and trained further at a **low**
+#   learning rate (Adam 1e-4): freeze → compile → fit → unfreeze → compile again → fit.
+#
+# From scratch gets as many epochs as the fine-tuned model had in total. `clone_with_weights`
+# (notebook 04) gives every run its own copy, so each starts from the same pretrained weights.
+# Each seed draws a different 100 labelled images and new initial weights; the autoencoder is
+# pretrained once, as ImageNet weights are downloaded once.
+
+# %% slideshow={"slide_type": "subslide"}
+PER_CLASS = 10                                       # labelled images per class
+HEAD_EPOCHS, AE_TUNE_EPOCHS = fast_or_full(4, 20), fast_or_full(2, 10)
+
+def few_labels(seed):
+    rng = np.random.default_rng(seed)
+    picked = np.concatenate([rng.choice(np.flatnonzero(y_train == c), PER_CLASS, replace=False)
+                             for c in range(10)])
+    return x_train[picked], y_train[picked]
+
+def test_accuracy(model, x, y, learning_rate, epochs):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=epochs, batch_size=10, verbose=0)
+    return model.evaluate(x_test, y_test, verbose=0)[1]
+
+def few_label_run(seed):
+    seed_everything(seed)
+    x, y = few_labels(seed)
+    scratch = test_accuracy(keras.Sequential([new_encoder(), new_head()]), x, y, 1e-3,
+                            HEAD_EPOCHS + AE_TUNE_EPOCHS)
+    model = keras.Sequential([freeze(clone_with_weights(encoder)), new_head()])
+    frozen = test_accuracy(model, x, y, 1e-2, HEAD_EPOCHS)
+    unfreeze(model)
+    tuned = test_accuracy(model, x, y, 1e-4, AE_TUNE_EPOCHS)   # compiles again: a new optimizer
+    return {"from scratch": scratch, "autoencoder, frozen": frozen, "autoencoder, fine-tuned": tuned}
+
+ae_results = run_seeds(few_label_run, SEEDS)
+print(ae_results, "\n")
+for name in ("autoencoder, frozen", "autoencoder, fine-tuned"):
+    print(ae_results.paired_difference(name, "from scratch").verdict())
+
+# %% slideshow={"slide_type": "subslide"}
+ae_methods = list(ae_results.metrics)
+fig, ax = plt.subplots(figsize=(7, 4))
+for i, seed in enumerate(ae_results.seeds):
+    ax.plot(ae_methods, [100 * ae_results.values(m)[i] for m in ae_methods], "o-", alpha=0.7, label=f"seed {seed}")
+ax.set_title(f"{len(few_labels(0)[0])} labelled digits: test accuracy per seed")
+ax.set_xlabel("how the encoder started")
+ax.set_ylabel("test accuracy (%)")
+ax.grid(alpha=0.3)
+ax.legend(fontsize=8);
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading the results
+#
+# The verdicts above come from the paired differences; read them before this paragraph.
+#
+# - If the pretrained encoder **wins**, the unlabelled images taught it something the 100 labels
+#   alone could not: that is the promise of unsupervised pretraining when labels are scarce.
+# - If it **loses or ties**, that is a known limit of a plain autoencoder: reconstruction rewards
+#   keeping whatever redraws the pixels (stroke width, slant, position), not what tells a 4 from
+#   a 9, and a small MLP from scratch already does well on centred digits. Compare *frozen* and
+#   *fine-tuned*: fine-tuning with labels is what adapts the features to the task, as in greedy
+#   pretraining.
+# - Set the verdicts beside section 5's *today* row: both kinds of pretraining were invented
+#   (2006–2007) for deep networks that could not be trained well from random weights; with ReLU and
+#   Adam, the *from scratch* column shows how far a random start already gets with 100 labels.
+#
+# Historically, unsupervised pretraining faded for images once large labelled data sets such as
+# ImageNet gave better features to transfer (notebooks 01–05); it returned in other forms
+# (denoising and masked autoencoders, self-supervised learning) that make the reconstruction task
+# harder so that the features must capture more.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7 · Recap
 #
 # - Greedy supervised pretraining: shallow model → freeze → add a layer (and a new head) →
 #   train only the new layer → repeat; then **fine-tune everything** — the stages never optimise
 #   the layers together.
+# - Autoencoder (unsupervised) pretraining: train encoder + decoder to redraw **unlabelled**
+#   images (`fit(x, x)`), throw the decoder away, reuse the encoder frozen or fine-tuned with the
+#   few labels; the whole encoder at once here, where the historical version stacked autoencoders
+#   greedily. Whether it beat training from scratch on 100 labels is the verdict printed in section 6.
 # - In Keras: reuse the layer objects, set `trainable = False` on the trained ones, build the
 #   next stage with a new head, **compile** again, fit. `greedy_layerwise` does the stages;
 #   `unfreeze` + `compile_again` the fine-tuning.

@@ -456,6 +456,39 @@ print(f"each further training run on the same copies: {ft_seconds:.0f} s cached 
       f"{plain:.0f} s plain (estimated)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Teach, then wrap: the plain `model.fit` you will write
+#
+# The cached features of phase 1 and the cached activations of phase 2 are a CPU optimisation,
+# not the usual way to train. On a GPU, or with time to spare, you train `model` itself on a
+# dataset of **photos**: its `augment` layers draw new versions in every epoch, and the frozen
+# layers simply run again. Phase 1 in raw Keras:
+#
+# ```python
+# train_ds = (tf.data.Dataset.from_tensor_slices((split.x_train, split.y_train))
+#             .shuffle(len(split.y_train), seed=SEED).batch(32).prefetch(tf.data.AUTOTUNE))
+#
+# base.trainable = False                                           # phase 1: the head only
+# model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+#               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+# model.fit(train_ds, epochs=HEAD_EPOCHS, validation_data=(split.x_val, split.y_val))
+# ```
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Phase 2, the same `model` and `train_ds`, with the backbone unfrozen above the cut:
+#
+# ```python
+# set_freeze_depth(base, k)                                        # phase 2: unfreeze above the cut
+# model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),      # LOW learning rate
+#               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+# model.fit(train_ds, epochs=FT_EPOCHS, validation_data=(split.x_val, split.y_val), callbacks=[stop])
+# ```
+#
+# (`data.as_dataset(split.x_train, split.y_train, shuffle=True)` builds the same `train_ds` in one
+# line.) It trains the same layers as the cached version. The cache changes where the time goes,
+# and the augmentation: none in phase 1, a fixed set of `COPIES` versions per photo in phase 2,
+# where plain `fit` draws new versions in every epoch.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 09.2 — Where to cut for a shallower fine-tuning
 #
 # This notebook fine-tunes the last two stages, from block 10 on, and computes everything up
