@@ -1,4 +1,4 @@
-"""Exercises 08.1, 08.2 and 08.3 (08_greedy_layerwise_pretraining): the solutions pass, mistakes get helpful messages."""
+"""Exercises 08.1 to 08.3 (08_greedy_layerwise_pretraining): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
