@@ -274,13 +274,15 @@ record("VGG16, CPU size", None, small_vgg)
 # ### Exercise 07.1 — VGG's 3 × 3 argument, counted
 #
 # Section 4 says that two stacked 3 × 3 convolutions see a 5 × 5 patch with fewer weights than
-# one 5 × 5 convolution. Count it exactly, **biases included**, for 64 channels in and 64
-# filters (the width of VGG16's first block): the parameters of **one 5 × 5 convolution**, and
-# of **two stacked 3 × 3 convolutions**. By hand first, then confirm with `count_params()`.
-# `answer` is the pair `(one_5x5, two_3x3)` of integers.
+# one 5 × 5 convolution. Count it exactly, **biases included**, for C channels in and C filters:
+# write a function `conv_params(C)` that returns the pair `(one_5x5, two_3x3)`, the parameters
+# of **one 5 × 5 convolution** and of **two stacked 3 × 3 convolutions**. Work the formula out by
+# hand first, then confirm it with `count_params()` for a C of your choice, and print
+# `conv_params(64)` (the width of VGG16's first block): how many percent fewer? `answer` is the
+# function itself (`answer = conv_params`); the check calls it with widths of its own.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: (one_5x5, two_3x3), two integers
+answer = ...   # your answer here: the function conv_params(C)
 check("07.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -22,17 +22,21 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
-def test_07_1_rejects_counts_without_biases_swapped_or_one_conv(rejects):
-    rejects("07.1", (102_400, 73_728), "biases")
-    rejects("07.1", (73_856, 102_464), "swapped")
-    rejects("07.1", (102_464, 36_928), "only one of the two")
+def test_07_1_rejects_counts_without_biases_swapped_one_conv_or_fixed_numbers(rejects):
+    rejects("07.1", (102_464, 73_856), "the function conv_params itself")
+    rejects("07.1", lambda c: (25 * c * c, 18 * c * c), "biases")
+    rejects("07.1", lambda c: (2 * (9 * c * c + c), 25 * c * c + c), "swapped")
+    rejects("07.1", lambda c: (25 * c * c + c, 9 * c * c + c), "only one of the two")
+    rejects("07.1", lambda c: (102_464, 73_856), "numbers for 64 channels")   # right for 64 only
+    rejects("07.1", lambda c: 25 * c * c + c, "pair of numbers")
 
 
 def test_07_1_solution_agrees_with_keras():
-    one, three = keras.layers.Conv2D(64, 5), keras.layers.Conv2D(64, 3)
-    one.build((None, 32, 32, 64))
-    three.build((None, 32, 32, 64))
-    assert tuple(run_solution("07.1")) == (one.count_params(), 2 * three.count_params())
+    for c in (3, 64):
+        one, three = keras.layers.Conv2D(c, 5), keras.layers.Conv2D(c, 3)
+        one.build((None, 32, 32, c))
+        three.build((None, 32, 32, c))
+        assert tuple(run_solution("07.1")(c)) == (one.count_params(), 2 * three.count_params())
 
 
 def test_07_2_accepts_other_blocks_and_rejects_no_shortcut_or_no_final_relu(rejects):

@@ -1,5 +1,5 @@
 """Exercises of notebook 07_cnn_architectures: 07.1 (parameters of one 5 x 5 and two 3 x 3
-convolutions), 07.2 (a residual block) and 07.3 (is degradation a vanishing gradient? measured).
+convolutions, for any width), 07.2 (a residual block) and 07.3 (is degradation a vanishing gradient? measured).
 
 Per exercise, its solution ``_solution_07_1`` (its body is the code ``solution("07.1")``
 shows) and its checker ``_check_07_1``, registered with the task and the hint. Nothing here is
@@ -9,6 +9,7 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -18,7 +19,14 @@ import tensorflow as tf
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import gradient_norms, interval_side, leaf_layers, mnist_train_head, seed_answer
+from tlcourse.exercises._common import (
+    gradient_norms,
+    interval_side,
+    is_function,
+    leaf_layers,
+    mnist_train_head,
+    seed_answer,
+)
 from tlcourse.experiments import run_seeds
 from tlcourse.models import resnet
 
@@ -27,48 +35,57 @@ __all__: list[str] = []
 NOTEBOOK = "07_cnn_architectures"
 
 
-_CHANNELS = 64                                             # channels in = filters out
+def _counts(c: int) -> tuple[int, int]:
+    # (one 5 x 5 convolution, two stacked 3 x 3 convolutions), c channels in, c filters each, biases included
+    return 25 * c * c + c, 2 * (9 * c * c + c)
 
 
-def _solution_07_1() -> tuple[int, int]:
-    C = 64                                   # channels in = filters out
-    one_5x5 = 5 * 5 * C * C + C              # weights + one bias per filter: 102,464
-    two_3x3 = 2 * (3 * 3 * C * C + C)        # 73,856: about 28 % fewer, the same 5 x 5 view, one more ReLU
-    answer = (one_5x5, two_3x3)
+def _solution_07_1() -> Callable[[int], tuple[int, int]]:
+    def conv_params(C):
+        # C channels in = C filters out; weights + one bias per filter
+        one_5x5 = 5 * 5 * C * C + C
+        two_3x3 = 2 * (3 * 3 * C * C + C)
+        return one_5x5, two_3x3
+
+    print(conv_params(64))   # (102464, 73856): about 28 % fewer, the same 5 x 5 view, one more ReLU
+    answer = conv_params
     return answer
 
 
 @exercise("07.1", notebook=NOTEBOOK,
-          task="Count by hand the parameters (weights and biases) of one 5 x 5 convolution and of two "
-               "stacked 3 x 3 convolutions, 64 channels in and 64 filters each; answer (one_5x5, two_3x3).",
+          task="Write conv_params(C): the parameters (weights and biases) of one 5 x 5 convolution and of two "
+               "stacked 3 x 3 convolutions, C channels in and C filters each, as a pair (one_5x5, two_3x3); "
+               "answer the function.",
           hint="A Conv2D layer has (kernel height x kernel width x input channels + 1) x filters "
-               "parameters; check with keras.layers.Conv2D(64, 5) called on keras.Input((32, 32, 64)) "
+               "parameters; check with keras.layers.Conv2D(C, 5) called on keras.Input((32, 32, C)) "
                "and count_params().",
           solution=_solution_07_1)
 def _check_07_1(answer: Any) -> str | None:
-    c = _CHANNELS
-    one, two = 25 * c * c + c, 2 * (9 * c * c + c)
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
-        return "the answer should be a pair of numbers: (one_5x5, two_3x3)"
-    try:
-        first, second = (float(v) for v in answer)
-    except (TypeError, ValueError):
-        return "the answer should be a pair of numbers: (one_5x5, two_3x3)"
-    if (first, second) == (one, two):
-        return None
-    if (first, second) == (two, one):
-        return "the order is swapped: first the single 5 x 5 convolution, then the two 3 x 3 ones"
-    if (first, second) == (25 * c * c, 18 * c * c):
-        return "both counts leave out the biases (one per filter)"
-    if first != one:
-        if first == 25 * c * c:
-            return "the 5 x 5 count leaves out the biases (one per filter)"
-        return "the first number (one 5 x 5 convolution, 64 channels in, 64 filters) is not right"
-    if second == 18 * c * c:
-        return "the count of the two 3 x 3 convolutions leaves out the biases (one per filter)"
-    if second == 9 * c * c + c:
-        return "the second number counts only one of the two 3 x 3 convolutions"
-    return "the second number (two 3 x 3 convolutions, 64 channels in and 64 filters each) is not right"
+    if not is_function(answer):
+        return ("the answer should be the function conv_params itself (answer = conv_params, no parentheses), "
+                "not " + type(answer).__name__)
+    rng = random.Random()
+    for c in (64, rng.randrange(2, 33), rng.randrange(100, 513)):
+        try:
+            pair = answer(c)
+            first, second = (float(v) for v in pair)
+        except Exception:                              # the student's function: any failure is a wrong answer
+            return f"conv_params({c}) should return a pair of numbers (one_5x5, two_3x3)"
+        one, two = _counts(c)
+        if (first, second) == (one, two):
+            continue
+        if c != 64 and (first, second) == _counts(64):
+            return f"conv_params({c}) returns the numbers for 64 channels: compute them from C"
+        if (first, second) == (two, one):
+            return "the order is swapped: first the single 5 x 5 convolution, then the two 3 x 3 ones"
+        if first in (one, 25 * c * c) and second in (two, 18 * c * c):
+            return "the counts leave out the biases (one per filter)"
+        if first == one and second == 9 * c * c + c:
+            return "the second number counts only one of the two 3 x 3 convolutions"
+        if first == one:
+            return f"conv_params({c}): the second number (two 3 x 3 convolutions, {c} channels in) is not right"
+        return f"conv_params({c}): the first number (one 5 x 5 convolution, {c} channels in, {c} filters) is not right"
+    return None
 
 
 def _with_zero_convs(model: keras.Model, convs: list[Any], x: np.ndarray) -> np.ndarray:
