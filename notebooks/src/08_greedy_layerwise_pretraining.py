@@ -310,10 +310,13 @@ fig.tight_layout()
 # σ'(z) = σ(z)(1 − σ(z)), is at most 0.25 (at z = 0). On its way back to the weights of
 # `hidden1`, the error signal passes through the derivative of each of the five sigmoid layers
 # (`hidden5` down to `hidden1`) once, and through the weight matrices between them. Leaving the
-# weights aside: **at most what fraction** of the gradient is left? `answer` is a number.
+# weights aside: **at most what fraction** of the gradient is left after a number of sigmoid
+# layers? Write a function `gradient_bound(layers)` that returns it, and print
+# `gradient_bound(5)` for this network. `answer` is the function itself
+# (`answer = gradient_bound`); the check calls it with layer counts of its own.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a number
+answer = ...   # your answer here: the function gradient_bound(layers)
 check("08.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

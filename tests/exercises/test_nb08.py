@@ -32,10 +32,13 @@ def test_08_1_rejects_an_unfrozen_layer_the_old_head_and_copied_layers(rejects):
     rejects("08.1", (stage2, copies), "same layer objects")
 
 
-def test_08_2_rejects_a_sum_and_a_wrong_number_of_factors(rejects):
-    rejects("08.2", 0.25 * 5, "multiply")
-    rejects("08.2", 0.25 ** 4, "five sigmoid layers")
-    assert passes("08.2", 1 / 1024) and passes("08.2", 0.001)
+def test_08_2_rejects_a_sum_a_wrong_number_of_factors_sigmoid_itself_and_a_number(rejects):
+    rejects("08.2", lambda n: 0.25 * n, "multiply")
+    rejects("08.2", lambda n: 0.25 ** (n - 1), "one factor for each")
+    rejects("08.2", lambda n: 0.5 ** n, "0.5 is sigmoid(0)")
+    rejects("08.2", lambda n: 1 / 1024, "whatever the number of layers")
+    rejects("08.2", 0.25 ** 5, "the function gradient_bound itself")
+    assert passes("08.2", lambda n: 1 / 4 ** n) and run_solution("08.2")(5) == 1 / 1024
 
 
 @pytest.fixture(scope="module")

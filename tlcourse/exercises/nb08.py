@@ -1,5 +1,5 @@
 """Exercises of notebook 08_greedy_layerwise_pretraining: 08.1 (greedy stage 3 from stage 2) and
-08.2 (the gradient left after five sigmoids) and 08.3 (that gradient, measured: sigmoid vs ReLU).
+08.2 (the most gradient left after n sigmoids) and 08.3 (that gradient, measured: sigmoid vs ReLU).
 
 Per exercise, its solution ``_solution_08_1`` (its body is the code ``solution("08.1")``
 shows) and its checker ``_check_08_1``, registered with the task and the hint. Nothing here is
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -23,6 +24,7 @@ from tlcourse.exercises._common import (
     as_number,
     gradient_norms,
     interval_side,
+    is_function,
     is_model_pair,
     mnist_train_head,
     seed_answer,
@@ -98,35 +100,57 @@ def _check_08_1(answer: Any) -> str | None:
     return None
 
 
-def _solution_08_2() -> float:
+def _solution_08_2() -> Callable[[int], float]:
     # sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z)) is at most 0.25 (at z = 0); the chain rule multiplies
     # one such factor per sigmoid layer on the way down to hidden1's weights
-    answer = 0.25 ** 5       # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
+    def gradient_bound(layers):
+        return 0.25 ** layers
+
+    print(gradient_bound(5))   # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
+    answer = gradient_bound
     return answer
 
 
 @exercise("08.2", notebook=NOTEBOOK,
-          task="At most, what fraction of the gradient is left after passing back through the derivatives "
-               "of five sigmoid layers (weights aside)?",
-          hint="Each sigmoid layer contributes one factor of at most 0.25, and along a chain (the chain "
-               "rule) the factors multiply.",
+          task="Write gradient_bound(layers): at most what fraction of the gradient is left after passing back "
+               "through the derivatives of that many sigmoid layers (weights aside); answer the function.",
+          hint="Each sigmoid layer contributes one factor of at most sigmoid(0) * (1 - sigmoid(0)), and along a "
+               "chain (the chain rule) the factors multiply.",
           solution=_solution_08_2)
 def _check_08_2(answer: Any) -> str | None:
-    right = 0.25 ** 5
-    value = as_number(answer, "a number")
-    if isinstance(value, str):
-        return value
-    if math.isnan(value):
-        return "the answer should be a number, not NaN"
-    if abs(value - right) <= 0.03 * right:
-        return None
-    if abs(value - 0.25 * 5) < 1e-6:
-        return "the five factors multiply, they do not add"
-    if any(abs(value - 0.25 ** k) <= 0.03 * 0.25 ** k for k in (1, 2, 3, 4, 6, 7)):
-        return "count one factor for each of the five sigmoid layers the gradient passes"
-    if not 0 < value <= 1:
-        return "a product of factors between 0 and 0.25 lies between 0 and 1"
-    return f"{value:g} is not the largest possible product of five sigmoid derivatives"
+    if not is_function(answer):
+        return ("the answer should be the function gradient_bound itself (answer = gradient_bound, no "
+                "parentheses), not " + type(answer).__name__)
+    rng = random.Random()
+    probes = (5, rng.randrange(2, 5), rng.randrange(6, 13))
+    got = []
+    for layers in probes:
+        try:
+            value = as_number(answer(layers), "a number")
+        except Exception as error:                       # the student's function may fail
+            return f"gradient_bound({layers}) raised {type(error).__name__}: {error}"
+        if isinstance(value, str) or math.isnan(value):
+            return f"gradient_bound({layers}) should return a number, a fraction of the gradient"
+        got.append(value)
+    for layers, value in zip(probes, got):
+        right = 0.25 ** layers
+        if abs(value - right) <= 0.03 * right:
+            continue
+        if len(set(got)) == 1:
+            return "gradient_bound returns the same number whatever the number of layers"
+        if abs(value - 0.25 * layers) < 1e-6:
+            return f"gradient_bound({layers}): the factors multiply, they do not add"
+        if abs(value - 0.5 ** layers) <= 0.03 * 0.5 ** layers:
+            return (f"gradient_bound({layers}): 0.5 is sigmoid(0), not the largest value of its derivative "
+                    "sigmoid(z) * (1 - sigmoid(z))")
+        if any(abs(value - 0.25 ** k) <= 0.03 * 0.25 ** k for k in (layers - 1, layers + 1)):
+            return f"gradient_bound({layers}): count one factor for each of the {layers} sigmoid layers"
+        if not 0 < value <= 1:
+            return (f"gradient_bound({layers}) = {value:g}: a product of factors between 0 and 0.25 lies "
+                    "between 0 and 1")
+        return (f"gradient_bound({layers}) = {value:g} is not the largest possible product of {layers} sigmoid "
+                "derivatives")
+    return None
 
 
 # 08.3: how much of the gradient reaches hidden1, relative to hidden5, at initialisation
