@@ -62,8 +62,8 @@ def _solution_07_1() -> Callable[[int], tuple[int, int]]:
           solution=_solution_07_1)
 def _check_07_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function conv_params itself (answer = conv_params, no parentheses), "
-                "not " + type(answer).__name__)
+        return ("the answer should be the function conv_params itself, without parentheses after its "
+                "name, not " + type(answer).__name__)
     rng = random.Random()
     for c in (64, rng.randrange(2, 33), rng.randrange(100, 513)):
         try:

@@ -119,8 +119,8 @@ def _solution_08_2() -> Callable[[int], float]:
           solution=_solution_08_2)
 def _check_08_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function gradient_bound itself (answer = gradient_bound, no "
-                "parentheses), not " + type(answer).__name__)
+        return ("the answer should be the function gradient_bound itself, without parentheses after its "
+                "name, not " + type(answer).__name__)
     rng = random.Random()
     probes = (5, rng.randrange(2, 5), rng.randrange(6, 13))
     got = []

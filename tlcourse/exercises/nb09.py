@@ -89,8 +89,8 @@ def _solution_09_1() -> Callable[[float, float], int]:
           solution=_solution_09_1)
 def _check_09_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function photos_needed itself (answer = photos_needed, no "
-                "parentheses), not " + type(answer).__name__)
+        return ("the answer should be the function photos_needed itself, without parentheses after its "
+                "name, not " + type(answer).__name__)
     rng = _probe_rng()
     probes = [(0.98, 0.02), rng.choice(_WALD_DIFFERS), (rng.choice(_ACCURACIES), rng.choice(_WIDTHS))]
     got = []
@@ -163,8 +163,8 @@ def _solution_09_2() -> Callable[[keras.Model, int], str]:
           solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function cut_before itself (answer = cut_before, no parentheses), "
-                "not " + type(answer).__name__)
+        return ("the answer should be the function cut_before itself, without parentheses after its "
+                "name, not " + type(answer).__name__)
     base = _mobilenet()
     names = [layer.name for layer in base.layers]
     rng = _probe_rng()
