@@ -274,13 +274,15 @@ record("VGG16, CPU size", None, small_vgg)
 # ### Exercise 07.1 — VGG's 3 × 3 argument, counted
 #
 # Section 4 says that two stacked 3 × 3 convolutions see a 5 × 5 patch with fewer weights than
-# one 5 × 5 convolution. Count it exactly, **biases included**, for 64 channels in and 64
-# filters (the width of VGG16's first block): the parameters of **one 5 × 5 convolution**, and
-# of **two stacked 3 × 3 convolutions**. By hand first, then confirm with `count_params()`.
-# `answer` is the pair `(one_5x5, two_3x3)` of integers.
+# one 5 × 5 convolution. Count it exactly, **biases included**, for C channels in and C filters:
+# write a function `conv_params(C)` that returns the pair `(one_5x5, two_3x3)`, the parameters
+# of **one 5 × 5 convolution** and of **two stacked 3 × 3 convolutions**. Work the formula out by
+# hand first, then confirm it with `count_params()` for a C of your choice, and print
+# `conv_params(64)` (the width of VGG16's first block): how many percent fewer? `answer` is the
+# function itself (`answer = conv_params`); the check calls it with widths of its own.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: (one_5x5, two_3x3), two integers
+answer = ...   # your answer here: the function conv_params(C)
 check("07.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -559,6 +561,36 @@ for a, b in [("plain-8", "plain-32"), ("resnet-32", "plain-32"), ("resnet-32", "
 answer = ...   # your answer here: a keras.Model from (8, 8, 16) to (8, 8, 16)
 check("07.2", answer)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 07.3 — Is degradation a vanishing gradient? Measure it
+#
+# A common explanation of the degradation problem: without shortcuts the gradient fades on its
+# way down 32 layers, so the first layers hardly learn. Test it where it would show — at the
+# **first** layer, at the **start** of training — instead of taking it on trust.
+#
+# - **Measure**, for seeds 0, 1, …, n − 1 (n ≥ 3; n = 5 takes well under a minute): right after
+#   `seed_everything(seed)`, build plain-32 or resnet-32 as section 6 does,
+#   `resnet((14, 14, 1), 10, blocks_per_stage=5, filters=(8, 16, 32), shortcuts=...)`; on the
+#   **probe batch**, the first 64 MNIST training digits shrunk to 14 × 14 as `x_deg` is
+#   (`x_train[:64].reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4))[..., None].astype("float32") / 255`,
+#   labels `y_train[:64]`), compute the mean cross-entropy of `model(x_probe, training=True)`
+#   (BatchNorm as `fit` runs it) under `tf.GradientTape`, and the L2 norm (`tf.norm`) of its
+#   gradient with respect to the first convolution's kernel, `model.get_layer("stem_conv").kernel`.
+# - **Collect** with `run_seeds`: one dict `{"plain-32": ..., "resnet-32": ...}` per seed.
+# - **Conclude** from the 95 % interval of `results.paired_difference("plain-32", "resnet-32")`:
+#   - **a** — below 0: the plain network's first layer gets clearly *less* gradient; it vanishes,
+#     which would explain the degradation;
+#   - **b** — above 0: it gets clearly *more*; the gradient does not vanish (BatchNorm sees to
+#     that, as He et al. noted), so the degradation is an optimisation difficulty of another kind;
+#   - **c** — across 0: no clear difference; the first layer's gradient does not explain it.
+#
+# `answer` is the pair `(results, conclusion)`, the conclusion one letter. The check recomputes
+# one of your seeds, so the numbers must come from the measurement described.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")
+check("07.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · The networks in one table
 #
@@ -762,5 +794,6 @@ print(f"backbone: {choice}, {backbone.count_params():,} parameters, output {back
 #   `resnet`; depth as the papers count it: `weight_layer_depth` (all in `tlcourse.models`).
 # - Picking a backbone: accuracy, size, speed, input size. On a CPU start with MobileNetV2;
 #   use its own `preprocess_input`, and drop the top.
-# - Exercises 07.1 and 07.2: `check("07.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("07.1")` (from `tlcourse.exercises`).
+# - Exercises 07.1 (parameters of 3 × 3 vs 5 × 5), 07.2 (a residual block) and 07.3 (is
+#   degradation a vanishing gradient? measured over seeds): `check("07.3", answer)` says what is
+#   right or wrong; instructors reveal a solution with `solution("07.3")` (from `tlcourse.exercises`).

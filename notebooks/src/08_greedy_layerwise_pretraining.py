@@ -313,11 +313,45 @@ fig.tight_layout()
 # σ'(z) = σ(z)(1 − σ(z)), is at most 0.25 (at z = 0). On its way back to the weights of
 # `hidden1`, the error signal passes through the derivative of each of the five sigmoid layers
 # (`hidden5` down to `hidden1`) once, and through the weight matrices between them. Leaving the
-# weights aside: **at most what fraction** of the gradient is left? `answer` is a number.
+# weights aside: **at most what fraction** of the gradient is left after a number of sigmoid
+# layers? Write a function `gradient_bound(layers)` that returns it, and print
+# `gradient_bound(5)` for this network. `answer` is the function itself
+# (`answer = gradient_bound`); the check calls it with layer counts of its own.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a number
+answer = ...   # your answer here: the function gradient_bound(layers)
 check("08.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 08.3 — How much gradient reaches `hidden1`? Measure it
+#
+# 08.2 gave a bound; now measure what section 5's network really passes down at the start of
+# training, with sigmoid units and with ReLU.
+#
+# - **Measure**, for seeds 0, 1, …, n − 1 (n ≥ 3; n = 5 takes seconds) and each activation,
+#   `"sigmoid"` and `"relu"`: right after `seed_everything(seed)`,
+#   `stem, hidden = new_network(activation)` and
+#   `model = keras.Sequential([keras.Input((28, 28)), *stem, *hidden, new_head()])`. On the
+#   **probe batch**, the first 256 digits of MNIST's training set as
+#   `data.load_arrays("mnist")` returns them (raw pixels: the stem rescales), compute the mean
+#   cross-entropy of `model(x_probe, training=True)` under `tf.GradientTape`, the gradients of
+#   `hidden[0].kernel` and `hidden[-1].kernel`, and record
+#   **log10(‖gradient of hidden1‖ / ‖gradient of hidden5‖)**: 0 means the first layer gets as
+#   much as the last, −1 a tenth of it.
+# - **Collect** with `run_seeds`: one dict `{"sigmoid": ..., "relu": ...}` per seed.
+# - **Conclude** from the 95 % interval of `results.paired_difference("sigmoid", "relu")`:
+#   - **a** — below 0: with sigmoid units `hidden1` gets a clearly smaller share of the gradient
+#     than with ReLU, so end-to-end SGD barely moves the first layers — what greedy stages sidestep;
+#   - **b** — above 0: with sigmoid units `hidden1` gets a clearly larger share;
+#   - **c** — across 0: no clear difference over these seeds.
+#
+# `answer` is the pair `(results, conclusion)`, the conclusion one letter. The check recomputes
+# one of your seeds. Then compare your sigmoid mean with log10(0.25⁴) ≈ −2.4, the four sigmoid
+# derivatives between `hidden5` and `hidden1` at their largest (08.2's reasoning).
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")
+check("08.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Unsupervised pretraining: autoencoders
@@ -504,5 +538,6 @@ ax.legend(fontsize=8);
 #   ReLU + Adam. Modern deep learning replaced it with better activations, initialisation,
 #   optimisers, normalisation and skip connections — and with transfer from networks pretrained
 #   on large data sets.
-# - Exercises 08.1 and 08.2: `check("08.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("08.1")` (from `tlcourse.exercises`).
+# - Exercises 08.1 (stage 3 by hand), 08.2 (the bound on the gradient through five sigmoids) and
+#   08.3 (that gradient measured, sigmoid vs ReLU, over seeds): `check("08.3", answer)` says what
+#   is right or wrong; instructors reveal a solution with `solution("08.3")` (from `tlcourse.exercises`).

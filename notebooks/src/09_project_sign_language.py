@@ -118,15 +118,18 @@ for correct, n in [(49, 50), (294, 300), (980, 1000)]:
 # all our choices may look at.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 09.1 — How many test photos for a 2-point interval?
+# ### Exercise 09.1 — How many test photos for a given interval?
 #
-# The book's "98 %" on 50 photos leaves a wide interval. How many test photos would pin a
-# measured 98 % down to a 95 % interval **narrower than 2 points** (high − low < 0.02)? Use
-# `wilson_interval` from the cell above, and count in multiples of 50, so that 98 % of the
-# photos is a whole number of photos. `answer` is that smallest number of photos, an integer.
+# The book's "98 %" on 50 photos leaves a wide interval. How many test photos does a claim need?
+# Write a function `photos_needed(accuracy, width)` that returns the **smallest** number of test
+# photos, a multiple of 50, for which a measured `accuracy` (for example 0.98) has a 95 % interval
+# **narrower** than `width` (high − low < width), computed with `wilson_interval` from the cell
+# above on `round(accuracy * n)` right out of `n`. Print `photos_needed(0.98, 0.02)`: the test set
+# the book's claim would have needed for a 2-point interval. `answer` is the function itself
+# (`answer = photos_needed`); the check calls it with accuracies and widths of its own.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a whole number of photos
+answer = ...   # your answer here: the function photos_needed(accuracy, width)
 check("09.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -489,16 +492,19 @@ print(f"each further training run on the same copies: {ft_seconds:.0f} s cached 
 # where plain `fit` draws new versions in every epoch.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 09.2 — Where to cut for a shallower fine-tuning
+# ### Exercise 09.2 — Where to cut for another fine-tuning depth
 #
 # This notebook fine-tunes the last two stages, from block 10 on, and computes everything up
-# to the cut `CUT = "block_9_add"` once. Notebook 03 fine-tuned only the last stage: blocks 13
-# to 16 and `Conv_1`. For that choice, which layer would be the cut — the last frozen layer,
-# whose output `bottom` computes once? `answer` is the layer's name, a string (the names are
-# in `base.layers`).
+# to the cut `CUT = "block_9_add"` once. Another project may fine-tune from another block:
+# notebook 03 fine-tuned only the last stage, from block 13 on. Write a function
+# `cut_before(base, block)` that returns the name of the cut for fine-tuning MobileNetV2 `base`
+# from block `block` on (2 to 16): the last frozen layer, whose output `bottom` computes once.
+# Look at a few blocks' names in `base.layers` first: do all blocks end the same way? Print
+# `cut_before(base, 13)`. `answer` is the function itself (`answer = cut_before`); the check calls
+# it on a MobileNetV2 of its own, for blocks of its choosing.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a layer name (a string)
+answer = ...   # your answer here: the function cut_before(base, block)
 check("09.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -608,6 +614,32 @@ else:
     fig.suptitle(f"Misclassified test photos ({len(shown)} of {len(wrong)}): true → predicted")
     fig.supxlabel("photo (title: true digit → predicted digit, confidence)")
     fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 09.3 — Choose on validation, test once
+#
+# Phase 1 trained the head with Adam at 1e-3, a rate nobody chose. Choose it the honest way, on
+# the cached features of section 4 (each run takes seconds):
+#
+# - **Train** one new head per learning rate, 1e-4, 1e-3 and 1e-2: `seed_everything(SEED)`, then
+#   `keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dropout(0.2),
+#   keras.layers.Dense(10, activation="softmax")])`, Adam with that rate, 10 epochs, batch size 32,
+#   on `features["train"]` and `split.y_train`.
+# - **Choose** the rate with the best accuracy on `features["val"]` — the validation photos only.
+# - **Test once**: the chosen head's accuracy on `features["test"]`, and no other head's.
+# - **Conclude** with `wilson_interval` from the top of the notebook: is the runner-up's
+#   validation accuracy below the chosen rate's 95 % interval (from its number of right
+#   validation photos out of `len(split.y_val)`)?
+#   - **a** — yes: the validation set separates the chosen rate from the runner-up;
+#   - **b** — no: the validation set cannot tell them apart, so that part of the choice is luck.
+#
+# `answer` is a dict: `{"features": features, "split": split, "val": {rate: validation accuracy},
+# "chosen": rate, "test_accuracy": ..., "conclusion": "a" or "b"}`. The check retrains the heads,
+# so it knows what each rate scores on the validation **and** the test photos.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a dict with features, split, val, chosen, test_accuracy, conclusion
+check("09.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Save, reload, and check
@@ -764,5 +796,6 @@ for key, value in project_result.items():
 #   longer break reloading.
 # - Helpers used: `data.load`, `imagenet_backbone`, `set_freeze_depth`, `trainable_report`,
 #   `run_seeds`; the benchmark: `python -m tlcourse.bench`.
-# - Exercises 09.1 and 09.2: `check("09.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("09.1")` (from `tlcourse.exercises`).
+# - Exercises 09.1 (test photos a claim needs), 09.2 (the cut for any fine-tuning depth) and
+#   09.3 (choose on validation, test once): `check("09.3", answer)` says what is right or wrong;
+#   instructors reveal a solution with `solution("09.3")` (from `tlcourse.exercises`).

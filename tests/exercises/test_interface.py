@@ -107,7 +107,7 @@ def test_solution_shows_the_imports_the_body_uses_then_the_body():
     assert code.endswith("\nanswer = model")
     assert "return answer" not in code and "def _solution" not in code
     assert solution("08.2").startswith("# sigmoid'(z) = ")   # no imports: the body alone
-    assert [e.solution for e in list_exercises("08")] == [solution("08.1"), solution("08.2")]
+    assert [e.solution for e in list_exercises("08")] == [solution("08.1"), solution("08.2"), solution("08.3")]
 
 
 def test_passes_prints_nothing(capsys):

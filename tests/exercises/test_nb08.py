@@ -1,4 +1,4 @@
-"""Exercises 08.1 and 08.2 (08_greedy_layerwise_pretraining): the solutions pass, mistakes get helpful messages."""
+"""Exercises 08.1 to 08.3 (08_greedy_layerwise_pretraining): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import keras
 import pytest
 
 from tlcourse.exercises import check, passes, run_solution
-from tlcourse.exercises.nb08 import _solution_08_1, _solution_08_2
+from tlcourse.exercises.nb08 import _solution_08_1, _solution_08_2, _solution_08_3
+from tlcourse.experiments import SeedResults
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("08.1", _solution_08_1), ("08.2", _solution_08_2)])
@@ -31,7 +32,52 @@ def test_08_1_rejects_an_unfrozen_layer_the_old_head_and_copied_layers(rejects):
     rejects("08.1", (stage2, copies), "same layer objects")
 
 
-def test_08_2_rejects_a_sum_and_a_wrong_number_of_factors(rejects):
-    rejects("08.2", 0.25 * 5, "multiply")
-    rejects("08.2", 0.25 ** 4, "five sigmoid layers")
-    assert passes("08.2", 1 / 1024) and passes("08.2", 0.001)
+def test_08_2_rejects_a_sum_a_wrong_number_of_factors_sigmoid_itself_and_a_number(rejects):
+    rejects("08.2", lambda n: 0.25 * n, "multiply")
+    rejects("08.2", lambda n: 0.25 ** (n - 1), "one factor for each")
+    rejects("08.2", lambda n: 0.5 ** n, "0.5 is sigmoid(0)")
+    rejects("08.2", lambda n: 1 / 1024, "whatever the number of layers")
+    rejects("08.2", 0.25 ** 5, "the function gradient_bound itself")
+    assert passes("08.2", lambda n: 1 / 4 ** n) and run_solution("08.2")(5) == 1 / 1024
+
+
+@pytest.fixture(scope="module")
+def answer_08_3():
+    if not __import__("tlcourse").config.data_dir():
+        pytest.skip("08.3 measures on MNIST: set TLCOURSE_DATA to the offline data folder")
+    return _solution_08_3()
+
+
+def _shares(sigmoid, relu, seeds=None):
+    seeds = tuple(range(len(sigmoid))) if seeds is None else tuple(seeds)
+    return SeedResults(seeds, [{"sigmoid": float(s), "relu": float(r)} for s, r in zip(sigmoid, relu)])
+
+
+def test_08_3_solution_passes_and_its_conclusion_follows_from_its_numbers(answer_08_3, capsys):
+    results, conclusion = answer_08_3
+    assert passes("08.3", answer_08_3)
+    check("08.3", answer_08_3)
+    assert "08.3 correct" in capsys.readouterr().out
+    assert results.seeds == tuple(range(len(results.seeds)))
+
+
+def test_08_3_rejects_a_conclusion_that_contradicts_the_numbers(answer_08_3, rejects):
+    results, conclusion = answer_08_3
+    for other in sorted(set("abc") - {conclusion}):
+        rejects("08.3", (results, other), "does not follow from your numbers", "sigmoid - relu")
+
+
+def test_08_3_rejects_plain_ratios_upside_down_swapped_or_made_up(answer_08_3, rejects):
+    results, conclusion = answer_08_3
+    sigmoid, relu = results.values("sigmoid"), results.values("relu")
+    rejects("08.3", (_shares(10 ** sigmoid, 10 ** relu), conclusion), "log10")
+    rejects("08.3", (_shares(-sigmoid, -relu), conclusion), "upside down")
+    rejects("08.3", (_shares(relu, sigmoid), conclusion), "swapped")
+    rejects("08.3", (_shares(sigmoid - 0.5, relu), conclusion), "not what the described measurement gives")
+
+
+def test_08_3_rejects_picked_or_too_few_seeds_and_other_kinds(rejects):
+    rejects("08.3", (_shares([-2, -2, -2], [0, 0, 0], seeds=(0, 2, 4)), "a"), "seeds 0, 1, ..., n - 1")
+    rejects("08.3", (_shares([-2], [0]), "a"), "at least 3")
+    rejects("08.3", (_shares([-2, -2, -2], [0, 0, 0]), "sigmoid"), "one of the letters")
+    rejects("08.3", -2.3, "pair (results, conclusion)")

@@ -6,9 +6,12 @@ one notebook's helpers stay in that notebook's module.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 import keras
+import numpy as np
 
 __all__: list[str] = []
 
@@ -54,3 +57,66 @@ def as_number(answer: Any, what: str) -> float | str:
         return float(answer)
     except (TypeError, ValueError):
         return f"the answer should be {what}, not {type(answer).__name__}"
+
+
+# --- experiments over seeds, answered as (SeedResults, conclusion): 07.3 and 08.3 -----------------
+
+def mnist_train_head(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n`` images and labels of MNIST's training set, in Keras's order (read once)."""
+    x, y = _mnist_train()
+    return x[:n], y[:n]
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_train() -> tuple[np.ndarray, np.ndarray]:
+    from tlcourse.data import load_arrays
+
+    (x, y), _ = load_arrays("mnist")
+    return x, y
+
+
+def gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray, variables: Sequence[Any], *,
+                   training: bool = True) -> list[float]:
+    """L2 norms of the gradient of the mean sparse cross-entropy of ``model(x)`` for each variable."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = keras.losses.SparseCategoricalCrossentropy()(y, model(x, training=training))
+    return [float(tf.norm(g)) for g in tape.gradient(loss, list(variables))]
+
+
+def seed_answer(answer: Any, metrics: Sequence[str], letters: Sequence[str], *,
+                min_seeds: int = 3) -> tuple[Any, str] | str:
+    """``(results, conclusion)`` read from an answer, or the sentence saying what is wrong with it.
+
+    ``results`` must be a :class:`tlcourse.experiments.SeedResults` with the ``metrics``, finite,
+    for the seeds 0, 1, ..., n - 1 (n >= ``min_seeds``: no picked seeds); ``conclusion`` one of
+    ``letters`` (returned lower-case).
+    """
+    what = f"a pair (results, conclusion): results from run_seeds, conclusion one of {', '.join(letters)}"
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return f"the answer should be {what}"
+    results, conclusion = answer
+    if not (hasattr(results, "seeds") and hasattr(results, "values") and hasattr(results, "metrics")):
+        return f"the first item should be what run_seeds returns (a SeedResults), not {type(results).__name__}"
+    missing = [m for m in metrics if m not in results.metrics]
+    if missing:
+        return (f"the results have no metric {missing[0]!r}: the function given to run_seeds should return "
+                f"a dict with the keys {', '.join(repr(m) for m in metrics)}")
+    seeds = [int(s) for s in results.seeds]
+    if len(seeds) < min_seeds:
+        return f"{len(seeds)} seed(s) cannot show how much the result varies: run at least {min_seeds}"
+    if seeds != list(range(len(seeds))):
+        return (f"run the seeds 0, 1, ..., n - 1 (here range({len(seeds)})), not {seeds}: seeds picked by hand "
+                "can pick the result")
+    if not all(np.all(np.isfinite(results.values(m))) for m in metrics):
+        return "some measured values are NaN or infinite: check the measurement"
+    if not isinstance(conclusion, str) or conclusion.strip().lower() not in letters:
+        return f"the conclusion should be one of the letters {', '.join(repr(x) for x in letters)}"
+    return results, conclusion.strip().lower()
+
+
+def interval_side(results: Any, a: str, b: str) -> str:
+    """Where the 95 % interval of the paired difference ``a - b`` lies: "above", "below" or "across" 0."""
+    low, high = results.paired_difference(a, b).ci95
+    return "above" if low > 0 else "below" if high < 0 else "across"

@@ -1,5 +1,5 @@
 """Exercises of notebook 08_greedy_layerwise_pretraining: 08.1 (greedy stage 3 from stage 2) and
-08.2 (the gradient left after five sigmoids).
+08.2 (the most gradient left after n sigmoids) and 08.3 (that gradient, measured: sigmoid vs ReLU).
 
 Per exercise, its solution ``_solution_08_1`` (its body is the code ``solution("08.1")``
 shows) and its checker ``_check_08_1``, registered with the task and the hint. Nothing here is
@@ -9,12 +9,27 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 from __future__ import annotations
 
 import math
+import random
+from collections.abc import Callable
 from typing import Any
 
 import keras
+import numpy as np
+import tensorflow as tf
 
+from tlcourse.config import fast_or_full, seed_everything
+from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number, is_model_pair
+from tlcourse.exercises._common import (
+    as_number,
+    gradient_norms,
+    interval_side,
+    is_function,
+    is_model_pair,
+    mnist_train_head,
+    seed_answer,
+)
+from tlcourse.experiments import run_seeds
 
 __all__: list[str] = []
 
@@ -85,32 +100,140 @@ def _check_08_1(answer: Any) -> str | None:
     return None
 
 
-def _solution_08_2() -> float:
+def _solution_08_2() -> Callable[[int], float]:
     # sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z)) is at most 0.25 (at z = 0); the chain rule multiplies
     # one such factor per sigmoid layer on the way down to hidden1's weights
-    answer = 0.25 ** 5       # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
+    def gradient_bound(layers):
+        return 0.25 ** layers
+
+    print(gradient_bound(5))   # 1/1024, about 0.001: at most a thousandth of the signal (weights aside)
+    answer = gradient_bound
     return answer
 
 
 @exercise("08.2", notebook=NOTEBOOK,
-          task="At most, what fraction of the gradient is left after passing back through the derivatives "
-               "of five sigmoid layers (weights aside)?",
-          hint="Each sigmoid layer contributes one factor of at most 0.25, and along a chain (the chain "
-               "rule) the factors multiply.",
+          task="Write gradient_bound(layers): at most what fraction of the gradient is left after passing back "
+               "through the derivatives of that many sigmoid layers (weights aside); answer the function.",
+          hint="Each sigmoid layer contributes one factor of at most sigmoid(0) * (1 - sigmoid(0)), and along a "
+               "chain (the chain rule) the factors multiply.",
           solution=_solution_08_2)
 def _check_08_2(answer: Any) -> str | None:
-    right = 0.25 ** 5
-    value = as_number(answer, "a number")
-    if isinstance(value, str):
-        return value
-    if math.isnan(value):
-        return "the answer should be a number, not NaN"
-    if abs(value - right) <= 0.03 * right:
-        return None
-    if abs(value - 0.25 * 5) < 1e-6:
-        return "the five factors multiply, they do not add"
-    if any(abs(value - 0.25 ** k) <= 0.03 * 0.25 ** k for k in (1, 2, 3, 4, 6, 7)):
-        return "count one factor for each of the five sigmoid layers the gradient passes"
-    if not 0 < value <= 1:
-        return "a product of factors between 0 and 0.25 lies between 0 and 1"
-    return f"{value:g} is not the largest possible product of five sigmoid derivatives"
+    if not is_function(answer):
+        return ("the answer should be the function gradient_bound itself, without parentheses after its "
+                "name, not " + type(answer).__name__)
+    rng = random.Random()
+    probes = (5, rng.randrange(2, 5), rng.randrange(6, 13))
+    got = []
+    for layers in probes:
+        try:
+            value = as_number(answer(layers), "a number")
+        except Exception as error:                       # the student's function may fail
+            return f"gradient_bound({layers}) raised {type(error).__name__}: {error}"
+        if isinstance(value, str) or math.isnan(value):
+            return f"gradient_bound({layers}) should return a number, a fraction of the gradient"
+        got.append(value)
+    for layers, value in zip(probes, got):
+        right = 0.25 ** layers
+        if abs(value - right) <= 0.03 * right:
+            continue
+        if len(set(got)) == 1:
+            return "gradient_bound returns the same number whatever the number of layers"
+        if abs(value - 0.25 * layers) < 1e-6:
+            return f"gradient_bound({layers}): the factors multiply, they do not add"
+        if abs(value - 0.5 ** layers) <= 0.03 * 0.5 ** layers:
+            return (f"gradient_bound({layers}): 0.5 is sigmoid(0), not the largest value of its derivative "
+                    "sigmoid(z) * (1 - sigmoid(z))")
+        if any(abs(value - 0.25 ** k) <= 0.03 * 0.25 ** k for k in (layers - 1, layers + 1)):
+            return f"gradient_bound({layers}): count one factor for each of the {layers} sigmoid layers"
+        if not 0 < value <= 1:
+            return (f"gradient_bound({layers}) = {value:g}: a product of factors between 0 and 0.25 lies "
+                    "between 0 and 1")
+        return (f"gradient_bound({layers}) = {value:g} is not the largest possible product of {layers} sigmoid "
+                "derivatives")
+    return None
+
+
+# 08.3: how much of the gradient reaches hidden1, relative to hidden5, at initialisation
+_ACTIVATIONS = ("sigmoid", "relu")
+_PROBE = 256                                              # the first 256 MNIST training digits
+_CONCLUSIONS = ("a", "b", "c")
+_SHARES: dict[tuple[str, int], tuple[float, float]] = {}  # (activation, seed) -> (|g1|, |g5|), computed once
+
+
+def _gradients_08(activation: str, seed: int) -> tuple[float, float]:
+    if (activation, seed) not in _SHARES:
+        seed_everything(seed)
+        hidden = [keras.layers.Dense(128, activation=activation) for _ in range(5)]
+        model = keras.Sequential([keras.Input((28, 28)), keras.layers.Rescaling(1 / 255), keras.layers.Flatten(),
+                                  *hidden, keras.layers.Dense(10, activation="softmax")])
+        x, y = mnist_train_head(_PROBE)
+        first, last = gradient_norms(model, x, y, [hidden[0].kernel, hidden[-1].kernel])
+        _SHARES[(activation, seed)] = (first, last)
+    return _SHARES[(activation, seed)]
+
+
+def _solution_08_3() -> tuple[Any, str]:
+    # the probe batch: the first 256 digits of MNIST's training set, raw pixels (the stem rescales)
+    (x_mnist, y_mnist), _ = load_arrays("mnist")
+    x_probe, y_probe = x_mnist[:256], y_mnist[:256]
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+
+    def gradient_share(seed):
+        shares = {}
+        for activation in ("sigmoid", "relu"):
+            seed_everything(seed)                  # in the notebook: stem, hidden = new_network(activation)
+            stem = [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()]
+            hidden = [keras.layers.Dense(128, activation=activation) for _ in range(5)]
+            model = keras.Sequential([keras.Input((28, 28)), *stem, *hidden,
+                                      keras.layers.Dense(10, activation="softmax")])
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y_probe, model(x_probe, training=True))
+            first, last = tape.gradient(loss, [hidden[0].kernel, hidden[-1].kernel])
+            shares[activation] = float(np.log10(tf.norm(first) / tf.norm(last)))   # log10 |g1| / |g5|
+        return shares
+
+    results = run_seeds(gradient_share, range(fast_or_full(3, 5)))
+    difference = results.paired_difference("sigmoid", "relu")
+    print(results, difference, sep="\n")
+    low, high = difference.ci95
+    conclusion = "a" if high < 0 else "b" if low > 0 else "c"
+    answer = (results, conclusion)
+    return answer
+
+
+@exercise("08.3", notebook=NOTEBOOK,
+          task="Measure log10(|gradient at hidden1's kernel| / |gradient at hidden5's kernel|) of section 5's "
+               "network at initialisation, sigmoid and ReLU, seeds 0..n-1 (n >= 3), on the first 256 MNIST "
+               "training digits; answer (results of run_seeds, conclusion 'a', 'b' or 'c').",
+          hint="For each seed and activation: seed_everything(seed), stem, hidden = new_network(activation), a "
+               "Sequential with new_head(); with tf.GradientTape() take the mean cross-entropy of "
+               "model(x_probe, training=True), then tape.gradient(loss, [hidden[0].kernel, hidden[-1].kernel]) "
+               "and log10 of the ratio of their tf.norm. Read the conclusion off "
+               "results.paired_difference('sigmoid', 'relu').ci95.",
+          solution=_solution_08_3)
+def _check_08_3(answer: Any) -> str | None:
+    read = seed_answer(answer, _ACTIVATIONS, _CONCLUSIONS)
+    if isinstance(read, str):
+        return read
+    results, conclusion = read
+    seed = random.choice(list(results.seeds))              # one seed, recomputed: a made-up table fails
+    theirs = {a: float(results.values(a)[int(seed)]) for a in _ACTIVATIONS}
+    norms = {a: _gradients_08(a, int(seed)) for a in _ACTIVATIONS}
+    mine = {a: math.log10(first / last) for a, (first, last) in norms.items()}
+    if not all(abs(theirs[a] - mine[a]) <= 0.01 for a in _ACTIVATIONS):
+        if all(abs(theirs[a] - 10 ** mine[a]) <= 0.01 * 10 ** mine[a] for a in _ACTIVATIONS):
+            return ("these are the ratios themselves: record their log10, so that the paired difference "
+                    "compares orders of magnitude")
+        if all(abs(theirs[a] + mine[a]) <= 0.01 for a in _ACTIVATIONS):
+            return "the ratio is upside down: hidden1's gradient norm divided by hidden5's, not the reverse"
+        if abs(theirs["sigmoid"] - mine["relu"]) <= 0.01 and abs(theirs["relu"] - mine["sigmoid"]) <= 0.01:
+            return "the sigmoid and ReLU numbers are swapped"
+        return (f"the numbers of seed {seed} are not what the described measurement gives (recomputed): call "
+                "seed_everything(seed) right before building each network, use five Dense(128) layers and a "
+                "new head as section 5 does, and the first 256 MNIST training digits as raw pixels")
+    side = interval_side(results, "sigmoid", "relu")
+    right = {"below": "a", "above": "b", "across": "c"}[side]
+    if conclusion != right:
+        return (f"conclusion {conclusion!r} does not follow from your numbers: look at where the 95 % interval "
+                "of the paired difference sigmoid - relu lies, all above 0, all below 0, or across 0")
+    return None
