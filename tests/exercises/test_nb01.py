@@ -25,8 +25,18 @@ def test_01_1_rejects_swapped_terms_and_a_step_named_as_a_task(rejects):
     assert passes("01.1", {"Upstream task": "d", "downstream": "b", "Pre-training": "c", "finetuning": "a"})
 
 
-def test_01_2_rejects_better_from_a_win_count(rejects):
-    rejects("01.2", "better", "95 % interval", "above zero")
-    rejects("01.2", "transfer is worse", "below zero")
-    assert passes("01.2", "No clear difference")
-    assert passes("01.2", "transfer is not clearly better: no clear difference")
+def test_01_2_rejects_a_guessed_verdict_wrong_numbers_and_a_verdict_against_the_interval(rejects, capsys):
+    right = _solution_01_2()
+    capsys.readouterr()                                     # the solution prints its verdict line
+    mean, (low, high) = right["mean"], right["ci95"]
+    rejects("01.2", "no clear difference", "should be a dict")                  # the label alone: enumerable
+    rejects("01.2", {**right, "verdict": "better"}, "contains zero", "above zero")
+    rejects("01.2", {**right, "verdict": "transfer is worse"}, "below zero")
+    rejects("01.2", {**right, "mean": -mean, "ci95": (-high, -low)}, "wrong sign")
+    rejects("01.2", {**right, "mean": mean / 100}, "fraction")
+    rejects("01.2", {**right, "mean": 1.9}, "subtract within each seed")        # mean of unpaired accuracies, made up
+    half_z = 1.96 / 2.776 * (high - low) / 2                                     # z = 1.96 instead of t(4)
+    rejects("01.2", {**right, "ci95": (mean - half_z, mean + half_z)}, "wrong width", "4 degrees of freedom")
+    rejects("01.2", {**right, "ci95": (0.5, 2.0)}, "not the 95 % interval")
+    assert passes("01.2", {**right, "verdict": "No clear difference"})
+    assert passes("01.2", {**right, "verdict": "transfer is not clearly better: no clear difference"})

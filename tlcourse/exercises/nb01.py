@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from tlcourse.exercises import exercise
+from tlcourse.exercises._common import as_number
 from tlcourse.experiments import SeedResults
 
 __all__: list[str] = []
@@ -78,8 +79,8 @@ def _check_01_1(answer: Any) -> str | None:
     return None
 
 
-def _verdict(text: str) -> str | None:
-    text = text.lower()
+def _verdict(text: Any) -> str | None:
+    text = str(text).lower()
     if re.search(r"no clear|not clear|unclear|inconclusive|no (significant )?difference|can(no|')t tell|"
                  r"not (significantly )?(better|worse)", text):
         return "no clear difference"
@@ -90,34 +91,70 @@ def _verdict(text: str) -> str | None:
     return None
 
 
-def _solution_01_2() -> str:
+_SCRATCH_01_2 = (0.712, 0.745, 0.690, 0.781, 0.733)
+_TRANSFER_01_2 = (0.744, 0.760, 0.718, 0.741, 0.752)
+
+
+def _reference_01_2() -> tuple[float, float, float]:
+    # the classmate's paired difference transfer - scratch, in points: mean, CI low, CI high
+    results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t}
+                                            for s, t in zip(_SCRATCH_01_2, _TRANSFER_01_2)])
+    diff = results.paired_difference("transfer", "scratch")
+    return 100 * diff.mean, 100 * diff.ci95[0], 100 * diff.ci95[1]
+
+
+def _solution_01_2() -> dict[str, Any]:
     scratch = [0.712, 0.745, 0.690, 0.781, 0.733]
     transfer = [0.744, 0.760, 0.718, 0.741, 0.752]
     results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t} for s, t in zip(scratch, transfer)])
-    print(results.paired_difference("transfer", "scratch").verdict())
-    # transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.6 to
+    diff = results.paired_difference("transfer", "scratch")
+    print(diff.verdict())
+    # transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.5 to
     # +4.7 points) contains 0: one bad seed for transfer is enough to keep it open
-    answer = "no clear difference"
+    answer = {"mean": 100 * diff.mean, "ci95": (100 * diff.ci95[0], 100 * diff.ci95[1]),
+              "verdict": "no clear difference"}
     return answer
 
 
 @exercise("01.2", notebook=NOTEBOOK,
-          task="From five seeds' test accuracies of scratch and transfer, give the verdict: "
+          task="From five seeds' test accuracies of scratch and transfer, compute the mean paired "
+               "difference transfer - scratch and its 95 % interval (in points), and give the verdict: "
                "'better', 'worse' or 'no clear difference'.",
           hint="Put the five seeds into SeedResults and call paired_difference('transfer', 'scratch'), "
-               "as section 7 does, or compute the mean of the five differences ± t * sd / sqrt(5) with "
-               "t = 2.78 yourself.",
+               "as section 7 does (its .mean and .ci95 are fractions: times 100 for points), or compute "
+               "the mean of the five differences ± t * sd / sqrt(5) yourself, with t for 4 degrees of freedom.",
           solution=_solution_01_2)
 def _check_01_2(answer: Any) -> str | None:
-    if not isinstance(answer, str):
-        return "the answer should be a string: 'better', 'worse' or 'no clear difference'"
-    verdict = _verdict(answer)
+    if not isinstance(answer, dict) or not {"mean", "ci95", "verdict"} <= set(answer):
+        return ("the answer should be a dict {'mean': ..., 'ci95': (low, high), 'verdict': ...}: the "
+                "numbers that decide, and the verdict they give")
+    mean = as_number(answer["mean"], "a number (points)")
+    if isinstance(mean, str):
+        return f"'mean': {mean}"
+    try:
+        low, high = (float(v) for v in answer["ci95"])
+    except (TypeError, ValueError):
+        return "'ci95' should be two numbers, (low, high), in points"
+    ref_mean, ref_low, ref_high = _reference_01_2()
+    if abs(mean * 100 - ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
+        return "'mean' looks like a fraction: give the difference in points (times 100), as the verdict line does"
+    if abs(mean + ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
+        return "'mean' has the wrong sign: the difference is transfer - scratch, seed by seed"
+    if abs(mean - ref_mean) > 0.05:
+        return ("'mean' is not the mean of the five per-seed differences transfer - scratch (in points): "
+                "subtract within each seed, then average")
+    if abs(low - ref_low) > 0.05 or abs(high - ref_high) > 0.05:
+        if abs((high - low) - (ref_high - ref_low)) > 0.05 and abs(low + high - 2 * ref_mean) < 0.1:
+            return ("'ci95' is centred on the right mean but has the wrong width: the half-width is "
+                    "t * sd / sqrt(n), with the sd of the five *differences* (a paired comparison) and t of "
+                    "Student's distribution with 4 degrees of freedom (not 1.96: five seeds are few)")
+        return "'ci95' is not the 95 % interval of the mean difference: mean ± t * sd / sqrt(5), in points"
+    verdict = _verdict(answer["verdict"])
     if verdict is None:
-        return f"{answer!r} is none of 'better', 'worse' or 'no clear difference'"
+        return f"'verdict': {answer['verdict']!r} is none of 'better', 'worse' or 'no clear difference'"
     if verdict == "better":
-        return ("winning most seeds is not enough: 'better' needs the whole 95 % interval of the "
-                "per-seed differences above zero; compute it")
+        return ("your own interval contains zero: winning most seeds is not enough, 'better' needs the "
+                "whole 95 % interval above zero")
     if verdict == "worse":
-        return ("'worse' needs the whole 95 % interval of the per-seed differences below zero, "
-                "and transfer is ahead on average")
+        return "'worse' needs the whole 95 % interval below zero, and yours contains zero"
     return None
