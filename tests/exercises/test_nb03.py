@@ -42,9 +42,26 @@ def test_03_1_rejects_trainable_batchnorm_a_frozen_base_and_a_deeper_unfreeze(re
     rejects("03.1", base, "still frozen")
 
 
-def test_03_2_rejects_a_classifier_as_is_for_new_classes_and_wrong_freezing(rejects):
-    rejects("03.2", [1, 1, 3, 2], "situation (a)", "not exactly classes")
-    rejects("03.2", [2, 1, 2, 2], "situation (c)", "frozen feature extractor cannot")
-    rejects("03.2", [2, 1, 3, 3], "situation (d)", "overfitting")
-    rejects("03.2", [2, 2, 3, 2], "situation (b)", "no labelled photos")
-    assert passes("03.2", {"a": "②", "b": 1, "c": "3", "(d)": 2})
+def test_03_2_rejects_rules_that_miss_a_question(rejects):
+    def as_is_for_near(classes, like, photos):                 # ImageNet-like photos -> use the net as is
+        return 1 if classes or (like and photos < 100) else (2 if like else 3)
+
+    def always_frozen(classes, like, photos):                  # never fine-tunes, even far from the source
+        return 1 if classes else 2
+
+    def always_fine_tune(classes, like, photos):               # fine-tunes a few dozen photos too
+        return 1 if classes else 3
+
+    def ignores_data(classes, like, photos):                   # near -> 2 whatever the amount of data
+        return 1 if classes else (2 if like else 3)
+
+    def new_classes_first(classes, like, photos):              # trains a head although the classes are known
+        return 2 if like and photos else (1 if classes else 3)
+
+    rejects("03.2", as_is_for_near, "situation (d)", "not all classes of the source")
+    rejects("03.2", always_frozen, "situation (c)", "frozen feature extractor cannot")
+    rejects("03.2", always_fine_tune, "situation (a)", "overfitting")
+    rejects("03.2", ignores_data, "1,000 photos per class", "enough to adapt")
+    rejects("03.2", new_classes_first, "classes all in the source", "nothing to train")
+    rejects("03.2", [2, 1, 3, 2], "should be a function")        # the four numbers alone: enumerable
+    rejects("03.2", lambda c, l, p: "2", "should return the number of a way")

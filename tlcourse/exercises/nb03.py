@@ -8,11 +8,13 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import keras
 
 from tlcourse.exercises import exercise
+from tlcourse.exercises._common import is_function
 
 __all__: list[str] = []
 
@@ -74,62 +76,78 @@ def _check_03_1(answer: Any) -> str | None:
     return None
 
 
-_SITUATIONS = {"a": 2, "b": 1, "c": 3, "d": 2}        # situation -> approach ① ② ③
-_APPROACH = {"1": 1, "2": 2, "3": 3, "①": 1, "②": 2, "③": 3}
+FEW = 1000          # "few": fewer labelled photos per class than this (the notebook states it)
+
+# the four situations of the notebook: (classes_in_source, like_source, photos_per_class) -> the way
+_SITUATIONS = {"a": ((False, True, 150), 2), "b": ((True, True, 0), 1),
+               "c": ((False, False, 4000), 3), "d": ((False, True, 40), 2)}
 
 
-def _approaches(answer: Any) -> dict[str, int] | str:
-    # a list/tuple of four approaches, or a dict {"a": 2, ...}, -> {"a": 2, ...}; else a complaint
-    if isinstance(answer, dict):
-        items = {str(k).strip().strip("()").lower(): v for k, v in answer.items()}
-    elif isinstance(answer, (list, tuple)) and len(answer) == len(_SITUATIONS):
-        items = dict(zip(_SITUATIONS, answer))
-    else:
-        return "the answer should be a list of four approach numbers, one per situation (a) to (d), like [1, 1, 2, 3]"
-    if sorted(items) != sorted(_SITUATIONS):
-        return "the dict should have exactly the keys 'a', 'b', 'c' and 'd'"
-    chosen = {}
-    for key, value in items.items():
-        number = _APPROACH.get(str(value).strip())
-        if number is None:
-            return f"situation ({key}): {value!r} is not one of the approaches 1, 2, 3"
-        chosen[key] = number
-    return chosen
+def _rule(classes_in_source: bool, like_source: bool, photos_per_class: int) -> int:
+    # lecture 6-3's choice, with lecture 6-4's "little data": what the checker compares against
+    if classes_in_source:
+        return 1
+    return 2 if like_source and photos_per_class < FEW else 3
 
 
-def _solution_03_2() -> list[int]:
-    # (a) long- vs short-haired pets, a few hundred photos: near ImageNet, new classes -> 2
-    # (b) dog breeds that are all ImageNet classes, nothing to train on      -> 1
-    # (c) 20,000 grayscale microscope images, far from ImageNet               -> 3
-    # (d) 10 kinds of fruit photographed like ImageNet's, 400 photos          -> 2
-    answer = [2, 1, 3, 2]
+def _cases() -> list[tuple[str, tuple[bool, bool, int]]]:
+    # the notebook's four situations first, then every kind of situation, near the threshold too
+    cases = [(f"situation ({key})", inputs) for key, (inputs, _) in _SITUATIONS.items()]
+    for classes in (True, False):
+        for like in (True, False):
+            for photos in ((0,) if classes else ()) + (10, 300, FEW - 1, FEW, 20_000):
+                cases.append(("a situation", (classes, like, photos)))
+    return cases
+
+
+def _solution_03_2() -> Callable[[bool, bool, int], int]:
+    def choose_way(classes_in_source, like_source, photos_per_class):
+        if classes_in_source:                    # the source network already answers with these classes
+            return 1
+        if like_source and photos_per_class < 1000:
+            return 2                             # features fit, few photos: train only a new head
+        return 3                                 # far from the source, or photos enough to adapt the top
+
+    answer = choose_way          # (a) 2, (b) 1, (c) 3, (d) 2: choose_way(False, True, 40) for (d)
     return answer
 
 
+def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
+    classes, like, photos = inputs
+    if given == 1:
+        return ("its classes are not all classes of the source network, so the network as it is cannot "
+                "answer with them")
+    if right == 1:
+        return "every class is already a class of the source network: it answers as it is, nothing to train"
+    if given == 3 and right == 2:
+        return (f"{photos} photos per class, close to the source's: retraining pretrained layers on so few "
+                "risks overfitting for little gain, while the frozen features already fit")
+    if not like:
+        return ("the images are far from the source's photos, so the high-level features must adapt, which "
+                "a frozen feature extractor cannot do")
+    return (f"{photos:,} labelled photos per class are enough to adapt the top layers safely, and adapting "
+            "them usually pays (lecture 6-4: large data set, similar to the source: fine-tune)")
+
+
 @exercise("03.2", notebook=NOTEBOOK,
-          task="For four situations (a)-(d), say which of the three ways fits: "
-               "1 classifier as is, 2 frozen feature extractor, 3 fine-tuning.",
-          hint="Ask two questions per situation: are the target's classes already classes of the source "
-               "network? If not, how close are the images to ImageNet's photos, and how many are there "
-               "(lecture 6-3, and the table at the top of this notebook)?",
+          task="Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
+               "choice between the three ways, and use it for situations (a)-(d).",
+          hint="Ask the questions in order: are all the target's classes classes of the source network? If "
+               "not, are the images like the source's AND the labelled photos few (under 1,000 per class)? "
+               "The table at the top of this notebook, and lecture 6-4's four cases.",
           solution=_solution_03_2)
 def _check_03_2(answer: Any) -> str | None:
-    chosen = _approaches(answer)
-    if isinstance(chosen, str):
-        return chosen
-    for key, right in _SITUATIONS.items():
-        given = chosen[key]
-        if given == right:
-            continue
-        if given == 1:
-            return (f"situation ({key}): its classes are not exactly classes of the source network, "
-                    "so the network as it is cannot answer with them")
-        if right == 1:
-            return (f"situation ({key}): there are no labelled photos to train anything on, and the "
-                    "source network already knows every class")
-        if given == 3:
-            return (f"situation ({key}): the photos are few and close to ImageNet's, so retraining "
-                    "pretrained layers risks overfitting for little gain")
-        return (f"situation ({key}): the images are far from ImageNet's photos, so the high-level "
-                "features must adapt, which a frozen feature extractor cannot do")
+    if not is_function(answer):
+        return ("the answer should be a function choose_way(classes_in_source, like_source, photos_per_class) "
+                "that returns 1, 2 or 3")
+    for name, inputs in _cases():
+        given = answer(*inputs)
+        right = _rule(*inputs)
+        if isinstance(given, bool) or given not in (1, 2, 3):
+            return f"choose_way{inputs} returned {given!r}: it should return the number of a way, 1, 2 or 3"
+        if given != right:
+            classes, like, photos = inputs
+            what = (f"{name}: classes {'all' if classes else 'not all'} in the source, images "
+                    f"{'like' if like else 'unlike'} the source's, {photos:,} photos per class")
+            return f"for {what}, your function says {given}, but {_why(inputs, given, right)}"
     return None
