@@ -843,11 +843,13 @@ ax.legend(loc="lower right");
 #
 # Transfer won four of the five seeds. Is it **better**, **worse**, or is there **no clear
 # difference**? Compute it — with `SeedResults` (from `tlcourse.experiments`) and
-# `paired_difference` as in section 7, or by hand — and answer with one of the strings
-# `"better"`, `"worse"`, `"no clear difference"`.
+# `paired_difference` as in section 7, or by hand — and answer with the numbers that decide and
+# the verdict they give: a dict with the mean of the per-seed differences transfer − scratch
+# **in points**, its 95 % interval `(low, high)` in points, and one of the strings `"better"`,
+# `"worse"`, `"no clear difference"`.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: "better", "worse" or "no clear difference"
+answer = ...   # your answer here: {"mean": ..., "ci95": (..., ...), "verdict": "..."}
 check("01.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -766,9 +766,17 @@ for name, results in (("sign photos", sign_results), ("cats vs dogs", pet_result
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 03.2 — Which way for which situation?
 #
-# Lecture 6-3 ties each way to a situation. In each situation below the source is an ImageNet
-# network; which way fits best — **1** the pretrained network as a classifier, as is; **2** a
-# frozen feature extractor with a new classifier; **3** fine-tuning?
+# Lecture 6-3 ties each way to a situation. Write the choice down as a rule, a function
+# `choose_way(classes_in_source, like_source, photos_per_class)` that returns **1** (the
+# pretrained network as a classifier, as is), **2** (a frozen feature extractor with a new
+# classifier) or **3** (fine-tuning):
+#
+# - `classes_in_source`: are all the target's classes classes of the source network?
+# - `like_source`: do the target's images look like the source's photos?
+# - `photos_per_class`: how many labelled photos per class there are; call fewer than **1,000**
+#   "few" (lecture 6-4's small data set).
+#
+# Then use it on four situations; the source is an ImageNet network each time:
 #
 # - **(a)** An animal shelter's website must sort pet photos into "long-haired" and
 #   "short-haired"; it has a few hundred labelled photos. ImageNet has the cats and dogs, but
@@ -781,11 +789,10 @@ for name, results in (("sign photos", sign_results), ("cats vs dogs", pet_result
 # - **(d)** A market app must recognise 10 kinds of fruit in photos much like ImageNet's; 3 of
 #   the 10 fruits are not ImageNet classes, and there are 400 labelled photos.
 #
-# `answer` is a list of four numbers, one per situation in the order (a) to (d), such as
-# `[1, 1, 2, 3]` (only an example).
+# `answer` is the function; the check runs it on these four situations and on others.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a list of four approach numbers for (a), (b), (c), (d), like [1, 1, 2, 3]
+answer = ...   # your answer here: a function choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3
 check("03.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
