@@ -795,6 +795,34 @@ for name, results in (("sign photos", sign_results), ("cats vs dogs", pet_result
 answer = ...   # your answer here: a function choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3
 check("03.2", answer)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.3 — Choose ② or ③ on validation photos, then test once
+#
+# The table compares ② and ③ on the **test** photos. A project cannot work that way: if the test
+# photos choose the way, the test accuracy of the chosen way is no longer an estimate for new
+# photos (it won a contest on those very photos). The honest order is: choose on the
+# **validation** photos, then measure the chosen way once on the test photos.
+#
+# For dogs vs cats and the seed `SEEDS[0]`:
+#
+# 1. compute the frozen features of `pets.x_val` first, outside any seeded code (an extractor as
+#    in `frozen_features`, one more `predict`);
+# 2. write a copy of `approaches_2_and_3` that evaluates the head **and** the fine-tuned model on
+#    the validation photos as well as on the test photos, and change nothing else (same seed,
+#    steps in the same order, epochs, learning rates); it takes about as long as one seed above,
+#    under half a minute;
+# 3. choose the way with the higher validation accuracy (on a tie, either);
+# 4. report the chosen way's test accuracy.
+#
+# `answer` is a dict:
+# `{"feature extraction": {"val": ..., "test": ...}, "fine-tuning": {"val": ..., "test": ...},
+# "chosen": "feature extraction" or "fine-tuning", "test accuracy": ...}`. The check re-runs ②
+# (seconds) and compares.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"feature extraction": {...}, "fine-tuning": {...}, "chosen": ..., "test accuracy": ...}
+check("03.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
@@ -812,7 +840,7 @@ check("03.2", answer)
 #   (one lecture text swaps the flags).
 # - Helpers: `with_new_head`, `freeze`, `set_freeze_depth` / `unfreeze`, `compile_again`,
 #   `needs_recompile`, `trainable_report` (`tlcourse.surgery`); `run_seeds` (`tlcourse.experiments`).
-# - Exercises 03.1 and 03.2: `check("03.1", answer)` says what is right or wrong; instructors
+# - Exercises 03.1, 03.2 and 03.3: `check("03.1", answer)` says what is right or wrong; instructors
 #   reveal a solution with `solution("03.1")` (from `tlcourse.exercises`).
 #
 # Next: notebook 05 chooses *how much* to freeze (lecture 6-4).

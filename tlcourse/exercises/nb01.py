@@ -1,5 +1,6 @@
 """Exercises of notebook 01_what_is_transfer_learning: 01.1 (the four terms in the circuit-board
-story) and 01.2 (a verdict from five seeds).
+story), 01.2 (a verdict from five seeds, with the numbers that decide it) and 01.3 (experiment:
+fine-tuning vs frozen features at 100 photos, read from the 95 % interval).
 
 Per exercise, its solution ``_solution_01_1`` (its body is the code ``solution("01.1")``
 shows) and its checker ``_check_01_1``, registered with the task and the hint. Nothing here is

@@ -1,5 +1,6 @@
 """Exercises of notebook 02_why_it_works_features: 02.1 (one model for every convolution's feature
-maps) and 02.2 (reuse the first k layers).
+maps), 02.2 (reuse the first k layers) and 02.3 (experiment: a linear probe at two depths on a
+near and a far target).
 
 Per exercise, its solution ``_solution_02_1`` (its body is the code ``solution("02.1")``
 shows) and its checker ``_check_02_1``, registered with the task and the hint. Nothing here is

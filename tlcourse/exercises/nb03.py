@@ -1,5 +1,6 @@
 """Exercises of notebook 03_three_ways_to_transfer: 03.1 (fine-tune block 16 and Conv_1 of
-MobileNetV2) and 03.2 (which of the three ways fits).
+MobileNetV2), 03.2 (which of the three ways fits, as a rule) and 03.3 (experiment: choose ② or ③
+on validation photos, report the test accuracy).
 
 Per exercise, its solution ``_solution_03_1`` (its body is the code ``solution("03.1")``
 shows) and its checker ``_check_03_1``, registered with the task and the hint. Nothing here is
@@ -8,13 +9,18 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import keras
 
+from tlcourse import data
+from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import is_function
+from tlcourse.exercises._common import as_number, is_function
+from tlcourse.models import backbone_preprocess, imagenet_backbone
+from tlcourse.surgery import compile_again, freeze, set_freeze_depth, with_new_head
 
 __all__: list[str] = []
 
@@ -150,4 +156,132 @@ def _check_03_2(answer: Any) -> str | None:
             what = (f"{name}: classes {'all' if classes else 'not all'} in the source, images "
                     f"{'like' if like else 'unlike'} the source's, {photos:,} photos per class")
             return f"for {what}, your function says {given}, but {_why(inputs, given, right)}"
+    return None
+
+
+_WAYS = ("feature extraction", "fine-tuning")
+
+
+def _pets_transfer_model() -> tuple[keras.Model, keras.Model]:
+    # the notebook's transfer_model((96, 96, 3), 2): frozen ImageNet MobileNetV2 + a new head, and its base
+    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+    inputs = keras.Input(shape=(96, 96, 3), name="photo")
+    front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(inputs)), name="imagenet_front")
+    return with_new_head(freeze(front), num_classes=2, name="new_head"), base
+
+
+@functools.lru_cache(maxsize=2)
+def _feature_extraction_reference(seed: int) -> tuple[dict[str, float], dict[str, int]]:
+    # way 2 of approaches_2_and_3(pets, ..., seed), measured on validation AND test photos; the parts' sizes
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(60, 250), verbose=False)
+    model, _ = _pets_transfer_model()
+    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
+    feats = {part: extractor.predict(getattr(pets, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+    seed_everything(seed)
+    model, _ = _pets_transfer_model()
+    head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    head.fit(feats["train"], pets.y_train, epochs=fast_or_full(8, 30), batch_size=32, verbose=0)
+    accuracy = {part: float(head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1])
+                for part in ("val", "test")}
+    return accuracy, {part: len(getattr(pets, f"y_{part}")) for part in ("val", "test")}
+
+
+def _solution_03_3() -> dict[str, Any]:
+    # In the notebook: pets, transfer_model, set_freeze_depth, compile_again and N_TOP are there already.
+    seed = SEED                                                      # SEEDS[0]
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(60, 250))
+
+    def transfer_model():
+        base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+        inputs = keras.Input(shape=(96, 96, 3), name="photo")
+        front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(inputs)), name="imagenet_front")
+        return with_new_head(freeze(front), num_classes=2, name="new_head"), base
+
+    model, _ = transfer_model()                                      # frozen features of every part, once
+    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
+    feats = {part: extractor.predict(getattr(pets, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+
+    seed_everything(seed)                                            # approaches_2_and_3, with validation too
+    model, base = transfer_model()
+    head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    head.fit(feats["train"], pets.y_train, epochs=fast_or_full(8, 30), batch_size=32, verbose=0)
+    way_2 = {part: head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1] for part in ("val", "test")}
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    set_freeze_depth(base, [layer.name for layer in base.layers].index("block_13_expand"))   # len - N_TOP
+    compile_again(model, learning_rate=1e-4)
+    model.fit(pets.x_train, pets.y_train, epochs=fast_or_full(1, 4), batch_size=32, verbose=0)
+    way_3 = {part: model.evaluate(getattr(pets, f"x_{part}"), getattr(pets, f"y_{part}"), verbose=0)[1]
+             for part in ("val", "test")}
+
+    measured = {"feature extraction": way_2, "fine-tuning": way_3}
+    chosen = max(measured, key=lambda way: measured[way]["val"])     # chosen on validation photos only ...
+    answer = {**measured, "chosen": chosen, "test accuracy": measured[chosen]["test"]}   # ... then tested once
+    return answer
+
+
+def _is_count(value: float, n: int) -> bool:
+    # an accuracy measured on n photos: a whole number of them, divided by n
+    return 0 <= value <= 1 and abs(value * n - round(value * n)) < 1e-3
+
+
+@exercise("03.3", notebook=NOTEBOOK,
+          task="For dogs vs cats and seed SEEDS[0], measure ② and ③ on the validation AND the test photos, choose "
+               "the way on validation, and report the chosen way's test accuracy.",
+          hint="Run approaches_2_and_3's steps for one seed, evaluating the head (on frozen features of "
+               "pets.x_val too) and the fine-tuned model on pets.x_val as well as pets.x_test. The test photos "
+               "decide nothing: they only measure the way the validation photos chose.",
+          solution=_solution_03_3)
+def _check_03_3(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not {*_WAYS, "chosen", "test accuracy"} <= set(answer):
+        return ("the answer should be a dict {'feature extraction': {'val': ..., 'test': ...}, 'fine-tuning': "
+                "{'val': ..., 'test': ...}, 'chosen': ..., 'test accuracy': ...}")
+    measured = {}
+    for way in _WAYS:
+        parts = answer[way]
+        if not isinstance(parts, dict) or not {"val", "test"} <= set(parts):
+            return f"answer[{way!r}] should be a dict {{'val': accuracy, 'test': accuracy}}"
+        numbers = {part: as_number(parts[part], "an accuracy") for part in ("val", "test")}
+        for part, number in numbers.items():
+            if isinstance(number, str):
+                return f"answer[{way!r}][{part!r}]: {number}"
+        measured[way] = numbers
+    reference, sizes = _feature_extraction_reference(SEED)
+    way_2 = measured["feature extraction"]
+    if abs(way_2["val"] - reference["test"]) < 1e-6 and abs(way_2["test"] - reference["val"]) < 1e-6 \
+            and reference["val"] != reference["test"]:
+        return "the feature-extraction numbers are swapped: 'val' is measured on pets.x_val, 'test' on pets.x_test"
+    for way in _WAYS:
+        for part in ("val", "test"):
+            if not _is_count(measured[way][part], sizes[part]):
+                return (f"answer[{way!r}][{part!r}] = {measured[way][part]!r} is not an accuracy on the "
+                        f"{sizes[part]} {part} photos (a whole number of them, divided by their count)")
+    way_2 = measured["feature extraction"]
+    for part in ("val", "test"):
+        if abs(way_2[part] - reference[part]) > 1.5 / sizes[part]:
+            return (f"the feature-extraction {part} accuracy is not what the head of approaches_2_and_3 gives for "
+                    f"seed SEEDS[0] (the check re-ran it): same seed, HEAD_EPOCHS, features of pets.x_{part}")
+    chosen = str(answer["chosen"]).strip().lower()
+    chosen = {"2": "feature extraction", "②": "feature extraction", "3": "fine-tuning", "③": "fine-tuning"}.get(
+        chosen, chosen)
+    if chosen not in _WAYS:
+        return f"'chosen' should be 'feature extraction' or 'fine-tuning', not {answer['chosen']!r}"
+    val = {way: measured[way]["val"] for way in _WAYS}
+    test = {way: measured[way]["test"] for way in _WAYS}
+    if val[chosen] < max(val.values()):
+        if test[chosen] >= max(test.values()):
+            return ("you chose the way with the better TEST accuracy: the test photos must not choose anything, "
+                    "or the test accuracy you report is no longer an estimate for new photos. Choose on validation")
+        return "your own validation accuracies favour the other way: choose the one with the higher validation accuracy"
+    reported = as_number(answer["test accuracy"], "a number (the chosen way's test accuracy)")
+    if isinstance(reported, str):
+        return f"'test accuracy': {reported}"
+    if abs(reported - test[chosen]) > 1e-9:
+        if abs(reported - val[chosen]) < 1e-9:
+            return "'test accuracy' is the chosen way's validation accuracy: report what it gets on the test photos"
+        if abs(reported - max(test.values())) < 1e-9:
+            return ("'test accuracy' is the better of the two test accuracies, not the chosen way's: picking the "
+                    "best test number after the fact is choosing on test")
+        return "'test accuracy' should be the chosen way's accuracy on the test photos, as you measured it"
     return None
