@@ -560,6 +560,26 @@ for way in WAYS:
 # - Why so decisive here? ImageNet *is* full of cats and dogs: the source and target are
 #   similar. The next case is not.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 01.3 — Between two points of the curve: does fine-tuning pay at 100 photos?
+#
+# The curve ran 20, 50, 200 and 1,000 photos. Between 50 and 200 it says nothing measured. Run
+# the three ways yourself at **100 photos** with the notebook's seeds — one call,
+# `run_seeds(lambda seed: three_ways(100, seed), SEEDS)`, under a minute — and compare
+# **fine-tuning** with **frozen features** seed by seed: `paired_difference("fine-tuning", "features")`
+# gives the mean difference and its 95 % interval. Is fine-tuning **better**, **worse**, or is
+# there **no clear difference** at 100 photos? Decide from the interval, as section 5's verdicts
+# do, not from the means or from how many seeds it won.
+#
+# `answer` is a dict: `{"photos": 100, "results": <what run_seeds returned>, "conclusion": ...}`,
+# the conclusion one of `"better"`, `"worse"`, `"no clear difference"`. The check re-runs the
+# cheap way (the frozen features' head, a few seconds, more in full mode) for every seed and
+# compares.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"photos": 100, "results": ..., "conclusion": "..."}
+check("01.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · A second case: hand signs, far from ImageNet
 #
@@ -843,11 +863,13 @@ ax.legend(loc="lower right");
 #
 # Transfer won four of the five seeds. Is it **better**, **worse**, or is there **no clear
 # difference**? Compute it — with `SeedResults` (from `tlcourse.experiments`) and
-# `paired_difference` as in section 7, or by hand — and answer with one of the strings
-# `"better"`, `"worse"`, `"no clear difference"`.
+# `paired_difference` as in section 7, or by hand — and answer with the numbers that decide and
+# the verdict they give: a dict with the mean of the per-seed differences transfer − scratch
+# **in points**, its 95 % interval `(low, high)` in points, and one of the strings `"better"`,
+# `"worse"`, `"no clear difference"`.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: "better", "worse" or "no clear difference"
+answer = ...   # your answer here: {"mean": ..., "ci95": (..., ...), "verdict": "..."}
 check("01.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -869,7 +891,7 @@ check("01.2", answer)
 #   not assumed.
 # - Measure both promises, speed and accuracy, over several seeds with the same photos for
 #   both models, and let the numbers choose the verdict.
-# - Exercises 01.1 and 01.2: `check("01.1", answer)` says what is right or wrong; instructors
+# - Exercises 01.1, 01.2 and 01.3: `check("01.1", answer)` says what is right or wrong; instructors
 #   reveal a solution with `solution("01.1")` (from `tlcourse.exercises`).
 #
 # Next: [6-2 Why it works](../README.md#lecture-6-2-why-it-works) — what the pretrained

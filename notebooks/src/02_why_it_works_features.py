@@ -667,6 +667,34 @@ verdict(probe_stats, probe_runs, "raw pixels", "the last layer");
 # feature count differs between depths; still, both curves tell one story: the general part of
 # a network is most of it, and the task-specific part sits at the top.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 02.3 — Does the top transfer better to a near target?
+#
+# The hand signs are a **far** target: ImageNet has no hands showing digits. Dogs vs cats is a
+# **near** one: ImageNet holds over a hundred dog breeds and several cats. If the top layers are
+# specific to ImageNet's classes, they should still serve a target close to those classes.
+# Measure it:
+#
+# 1. load dogs vs cats **as this section loaded the signs**:
+#    `data.load("cats_vs_dogs", image_size=(IMAGE_SIZE, IMAGE_SIZE), limit_per_class=SIGNS_PER_CLASS, val_size=0.4)`,
+#    preprocess it, and build an `ActivationCache` of `pretrained` on it;
+# 2. train the same linear probe at **k = 54** (`block_5_add`, the middle) and **k = 154**
+#    (`out_relu`, the top): `train_above_cut(cache, k, mode="head", pooling="flatten",
+#    epochs=PROBE_EPOCHS, seed=SEEDS[0])`;
+# 3. take the hand signs' probes at the same two depths from the run above, seed `SEEDS[0]`
+#    (`probe_runs[0].rows`, each row has a `.depth`);
+# 4. compare what going from k = 54 to k = 154 adds on each target (accuracy at 154 minus
+#    accuracy at 54).
+#
+# `answer` is a dict: `{"near": {54: ..., 154: ...}, "far": {54: ..., 154: ...}, "conclusion": ...}`,
+# each value a probe's result (what `train_above_cut` returns), and the conclusion `"near"` or
+# `"far"`: the target for which the top layer adds more. The check runs the near probes again
+# (a few seconds) and compares. Cost: one pass over the photos and two probes, under a minute.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"near": {54: ..., 154: ...}, "far": {54: ..., 154: ...}, "conclusion": "near" or "far"}
+check("02.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Recap
 #
@@ -685,3 +713,5 @@ verdict(probe_stats, probe_runs, "raw pixels", "the last layer");
 #   the task-specific top costs accuracy.
 # - The practical rule (lectures 6-2, 6-4): keep and freeze the early layers, re-train the late
 #   ones — and the further the new task is from the old one, the earlier the cut.
+# - Exercises 02.1, 02.2 and 02.3: `check("02.1", answer)` says what is right or wrong; instructors
+#   reveal a solution with `solution("02.1")` (from `tlcourse.exercises`).

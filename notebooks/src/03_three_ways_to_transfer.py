@@ -902,9 +902,17 @@ else:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 03.2 — Which way for which situation?
 #
-# Lecture 6-3 ties each way to a situation. In each situation below the source is an ImageNet
-# network; which way fits best — **1** the pretrained network as a classifier, as is; **2** a
-# frozen feature extractor with a new classifier; **3** fine-tuning?
+# Lecture 6-3 ties each way to a situation. Write the choice down as a rule, a function
+# `choose_way(classes_in_source, like_source, photos_per_class)` that returns **1** (the
+# pretrained network as a classifier, as is), **2** (a frozen feature extractor with a new
+# classifier) or **3** (fine-tuning):
+#
+# - `classes_in_source`: are all the target's classes classes of the source network?
+# - `like_source`: do the target's images look like the source's photos?
+# - `photos_per_class`: how many labelled photos per class there are; call fewer than **1,000**
+#   "few" (lecture 6-4's small data set).
+#
+# Then use it on four situations; the source is an ImageNet network each time:
 #
 # - **(a)** An animal shelter's website must sort pet photos into "long-haired" and
 #   "short-haired"; it has a few hundred labelled photos. ImageNet has the cats and dogs, but
@@ -917,12 +925,39 @@ else:
 # - **(d)** A market app must recognise 10 kinds of fruit in photos much like ImageNet's; 3 of
 #   the 10 fruits are not ImageNet classes, and there are 400 labelled photos.
 #
-# `answer` is a list of four numbers, one per situation in the order (a) to (d), such as
-# `[1, 1, 2, 3]` (only an example).
+# `answer` is the function; the check runs it on these four situations and on others.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a list of four approach numbers for (a), (b), (c), (d), like [1, 1, 2, 3]
+answer = ...   # your answer here: a function choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3
 check("03.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.3 — Choose ② or ③ on validation photos, then test once
+#
+# The table compares ② and ③ on the **test** photos. A project cannot work that way: if the test
+# photos choose the way, the test accuracy of the chosen way is no longer an estimate for new
+# photos (it won a contest on those very photos). The honest order is: choose on the
+# **validation** photos, then measure the chosen way once on the test photos.
+#
+# For dogs vs cats and the seed `SEEDS[0]`:
+#
+# 1. compute the frozen features of `pets.x_val` first, outside any seeded code (an extractor as
+#    in `frozen_features`, one more `predict`);
+# 2. write a copy of `approaches_2_and_3` that evaluates the head **and** the fine-tuned model on
+#    the validation photos as well as on the test photos, and change nothing else (same seed,
+#    steps in the same order, epochs, learning rates); it takes about as long as one seed above,
+#    under half a minute;
+# 3. choose the way with the higher validation accuracy (on a tie, either);
+# 4. report the chosen way's test accuracy.
+#
+# `answer` is a dict:
+# `{"feature extraction": {"val": ..., "test": ...}, "fine-tuning": {"val": ..., "test": ...},
+# "chosen": "feature extraction" or "fine-tuning", "test accuracy": ...}`. The check re-runs ②
+# (seconds) and compares.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"feature extraction": {...}, "fine-tuning": {...}, "chosen": ..., "test accuracy": ...}
+check("03.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
@@ -944,7 +979,7 @@ check("03.2", answer)
 #   (one lecture text swaps the flags).
 # - Helpers: `with_new_head`, `freeze`, `set_freeze_depth` / `unfreeze`, `compile_again`,
 #   `needs_recompile`, `trainable_report` (`tlcourse.surgery`); `run_seeds` (`tlcourse.experiments`).
-# - Exercises 03.1 and 03.2: `check("03.1", answer)` says what is right or wrong; instructors
+# - Exercises 03.1, 03.2 and 03.3: `check("03.1", answer)` says what is right or wrong; instructors
 #   reveal a solution with `solution("03.1")` (from `tlcourse.exercises`).
 #
 # Next: notebook 05 chooses *how much* to freeze (lecture 6-4).

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import keras
 import pytest
 
 from tlcourse.exercises import check, passes
-from tlcourse.exercises.nb02 import _solution_02_1, _solution_02_2
+from tlcourse.exercises.nb02 import _solution_02_1, _solution_02_2, _solution_02_3
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("02.1", _solution_02_1), ("02.2", _solution_02_2)])
@@ -58,3 +61,40 @@ def test_02_2_rejects_a_dropped_top_unfrozen_or_unreset_layers_and_a_frozen_sour
     rejects("02.2", lambda s, k, n: build(s, k, n, reset=False), "kept the source's weights")
     rejects("02.2", lambda s, k, n: build(s, 2, n), "k=4", "below the cut")
     rejects("02.2", lambda s, k, n: build(s, k, n, share=True), "froze layers of the source")
+
+
+needs_data = pytest.mark.skipif(not os.environ.get("TLCOURSE_DATA"),
+                                reason="02.3 measures on the offline data sets: set TLCOURSE_DATA")
+
+
+@pytest.fixture(scope="module")
+def probes():
+    return _solution_02_3()                 # a few seconds in fast mode; the checker recomputes 'near' once
+
+
+@needs_data
+def test_02_3_the_solution_passes(probes, capsys):
+    assert passes("02.3", probes)
+    check("02.3", probes)
+    assert "02.3 correct" in capsys.readouterr().out
+
+
+@needs_data
+def test_02_3_rejects_wrong_measurements_and_a_conclusion_against_the_numbers(probes, rejects):
+    near, far = probes["near"], probes["far"]
+    right_label = probes["conclusion"]
+    wrong_label = "far" if right_label == "near" else "near"
+    rejects("02.3", right_label, "should be a dict")                                  # the label alone
+    rejects("02.3", {**probes, "conclusion": wrong_label}, "your numbers say otherwise")
+    rejects("02.3", {**probes, "near": far, "far": near}, "is a probe on")           # targets swapped
+    made_up = {54: 0.70, 154: 0.95}                                   # the right label, invented numbers
+    rejects("02.3", {**probes, "near": made_up}, "not what section 6's recipe gives")
+    fine_tuned = {k: dataclasses.replace(r, mode="finetune") for k, r in near.items()}
+    rejects("02.3", {**probes, "near": fine_tuned}, "mode='head'")
+    longer = {k: dataclasses.replace(r, epochs=r.epochs + 5) for k, r in near.items()}
+    rejects("02.3", {**probes, "near": longer}, "PROBE_EPOCHS")
+    pooled = {k: dataclasses.replace(r, trainable_params=1281) for k, r in near.items()}  # pooling='avg'
+    rejects("02.3", {**probes, "near": pooled}, "pooling='flatten'")
+    rejects("02.3", {**probes, "near": {54: near[154], 154: near[54]}}, "depth")
+    other_seed = {k: r.val_accuracy + 1 / 24 for k, r in near.items()}               # one photo off: another run
+    rejects("02.3", {**probes, "near": other_seed}, "seed=SEEDS[0]")

@@ -1,5 +1,6 @@
 """Exercises of notebook 01_what_is_transfer_learning: 01.1 (the four terms in the circuit-board
-story) and 01.2 (a verdict from five seeds).
+story), 01.2 (a verdict from five seeds, with the numbers that decide it) and 01.3 (experiment:
+fine-tuning vs frozen features at 100 photos, read from the 95 % interval).
 
 Per exercise, its solution ``_solution_01_1`` (its body is the code ``solution("01.1")``
 shows) and its checker ``_check_01_1``, registered with the task and the hint. Nothing here is
@@ -8,11 +9,20 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 from typing import Any
 
+import keras
+import numpy as np
+
+from tlcourse import data
+from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.experiments import SeedResults
+from tlcourse.exercises._common import as_number
+from tlcourse.experiments import SeedResults, run_seeds
+from tlcourse.models import backbone_preprocess, imagenet_backbone
 
 __all__: list[str] = []
 
@@ -78,8 +88,8 @@ def _check_01_1(answer: Any) -> str | None:
     return None
 
 
-def _verdict(text: str) -> str | None:
-    text = text.lower()
+def _verdict(text: Any) -> str | None:
+    text = str(text).lower()
     if re.search(r"no clear|not clear|unclear|inconclusive|no (significant )?difference|can(no|')t tell|"
                  r"not (significantly )?(better|worse)", text):
         return "no clear difference"
@@ -90,34 +100,233 @@ def _verdict(text: str) -> str | None:
     return None
 
 
-def _solution_01_2() -> str:
+_SCRATCH_01_2 = (0.712, 0.745, 0.690, 0.781, 0.733)
+_TRANSFER_01_2 = (0.744, 0.760, 0.718, 0.741, 0.752)
+
+
+def _reference_01_2() -> tuple[float, float, float]:
+    # the classmate's paired difference transfer - scratch, in points: mean, CI low, CI high
+    results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t}
+                                            for s, t in zip(_SCRATCH_01_2, _TRANSFER_01_2)])
+    diff = results.paired_difference("transfer", "scratch")
+    return 100 * diff.mean, 100 * diff.ci95[0], 100 * diff.ci95[1]
+
+
+def _solution_01_2() -> dict[str, Any]:
     scratch = [0.712, 0.745, 0.690, 0.781, 0.733]
     transfer = [0.744, 0.760, 0.718, 0.741, 0.752]
     results = SeedResults(tuple(range(5)), [{"scratch": s, "transfer": t} for s, t in zip(scratch, transfer)])
-    print(results.paired_difference("transfer", "scratch").verdict())
-    # transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.6 to
+    diff = results.paired_difference("transfer", "scratch")
+    print(diff.verdict())
+    # transfer wins 4 of the 5 seeds, but the 95 % interval of the differences (about -2.5 to
     # +4.7 points) contains 0: one bad seed for transfer is enough to keep it open
-    answer = "no clear difference"
+    answer = {"mean": 100 * diff.mean, "ci95": (100 * diff.ci95[0], 100 * diff.ci95[1]),
+              "verdict": "no clear difference"}
     return answer
 
 
 @exercise("01.2", notebook=NOTEBOOK,
-          task="From five seeds' test accuracies of scratch and transfer, give the verdict: "
+          task="From five seeds' test accuracies of scratch and transfer, compute the mean paired "
+               "difference transfer - scratch and its 95 % interval (in points), and give the verdict: "
                "'better', 'worse' or 'no clear difference'.",
           hint="Put the five seeds into SeedResults and call paired_difference('transfer', 'scratch'), "
-               "as section 7 does, or compute the mean of the five differences ± t * sd / sqrt(5) with "
-               "t = 2.78 yourself.",
+               "as section 7 does (its .mean and .ci95 are fractions: times 100 for points), or compute "
+               "the mean of the five differences ± t * sd / sqrt(5) yourself, with t for 4 degrees of freedom.",
           solution=_solution_01_2)
 def _check_01_2(answer: Any) -> str | None:
-    if not isinstance(answer, str):
-        return "the answer should be a string: 'better', 'worse' or 'no clear difference'"
-    verdict = _verdict(answer)
+    if not isinstance(answer, dict) or not {"mean", "ci95", "verdict"} <= set(answer):
+        return ("the answer should be a dict {'mean': ..., 'ci95': (low, high), 'verdict': ...}: the "
+                "numbers that decide, and the verdict they give")
+    mean = as_number(answer["mean"], "a number (points)")
+    if isinstance(mean, str):
+        return f"'mean': {mean}"
+    try:
+        low, high = (float(v) for v in answer["ci95"])
+    except (TypeError, ValueError):
+        return "'ci95' should be two numbers, (low, high), in points"
+    ref_mean, ref_low, ref_high = _reference_01_2()
+    if abs(mean * 100 - ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
+        return "'mean' looks like a fraction: give the difference in points (times 100), as the verdict line does"
+    if abs(mean + ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
+        return "'mean' has the wrong sign: the difference is transfer - scratch, seed by seed"
+    if abs(mean - ref_mean) > 0.05:
+        return ("'mean' is not the mean of the five per-seed differences transfer - scratch (in points): "
+                "subtract within each seed, then average")
+    if abs(low - ref_low) > 0.05 or abs(high - ref_high) > 0.05:
+        if abs((high - low) - (ref_high - ref_low)) > 0.05 and abs(low + high - 2 * ref_mean) < 0.1:
+            return ("'ci95' is centred on the right mean but has the wrong width: the half-width is "
+                    "t * sd / sqrt(n), with the sd of the five *differences* (a paired comparison) and t of "
+                    "Student's distribution with 4 degrees of freedom (not 1.96: five seeds are few)")
+        return "'ci95' is not the 95 % interval of the mean difference: mean ± t * sd / sqrt(5), in points"
+    verdict = _verdict(answer["verdict"])
     if verdict is None:
-        return f"{answer!r} is none of 'better', 'worse' or 'no clear difference'"
+        return f"'verdict': {answer['verdict']!r} is none of 'better', 'worse' or 'no clear difference'"
     if verdict == "better":
-        return ("winning most seeds is not enough: 'better' needs the whole 95 % interval of the "
-                "per-seed differences above zero; compute it")
+        return ("your own interval contains zero: winning most seeds is not enough, 'better' needs the "
+                "whole 95 % interval above zero")
     if verdict == "worse":
-        return ("'worse' needs the whole 95 % interval of the per-seed differences below zero, "
-                "and transfer is ahead on average")
+        return "'worse' needs the whole 95 % interval below zero, and yours contains zero"
+    return None
+
+
+_PHOTOS_01_3 = 100               # a size between the curve's 50 and 200 that it did not run
+
+
+def _pets_pool() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # section 3's photos in this mode: the pool (training + validation photos) and the test photos
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(150, None), verbose=False)
+    return (np.concatenate([pets.x_train, pets.x_val]), np.concatenate([pets.y_train, pets.y_val]),
+            pets.x_test, pets.y_test)
+
+
+def _draw(y_pool: np.ndarray, n: int, seed: int) -> np.ndarray:
+    # section 4's draw(n, seed): n photos of the pool, half of each class
+    rng = np.random.default_rng(seed)
+    return rng.permutation(np.concatenate([rng.choice(np.flatnonzero(y_pool == c), n // 2, replace=False)
+                                           for c in (0, 1)]))
+
+
+def _fit_head(features: np.ndarray, y: np.ndarray, seed: int) -> keras.Model:
+    # section 4's way 2: a new Dense(2) head, Adam 1e-3, EPOCHS_NEW epochs of at least 256 photos, batch 32
+    times = -(-256 // len(y))
+    seed_everything(seed)
+    head = keras.Sequential([keras.Input(shape=features.shape[1:]),
+                             keras.layers.Dense(2, activation="softmax", name="new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
+    head.fit(np.concatenate([features] * times), np.concatenate([y] * times), epochs=fast_or_full(5, 15),
+             batch_size=32, verbose=0)
+    return head
+
+
+@functools.lru_cache(maxsize=2)
+def _features_reference(n: int, seeds: tuple[int, ...]) -> tuple[dict[int, float], int]:
+    # what three_ways(n, seed) gives for "features", per seed (the cheap way), and the number of test photos
+    x_pool, y_pool, x_test, y_test = _pets_pool()
+    base = imagenet_backbone("mobilenet_v2", (96, 96, 3))
+    inputs = keras.Input(shape=(96, 96, 3))
+    cut = base.get_layer("block_12_add").output
+    bottom = keras.Model(inputs, keras.Model(base.input, cut)(backbone_preprocess("mobilenet_v2")(inputs)))
+    pooled_top = keras.Sequential([keras.Input(cut.shape[1:]), keras.Model(cut, base.output),
+                                   keras.layers.GlobalAveragePooling2D()])
+
+    def features(x):
+        return pooled_top.predict(bottom.predict(x, verbose=0), verbose=0)
+
+    f_test, accuracy = features(x_test), {}
+    for seed in seeds:
+        idx = _draw(y_pool, n, seed)
+        head = _fit_head(features(x_pool[idx]), y_pool[idx], seed)
+        probabilities = keras.ops.convert_to_numpy(head(f_test, training=False))
+        accuracy[seed] = float(np.mean(np.argmax(probabilities, axis=1) == y_test))
+    return accuracy, len(y_test)
+
+
+def _solution_01_3() -> dict[str, Any]:
+    # In the notebook: results = run_seeds(lambda seed: three_ways(100, seed), SEEDS). Here the same
+    # two transfer ways of three_ways, written out (scratch left out: the question does not need it).
+    n, seeds = 100, [SEED + i for i in range(fast_or_full(2, 3))]
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(150, None))
+    x_pool, y_pool = np.concatenate([pets.x_train, pets.x_val]), np.concatenate([pets.y_train, pets.y_val])
+    base = imagenet_backbone("mobilenet_v2", (96, 96, 3))
+    inputs = keras.Input(shape=(96, 96, 3))
+    cut = base.get_layer("block_12_add").output
+    bottom = keras.Model(inputs, keras.Model(base.input, cut)(backbone_preprocess("mobilenet_v2")(inputs)))
+    top = keras.Model(cut, base.output)
+    pooled_top = keras.Sequential([keras.Input(cut.shape[1:]), top, keras.layers.GlobalAveragePooling2D()])
+    a_test = bottom.predict(pets.x_test, verbose=0)
+    f_test = pooled_top.predict(a_test, verbose=0)
+    top_weights = top.get_weights()
+
+    def fit(model, x, y, epochs, learning_rate):
+        times = -(-256 // len(y))                           # one epoch shows at least 256 photos
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss="sparse_categorical_crossentropy")
+        start = time.perf_counter()
+        model.fit(np.concatenate([x] * times), np.concatenate([y] * times), epochs=epochs, batch_size=32, verbose=0)
+        return time.perf_counter() - start
+
+    def accuracy(model, x):
+        return float(np.mean(np.argmax(keras.ops.convert_to_numpy(model(x, training=False)), axis=1) == pets.y_test))
+
+    def two_ways(seed):
+        rng = np.random.default_rng(seed)                   # draw(n, seed): half cats, half dogs
+        idx = rng.permutation(np.concatenate([rng.choice(np.flatnonzero(y_pool == c), n // 2, replace=False)
+                                              for c in (0, 1)]))
+        a, y = bottom.predict(x_pool[idx], verbose=0), y_pool[idx]
+        seed_everything(seed)
+        head = keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dense(2, activation="softmax",
+                                                                                name="new_head")])
+        s_head = fit(head, pooled_top.predict(a, verbose=0), y, fast_or_full(5, 15), 1e-3)
+        seed_everything(seed)
+        top.set_weights(top_weights)                        # every fine-tuning starts from ImageNet's weights
+        for layer in top.layers:
+            layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+        a_in = keras.Input(shape=a.shape[1:])
+        new_head = keras.layers.Dense(2, activation="softmax", name="new_head")
+        tuned = keras.Model(a_in, new_head(keras.layers.GlobalAveragePooling2D()(top(a_in, training=False))))
+        new_head.set_weights(head.get_layer("new_head").get_weights())
+        s_tune = fit(tuned, a, y, fast_or_full(2, 5), 1e-4)
+        row = {"features": accuracy(head, f_test), "fine-tuning": accuracy(tuned, a_test),
+               "features s": s_head, "fine-tuning s": s_head + s_tune}
+        for layer in top.layers:
+            layer.trainable = False
+        top.set_weights(top_weights)
+        return row
+
+    results = run_seeds(two_ways, seeds)
+    diff = results.paired_difference("fine-tuning", "features")
+    print(diff.verdict())
+    conclusion = "better" if diff.ci95[0] > 0 else "worse" if diff.ci95[1] < 0 else "no clear difference"
+    answer = {"photos": n, "results": results, "conclusion": conclusion}
+    return answer
+
+
+@exercise("01.3", notebook=NOTEBOOK,
+          task="Run the three ways at 100 photos (a size the curve did not run) over the notebook's seeds, and "
+               "say from the paired difference's 95 % interval whether fine-tuning is 'better', 'worse' or "
+               "'no clear difference' than frozen features there.",
+          hint="results = run_seeds(lambda seed: three_ways(100, seed), SEEDS) runs it (under a minute); "
+               "results.paired_difference('fine-tuning', 'features') gives the interval, and its verdict() "
+               "sentence says what it means. Answer with the SeedResults itself, not numbers copied from it.",
+          solution=_solution_01_3)
+def _check_01_3(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not {"photos", "results", "conclusion"} <= set(answer):
+        return "the answer should be a dict {'photos': 100, 'results': <what run_seeds returned>, 'conclusion': ...}"
+    if answer["photos"] != _PHOTOS_01_3:
+        return (f"'photos' is {answer['photos']!r}: the exercise asks for {_PHOTOS_01_3} photos, between the "
+                "curve's 50 and 200, a size it did not run")
+    results = answer["results"]
+    if not isinstance(results, SeedResults):
+        return "'results' should be what run_seeds returned (a SeedResults), with every seed's row"
+    seeds = tuple(SEED + i for i in range(fast_or_full(2, 3)))
+    if tuple(results.seeds) != seeds:
+        return (f"'results' has the seeds {list(results.seeds)}, not the notebook's SEEDS {list(seeds)}: one "
+                "row per seed, all of them, or the interval is not the one the curve's verdicts use")
+    missing = [m for m in ("features", "fine-tuning", "features s", "fine-tuning s") if m not in results.metrics]
+    if missing:
+        return f"'results' has no {', '.join(map(repr, missing))}: run three_ways(100, seed) for each seed"
+    if any(row["fine-tuning s"] <= row["features s"] for row in results.rows):
+        return ("in some row fine-tuning took no longer than the head alone, but three_ways' fine-tuning clock "
+                "starts where the head's stopped: these rows are not what three_ways measured")
+    reference, n_test = _features_reference(_PHOTOS_01_3, seeds)
+    for row, seed in zip(results.rows, seeds):
+        for way in ("features", "fine-tuning"):
+            if not 0 <= row[way] <= 1 or abs(row[way] * n_test - round(row[way] * n_test)) > 1e-3:
+                return (f"seed {seed}: {way} = {row[way]!r} is not an accuracy on the {n_test:,} test photos "
+                        "(a whole number of them, divided by their count)")
+        if abs(row["features"] - reference[seed]) > 2.5 / n_test:
+            return (f"seed {seed}: the frozen-features accuracy {row['features']:.4f} is not what three_ways(100, "
+                    f"{seed}) gives; the check re-ran that way and gets another number: same photos (draw(100, "
+                    "seed)), same seed, same recipe")
+    diff = results.paired_difference("fine-tuning", "features")
+    low, high = diff.ci95
+    right = "better" if low > 0 else "worse" if high < 0 else "no clear difference"
+    given = _verdict(answer["conclusion"])
+    if given is None:
+        return f"'conclusion': {answer['conclusion']!r} is none of 'better', 'worse' or 'no clear difference'"
+    if given != right:
+        return (f"your own interval for fine-tuning - features is {100 * low:+.2f} to {100 * high:+.2f} points "
+                f"(fine-tuning higher in {diff.wins} of {diff.n} seeds): '{given}' needs "
+                + ("the whole interval above zero" if given == "better" else "the whole interval below zero"
+                   if given == "worse" else "an interval that contains zero"))
     return None

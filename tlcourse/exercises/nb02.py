@@ -1,5 +1,6 @@
 """Exercises of notebook 02_why_it_works_features: 02.1 (one model for every convolution's feature
-maps) and 02.2 (reuse the first k layers).
+maps), 02.2 (reuse the first k layers) and 02.3 (experiment: a linear probe at two depths on a
+near and a far target).
 
 Per exercise, its solution ``_solution_02_1`` (its body is the code ``solution("02.1")``
 shows) and its checker ``_check_02_1``, registered with the task and the hint. Nothing here is
@@ -8,6 +9,7 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +17,12 @@ from typing import Any
 import keras
 import numpy as np
 
+from tlcourse import data
+from tlcourse.config import SEED, fast_or_full
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import is_function, weighted_layers
+from tlcourse.exercises._common import as_number, is_function, weighted_layers
+from tlcourse.features import ActivationCache, CutResult, train_above_cut
+from tlcourse.models import backbone_preprocess, imagenet_backbone
 
 __all__: list[str] = []
 
@@ -171,4 +177,131 @@ def _check_02_2(answer: Any) -> str | None:
             return "the new output layer is frozen: it must train"
     if any(not np.array_equal(a, b) for a, b in zip(before, source.get_weights())):
         return "the function changed the source model's weights: work on clones"
+    return None
+
+
+
+_DEPTHS = (54, 154)           # block_5_add (the middle) and out_relu (the top) of MobileNetV2 at 96 px
+
+
+def _probe_settings() -> dict[str, int]:
+    # section 6's probe recipe as the notebook sets it in this mode (SIGNS_PER_CLASS, PROBE_EPOCHS, SEEDS[0])
+    return {"per_class": fast_or_full(30, 80), "epochs": fast_or_full(5, 10), "seed": SEED}
+
+
+def _probe_cache(name: str, per_class: int, **split: float) -> Any:
+    # section 6's recipe on another data set: a stratified draw, preprocessed, one pass at both depths
+    photos = data.load(name, image_size=(96, 96), limit_per_class=per_class, verbose=False, **split)
+    preprocess = backbone_preprocess("mobilenet_v2")
+    return ActivationCache(imagenet_backbone("mobilenet_v2", (96, 96, 3)),
+                           (preprocess(photos.x_train.astype("float32")), photos.y_train,
+                            preprocess(photos.x_val.astype("float32")), photos.y_val))
+
+
+@functools.lru_cache(maxsize=2)
+def _near_reference(per_class: int, epochs: int, seed: int) -> tuple[dict[int, float], dict[int, int]]:
+    # the near-target probes as the notebook's recipe gives them: {depth: accuracy}, {depth: params}
+    cache = _probe_cache("cats_vs_dogs", per_class, val_size=0.4)
+    runs = {d: train_above_cut(cache, d, mode="head", pooling="flatten", epochs=epochs, seed=seed) for d in _DEPTHS}
+    return {d: r.val_accuracy for d, r in runs.items()}, {d: r.trainable_params for d, r in runs.items()}
+
+
+def _solution_02_3() -> dict[str, Any]:
+    per_class, epochs = fast_or_full(30, 80), fast_or_full(5, 10)     # SIGNS_PER_CLASS, PROBE_EPOCHS
+    pretrained = imagenet_backbone("mobilenet_v2", (96, 96, 3))
+    preprocess = backbone_preprocess("mobilenet_v2")
+
+    def probes(split):
+        # section 6's linear probe at k = 54 (block_5_add) and k = 154 (out_relu), seed SEED
+        cache = ActivationCache(pretrained, (preprocess(split.x_train.astype("float32")), split.y_train,
+                                             preprocess(split.x_val.astype("float32")), split.y_val))
+        return {k: train_above_cut(cache, k, mode="head", pooling="flatten", epochs=epochs, seed=SEED)
+                for k in (54, 154)}
+
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=per_class, val_size=0.4)
+    near = probes(pets)
+    # the far target: in the notebook, take section 6's rows instead: probe_runs[0].rows at k = 54, 154
+    signs = data.load("sign_language_digits", image_size=(96, 96), limit_per_class=per_class,
+                      val_size=0.4, test_size=0.1)
+    far = probes(signs)
+    gain_near = near[154].val_accuracy - near[54].val_accuracy        # what the top adds, near target
+    gain_far = far[154].val_accuracy - far[54].val_accuracy           # ... and far target
+    print(f"near: {gain_near:+.3f}, far: {gain_far:+.3f}")
+    answer = {"near": near, "far": far, "conclusion": "near" if gain_near > gain_far else "far"}
+    return answer
+
+
+def _accuracies(results: Any, target: str) -> dict[int, tuple[float, Any]] | str:
+    # {54: (accuracy, the CutResult or None), 154: ...} from the student's dict, or what is wrong with it
+    if not isinstance(results, dict) or sorted(results) != list(_DEPTHS):
+        return f"answer[{target!r}] should be a dict with the keys 54 and 154 (the depths k), each a probe's result"
+    out = {}
+    for depth, value in results.items():
+        if isinstance(value, CutResult):
+            if value.depth != depth:
+                return (f"answer[{target!r}][{depth}] is the probe of depth {value.depth}: measure at k = {depth}, "
+                        "train_above_cut(cache, k, ...)")
+            if value.mode != "head":
+                return (f"answer[{target!r}][{depth}] was trained with mode={value.mode!r}: a linear probe trains "
+                        "nothing but the new classifier, mode='head'")
+            out[depth] = (value.val_accuracy, value)
+        else:
+            number = as_number(value, "a probe's result (CutResult) or its validation accuracy")
+            if isinstance(number, str):
+                return f"answer[{target!r}][{depth}]: {number}"
+            out[depth] = (number, None)
+    return out
+
+
+@exercise("02.3", notebook=NOTEBOOK,
+          task="Measure section 6's linear probe at k = 54 and k = 154 on a NEAR target (dogs vs cats), compare "
+               "what the top adds there with what it adds for the hand signs, and say for which target the "
+               "top layer helps more ('near' or 'far').",
+          hint="Load dogs vs cats as section 6 loads the signs (same size, limit_per_class=SIGNS_PER_CLASS, "
+               "val_size=0.4), preprocess, build an ActivationCache of `pretrained`, then "
+               "train_above_cut(cache, k, mode='head', pooling='flatten', epochs=PROBE_EPOCHS, seed=SEEDS[0]) "
+               "for k = 54 and 154; the signs' rows are in probe_runs[0].rows. Compare the two gains "
+               "accuracy(154) - accuracy(54).",
+          solution=_solution_02_3)
+def _check_02_3(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not {"near", "far", "conclusion"} <= set(answer):
+        return ("the answer should be a dict {'near': {54: ..., 154: ...}, 'far': {54: ..., 154: ...}, "
+                "'conclusion': 'near' or 'far'}")
+    near, far = _accuracies(answer["near"], "near"), _accuracies(answer["far"], "far")
+    for problem in (near, far):
+        if isinstance(problem, str):
+            return problem
+    settings = _probe_settings()
+    reference, params = _near_reference(settings["per_class"], settings["epochs"], settings["seed"])
+    for target, results, classes in (("near", near, 2), ("far", far, 10)):
+        for depth, (_, result) in results.items():
+            if result is None:
+                continue
+            if result.epochs != settings["epochs"]:
+                return (f"answer[{target!r}][{depth}] trained {result.epochs} epochs; section 6's probes train "
+                        f"PROBE_EPOCHS = {settings['epochs']}: the same recipe for both targets")
+            expected = params[depth] if classes == 2 else (params[depth] - 1) * 10 + 10
+            if result.trainable_params != expected:
+                other = "dogs vs cats (2 classes)" if classes == 10 else "the hand signs (10 classes)"
+                if result.trainable_params == (params[depth] if classes == 10 else (params[depth] - 1) * 10 + 10):
+                    return f"answer[{target!r}][{depth}] is a probe on {other}: near is dogs vs cats, far the signs"
+                return (f"answer[{target!r}][{depth}]'s classifier has {result.trainable_params:,} weights, not the "
+                        f"{expected:,} of a linear probe on the flattened maps: use pooling='flatten' as section 6")
+    for depth in _DEPTHS:
+        if abs(near[depth][0] - reference[depth]) > 1e-6:
+            return (f"the dogs-vs-cats accuracy at k = {depth} is not what section 6's recipe gives "
+                    f"({near[depth][0]:.3f}): same photos (limit_per_class=SIGNS_PER_CLASS, val_size=0.4), "
+                    "preprocess_input, seed=SEEDS[0], PROBE_EPOCHS epochs, validation accuracy")
+    for depth in _DEPTHS:
+        if not 0.0 <= far[depth][0] <= 1.0:
+            return f"answer['far'][{depth}] = {far[depth][0]} is no accuracy (between 0 and 1)"
+    gain_near = near[154][0] - near[54][0]
+    gain_far = far[154][0] - far[54][0]
+    conclusion = str(answer["conclusion"]).strip().lower()
+    if conclusion not in ("near", "far"):
+        return f"'conclusion' should be 'near' or 'far', not {answer['conclusion']!r}"
+    if conclusion != ("near" if gain_near > gain_far else "far"):
+        return (f"your numbers say otherwise: from k = 54 to k = 154 the near target gains "
+                f"{100 * gain_near:+.1f} points and the far one {100 * gain_far:+.1f}; the conclusion names the "
+                "target that gains more")
     return None

@@ -1,5 +1,6 @@
 """Exercises of notebook 03_three_ways_to_transfer: 03.1 (fine-tune block 16 and Conv_1 of
-MobileNetV2) and 03.2 (which of the three ways fits).
+MobileNetV2), 03.2 (which of the three ways fits, as a rule) and 03.3 (experiment: choose ② or ③
+on validation photos, report the test accuracy).
 
 Per exercise, its solution ``_solution_03_1`` (its body is the code ``solution("03.1")``
 shows) and its checker ``_check_03_1``, registered with the task and the hint. Nothing here is
@@ -8,11 +9,18 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import keras
 
+from tlcourse import data
+from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
+from tlcourse.exercises._common import as_number, is_function
+from tlcourse.models import backbone_preprocess, imagenet_backbone
+from tlcourse.surgery import compile_again, freeze, set_freeze_depth, with_new_head
 
 __all__: list[str] = []
 
@@ -74,62 +82,206 @@ def _check_03_1(answer: Any) -> str | None:
     return None
 
 
-_SITUATIONS = {"a": 2, "b": 1, "c": 3, "d": 2}        # situation -> approach ① ② ③
-_APPROACH = {"1": 1, "2": 2, "3": 3, "①": 1, "②": 2, "③": 3}
+FEW = 1000          # "few": fewer labelled photos per class than this (the notebook states it)
+
+# the four situations of the notebook: (classes_in_source, like_source, photos_per_class) -> the way
+_SITUATIONS = {"a": ((False, True, 150), 2), "b": ((True, True, 0), 1),
+               "c": ((False, False, 4000), 3), "d": ((False, True, 40), 2)}
 
 
-def _approaches(answer: Any) -> dict[str, int] | str:
-    # a list/tuple of four approaches, or a dict {"a": 2, ...}, -> {"a": 2, ...}; else a complaint
-    if isinstance(answer, dict):
-        items = {str(k).strip().strip("()").lower(): v for k, v in answer.items()}
-    elif isinstance(answer, (list, tuple)) and len(answer) == len(_SITUATIONS):
-        items = dict(zip(_SITUATIONS, answer))
-    else:
-        return "the answer should be a list of four approach numbers, one per situation (a) to (d), like [1, 1, 2, 3]"
-    if sorted(items) != sorted(_SITUATIONS):
-        return "the dict should have exactly the keys 'a', 'b', 'c' and 'd'"
-    chosen = {}
-    for key, value in items.items():
-        number = _APPROACH.get(str(value).strip())
-        if number is None:
-            return f"situation ({key}): {value!r} is not one of the approaches 1, 2, 3"
-        chosen[key] = number
-    return chosen
+def _rule(classes_in_source: bool, like_source: bool, photos_per_class: int) -> int:
+    # lecture 6-3's choice, with lecture 6-4's "little data": what the checker compares against
+    if classes_in_source:
+        return 1
+    return 2 if like_source and photos_per_class < FEW else 3
 
 
-def _solution_03_2() -> list[int]:
-    # (a) long- vs short-haired pets, a few hundred photos: near ImageNet, new classes -> 2
-    # (b) dog breeds that are all ImageNet classes, nothing to train on      -> 1
-    # (c) 20,000 grayscale microscope images, far from ImageNet               -> 3
-    # (d) 10 kinds of fruit photographed like ImageNet's, 400 photos          -> 2
-    answer = [2, 1, 3, 2]
+def _cases() -> list[tuple[str, tuple[bool, bool, int]]]:
+    # the notebook's four situations first, then every kind of situation, near the threshold too
+    cases = [(f"situation ({key})", inputs) for key, (inputs, _) in _SITUATIONS.items()]
+    for classes in (True, False):
+        for like in (True, False):
+            for photos in ((0,) if classes else ()) + (10, 300, FEW - 1, FEW, 20_000):
+                cases.append(("a situation", (classes, like, photos)))
+    return cases
+
+
+def _solution_03_2() -> Callable[[bool, bool, int], int]:
+    def choose_way(classes_in_source, like_source, photos_per_class):
+        if classes_in_source:                    # the source network already answers with these classes
+            return 1
+        if like_source and photos_per_class < 1000:
+            return 2                             # features fit, few photos: train only a new head
+        return 3                                 # far from the source, or photos enough to adapt the top
+
+    answer = choose_way          # (a) 2, (b) 1, (c) 3, (d) 2: choose_way(False, True, 40) for (d)
     return answer
 
 
+def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
+    classes, like, photos = inputs
+    if given == 1:
+        return ("its classes are not all classes of the source network, so the network as it is cannot "
+                "answer with them")
+    if right == 1:
+        return "every class is already a class of the source network: it answers as it is, nothing to train"
+    if given == 3 and right == 2:
+        return (f"{photos} photos per class, close to the source's: retraining pretrained layers on so few "
+                "risks overfitting for little gain, while the frozen features already fit")
+    if not like:
+        return ("the images are far from the source's photos, so the high-level features must adapt, which "
+                "a frozen feature extractor cannot do")
+    return (f"{photos:,} labelled photos per class are enough to adapt the top layers safely, and adapting "
+            "them usually pays (lecture 6-4: large data set, similar to the source: fine-tune)")
+
+
 @exercise("03.2", notebook=NOTEBOOK,
-          task="For four situations (a)-(d), say which of the three ways fits: "
-               "1 classifier as is, 2 frozen feature extractor, 3 fine-tuning.",
-          hint="Ask two questions per situation: are the target's classes already classes of the source "
-               "network? If not, how close are the images to ImageNet's photos, and how many are there "
-               "(lecture 6-3, and the table at the top of this notebook)?",
+          task="Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
+               "choice between the three ways, and use it for situations (a)-(d).",
+          hint="Ask the questions in order: are all the target's classes classes of the source network? If "
+               "not, are the images like the source's AND the labelled photos few (under 1,000 per class)? "
+               "The table at the top of this notebook, and lecture 6-4's four cases.",
           solution=_solution_03_2)
 def _check_03_2(answer: Any) -> str | None:
-    chosen = _approaches(answer)
-    if isinstance(chosen, str):
-        return chosen
-    for key, right in _SITUATIONS.items():
-        given = chosen[key]
-        if given == right:
-            continue
-        if given == 1:
-            return (f"situation ({key}): its classes are not exactly classes of the source network, "
-                    "so the network as it is cannot answer with them")
-        if right == 1:
-            return (f"situation ({key}): there are no labelled photos to train anything on, and the "
-                    "source network already knows every class")
-        if given == 3:
-            return (f"situation ({key}): the photos are few and close to ImageNet's, so retraining "
-                    "pretrained layers risks overfitting for little gain")
-        return (f"situation ({key}): the images are far from ImageNet's photos, so the high-level "
-                "features must adapt, which a frozen feature extractor cannot do")
+    if not is_function(answer):
+        return ("the answer should be a function choose_way(classes_in_source, like_source, photos_per_class) "
+                "that returns 1, 2 or 3")
+    for name, inputs in _cases():
+        given = answer(*inputs)
+        right = _rule(*inputs)
+        if isinstance(given, bool) or given not in (1, 2, 3):
+            return f"choose_way{inputs} returned {given!r}: it should return the number of a way, 1, 2 or 3"
+        if given != right:
+            classes, like, photos = inputs
+            what = (f"{name}: classes {'all' if classes else 'not all'} in the source, images "
+                    f"{'like' if like else 'unlike'} the source's, {photos:,} photos per class")
+            return f"for {what}, your function says {given}, but {_why(inputs, given, right)}"
+    return None
+
+
+_WAYS = ("feature extraction", "fine-tuning")
+
+
+def _pets_transfer_model() -> tuple[keras.Model, keras.Model]:
+    # the notebook's transfer_model((96, 96, 3), 2): frozen ImageNet MobileNetV2 + a new head, and its base
+    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+    inputs = keras.Input(shape=(96, 96, 3), name="photo")
+    front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(inputs)), name="imagenet_front")
+    return with_new_head(freeze(front), num_classes=2, name="new_head"), base
+
+
+@functools.lru_cache(maxsize=2)
+def _feature_extraction_reference(seed: int) -> tuple[dict[str, float], dict[str, int]]:
+    # way 2 of approaches_2_and_3(pets, ..., seed), measured on validation AND test photos; the parts' sizes
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(60, 250), verbose=False)
+    model, _ = _pets_transfer_model()
+    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
+    feats = {part: extractor.predict(getattr(pets, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+    seed_everything(seed)
+    model, _ = _pets_transfer_model()
+    head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    head.fit(feats["train"], pets.y_train, epochs=fast_or_full(8, 30), batch_size=32, verbose=0)
+    accuracy = {part: float(head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1])
+                for part in ("val", "test")}
+    return accuracy, {part: len(getattr(pets, f"y_{part}")) for part in ("val", "test")}
+
+
+def _solution_03_3() -> dict[str, Any]:
+    # In the notebook: pets, transfer_model, set_freeze_depth, compile_again and N_TOP are there already.
+    seed = SEED                                                      # SEEDS[0]
+    pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(60, 250))
+
+    def transfer_model():
+        base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
+        inputs = keras.Input(shape=(96, 96, 3), name="photo")
+        front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(inputs)), name="imagenet_front")
+        return with_new_head(freeze(front), num_classes=2, name="new_head"), base
+
+    model, _ = transfer_model()                                      # frozen features of every part, once
+    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
+    feats = {part: extractor.predict(getattr(pets, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+
+    seed_everything(seed)                                            # approaches_2_and_3, with validation too
+    model, base = transfer_model()
+    head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    head.fit(feats["train"], pets.y_train, epochs=fast_or_full(8, 30), batch_size=32, verbose=0)
+    way_2 = {part: head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1] for part in ("val", "test")}
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    set_freeze_depth(base, [layer.name for layer in base.layers].index("block_13_expand"))   # len - N_TOP
+    compile_again(model, learning_rate=1e-4)
+    model.fit(pets.x_train, pets.y_train, epochs=fast_or_full(1, 4), batch_size=32, verbose=0)
+    way_3 = {part: model.evaluate(getattr(pets, f"x_{part}"), getattr(pets, f"y_{part}"), verbose=0)[1]
+             for part in ("val", "test")}
+
+    measured = {"feature extraction": way_2, "fine-tuning": way_3}
+    chosen = max(measured, key=lambda way: measured[way]["val"])     # chosen on validation photos only ...
+    answer = {**measured, "chosen": chosen, "test accuracy": measured[chosen]["test"]}   # ... then tested once
+    return answer
+
+
+def _is_count(value: float, n: int) -> bool:
+    # an accuracy measured on n photos: a whole number of them, divided by n
+    return 0 <= value <= 1 and abs(value * n - round(value * n)) < 1e-3
+
+
+@exercise("03.3", notebook=NOTEBOOK,
+          task="For dogs vs cats and seed SEEDS[0], measure ② and ③ on the validation AND the test photos, choose "
+               "the way on validation, and report the chosen way's test accuracy.",
+          hint="Run approaches_2_and_3's steps for one seed, evaluating the head (on frozen features of "
+               "pets.x_val too) and the fine-tuned model on pets.x_val as well as pets.x_test. The test photos "
+               "decide nothing: they only measure the way the validation photos chose.",
+          solution=_solution_03_3)
+def _check_03_3(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not {*_WAYS, "chosen", "test accuracy"} <= set(answer):
+        return ("the answer should be a dict {'feature extraction': {'val': ..., 'test': ...}, 'fine-tuning': "
+                "{'val': ..., 'test': ...}, 'chosen': ..., 'test accuracy': ...}")
+    measured = {}
+    for way in _WAYS:
+        parts = answer[way]
+        if not isinstance(parts, dict) or not {"val", "test"} <= set(parts):
+            return f"answer[{way!r}] should be a dict {{'val': accuracy, 'test': accuracy}}"
+        numbers = {part: as_number(parts[part], "an accuracy") for part in ("val", "test")}
+        for part, number in numbers.items():
+            if isinstance(number, str):
+                return f"answer[{way!r}][{part!r}]: {number}"
+        measured[way] = numbers
+    reference, sizes = _feature_extraction_reference(SEED)
+    way_2 = measured["feature extraction"]
+    if abs(way_2["val"] - reference["test"]) < 1e-6 and abs(way_2["test"] - reference["val"]) < 1e-6 \
+            and reference["val"] != reference["test"]:
+        return "the feature-extraction numbers are swapped: 'val' is measured on pets.x_val, 'test' on pets.x_test"
+    for way in _WAYS:
+        for part in ("val", "test"):
+            if not _is_count(measured[way][part], sizes[part]):
+                return (f"answer[{way!r}][{part!r}] = {measured[way][part]!r} is not an accuracy on the "
+                        f"{sizes[part]} {part} photos (a whole number of them, divided by their count)")
+    way_2 = measured["feature extraction"]
+    for part in ("val", "test"):
+        if abs(way_2[part] - reference[part]) > 1.5 / sizes[part]:
+            return (f"the feature-extraction {part} accuracy is not what the head of approaches_2_and_3 gives for "
+                    f"seed SEEDS[0] (the check re-ran it): same seed, HEAD_EPOCHS, features of pets.x_{part}")
+    chosen = str(answer["chosen"]).strip().lower()
+    chosen = {"2": "feature extraction", "②": "feature extraction", "3": "fine-tuning", "③": "fine-tuning"}.get(
+        chosen, chosen)
+    if chosen not in _WAYS:
+        return f"'chosen' should be 'feature extraction' or 'fine-tuning', not {answer['chosen']!r}"
+    val = {way: measured[way]["val"] for way in _WAYS}
+    test = {way: measured[way]["test"] for way in _WAYS}
+    if val[chosen] < max(val.values()):
+        if test[chosen] >= max(test.values()):
+            return ("you chose the way with the better TEST accuracy: the test photos must not choose anything, "
+                    "or the test accuracy you report is no longer an estimate for new photos. Choose on validation")
+        return "your own validation accuracies favour the other way: choose the one with the higher validation accuracy"
+    reported = as_number(answer["test accuracy"], "a number (the chosen way's test accuracy)")
+    if isinstance(reported, str):
+        return f"'test accuracy': {reported}"
+    if abs(reported - test[chosen]) > 1e-9:
+        if abs(reported - val[chosen]) < 1e-9:
+            return "'test accuracy' is the chosen way's validation accuracy: report what it gets on the test photos"
+        if abs(reported - max(test.values())) < 1e-9:
+            return ("'test accuracy' is the better of the two test accuracies, not the chosen way's: picking the "
+                    "best test number after the fact is choosing on test")
+        return "'test accuracy' should be the chosen way's accuracy on the test photos, as you measured it"
     return None
