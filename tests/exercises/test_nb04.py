@@ -60,3 +60,24 @@ def test_04_2_rejects_an_unchanged_input_and_a_crop_instead_of_a_resize(rejects)
 
     rejects("04.2", crop, "predictions differ")
     assert passes("04.2", resize_then_call)
+
+
+def _in_front(*steps):
+    # a 04.2 answer: the given steps between a 56 x 56 x 1 input and the model's own layers
+    def for_56(model):
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)), *steps, keras.layers.Reshape((28, 28)),
+                                 *model.layers])
+    return for_56
+
+
+def test_04_2_rejects_decimation_that_only_works_on_2x_replicas(rejects):
+    # the review's point: these pass on 2x-upscaled images, where every 2 x 2 block is one value
+    rejects("04.2", _in_front(keras.layers.Lambda(lambda t: t[:, ::2, ::2, :])), "one pixel of every 2 x 2 block")
+    rejects("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="nearest")), "'nearest'", "bilinear")
+    rejects("04.2", _in_front(keras.layers.MaxPooling2D(2)), "match no resize", "max-pooling")
+
+
+def test_04_2_accepts_any_interpolating_resize():
+    assert passes("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="bicubic")))
+    assert passes("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="area")))
+    assert passes("04.2", _in_front(keras.layers.AveragePooling2D(2)))   # a 2x area resize, exactly

@@ -96,21 +96,53 @@ def _solution_04_2() -> Callable[[keras.Model], keras.Model]:
 def _check_04_2(answer: Any) -> str | None:
     if not is_function(answer):
         return "the answer should be a function that takes a 28 x 28 model and returns a new model"
-    small = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
-                              keras.layers.Flatten(), keras.layers.Dense(4, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
+    small = _probe_model()
     big = answer(small)
     if not isinstance(big, keras.Model):
         return f"the function returned a {type(big).__name__}, not a Keras model"
     if tuple(big.input_shape[1:]) != (56, 56, 1):
         return f"the new model takes inputs of shape {tuple(big.input_shape[1:])}, not (56, 56, 1)"
-    x = np.random.default_rng(4).integers(0, 256, size=(6, 28, 28)).astype("float32")
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, size=(6, 28, 28)).astype("float32")
     x_56 = x.repeat(2, axis=1).repeat(2, axis=2)[..., np.newaxis]          # each pixel 2 x 2
     expected = keras.ops.convert_to_numpy(small(x))
     got = keras.ops.convert_to_numpy(big(x_56))
     if got.shape != expected.shape:
         return f"the new model's output has shape {got.shape[1:]}, the original's {expected.shape[1:]}"
-    if not np.allclose(got, expected, atol=1e-4):
+    if not any(np.allclose(got, reference, atol=1e-4)
+               for reference in [expected, *_resized_references(small, x_56)]):
         return ("on 2x-upscaled images its predictions differ from the original model's on the 28 x 28 "
                 "images: resize the whole image to 28 x 28 in front of the reused layers")
-    return None
+    # 56 x 56 photos whose 2 x 2 blocks are NOT uniform: keeping one pixel per block (decimation,
+    # nearest neighbour) now gives another image than a real resize, which blends each block
+    photos = rng.integers(0, 256, size=(6, 56, 56, 1)).astype("float32")
+    got = keras.ops.convert_to_numpy(big(photos))
+    if any(np.allclose(got, reference, atol=1e-4) for reference in _resized_references(small, photos)):
+        return None
+    kept = [keras.ops.convert_to_numpy(small(photos[:, i::2, j::2, 0])) for i in (0, 1) for j in (0, 1)]
+    if any(np.allclose(got, reference, atol=1e-4) for reference in kept):
+        return ("it keeps one pixel of every 2 x 2 block and drops the other three (a stride-2 slice or "
+                "'nearest' interpolation): that only works on 2x-upscaled images. A resize blends the pixels "
+                "it merges; use keras.layers.Resizing with its default (bilinear) interpolation")
+    return ("on 56 x 56 photos (not 2x-upscaled ones) its predictions match no resize to 28 x 28 of the "
+            "photo: shrink the whole image with keras.layers.Resizing, not by max-pooling or cropping it")
+
+
+def _probe_model() -> keras.Model:
+    # a small 28 x 28 model whose output changes visibly when any pixel does
+    # (seeded initialisers: the global random state of the student's notebook is left alone)
+    init = keras.initializers.GlorotUniform
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                             keras.layers.Flatten(),
+                             keras.layers.Dense(16, activation="tanh", kernel_initializer=init(seed=4)),
+                             keras.layers.Dense(3, activation="softmax", kernel_initializer=init(seed=5))])
+
+
+def _resized_references(small: keras.Model, photos: np.ndarray) -> list[np.ndarray]:
+    # the small model's predictions after every interpolating resize Keras offers ('nearest' is a
+    # decimation, so it is not one of them); for a 2x shrink bilinear and area both average 2 x 2 blocks
+    references = []
+    for method in ("bilinear", "area", "bicubic", "lanczos3", "lanczos5"):
+        resized = keras.ops.image.resize(photos, (28, 28), interpolation=method)
+        references.append(keras.ops.convert_to_numpy(small(keras.ops.reshape(resized, (-1, 28, 28)))))
+    return references
