@@ -572,7 +572,7 @@ for baseline in ["scratch 1e-3", "scratch 1e-2"]:
 # (how many SGD steps does the protocol take with 50 images?).
 #
 # `answer = {"transfer": [...], "scratch": [...], "conclusion": ...}` (test accuracies as
-# fractions, one per seed, in seed order). About 5 s per seed in full mode; the check re-runs one
+# fractions, one per seed, in seed order). Each seed trains two small models (seconds); the check re-runs one
 # seed of its own choice.
 
 # %% slideshow={"slide_type": "-"}

@@ -1011,7 +1011,7 @@ check("05.2", answer)
 # models itself, on the same images; it trains nothing.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: {"models": ..., "val": ..., "test": ..., "depth": ..., "test_accuracy": ..., "conclusion": ...}
+answer = ...   # your answer here: a dict of models, val, test, depth, test_accuracy and conclusion
 check("05.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
