@@ -24,7 +24,6 @@ from tlcourse.exercises import exercise
 from tlcourse.exercises._common import as_number, is_function, is_model_pair
 from tlcourse.experiments import run_seeds
 from tlcourse.models import load_pretrained
-from tlcourse.pretrain import task_a_b_split
 from tlcourse.surgery import compile_again, freeze, reuse_layers, unfreeze
 
 __all__: list[str] = []
@@ -165,6 +164,8 @@ CONCLUSIONS_04_3 = ("transfer better", "no clear difference", "transfer worse")
 
 
 def _solution_04_3() -> dict[str, Any]:
+    from tlcourse.pretrain import task_a_b_split
+
     # task B as in the notebook: a fixed validation set aside, the training images drawn per seed
     (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
     _, (X_B, y_B) = task_a_b_split(x_train, y_train)
@@ -210,6 +211,8 @@ _SPOT_CHECK = random.Random()           # which seed the checker re-runs: not kn
 @functools.lru_cache(maxsize=1)
 def _task_b() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     # (pool to draw training images from, its labels, test images, test labels), as the notebook builds them
+    # imported here, not on top: importing tlcourse must not import pretrain (`python -m tlcourse.pretrain`)
+    from tlcourse.pretrain import task_a_b_split
     (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
     _, (x_b, y_b) = task_a_b_split(x_train, y_train)
     _, (x_test_b, y_test_b) = task_a_b_split(x_test, y_test)
