@@ -543,15 +543,17 @@ print(f"1-NN test accuracy, stratified split: {one_nn_accuracy(split):.1%} "
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 06.1 — Which classes does the naive slice hide?
 #
-# Wrong split #1 on a folder of your own: **12 classes of 100 images each**, read class by
-# class, so the labels come sorted (`[0] * 100 + [1] * 100 + ... + [11] * 100`). Slice it the way
-# section 4's naive split does: first 75 % train, next 10 % validation, last 15 % test, with the
-# same `round`. Which classes of the **test** part never appear in the **training** part — the
-# classes a model trained on this split can never get right? `answer` is the list of those class
-# numbers, such as `[3, 4]` (only an example).
+# Wrong split #1 on any folder read class by class, so that its labels `y` come sorted. Slice
+# it the way section 4's naive split does: first 75 % train, next 10 % validation, last 15 %
+# test, with the same `round`. Which classes of the **test** part never appear in the
+# **training** part — the classes a model trained on this split can never get right? Write a
+# function `never_trained(y)` that returns them as a list of class numbers, and try it on a
+# folder of **12 classes of 100 images each** (`np.repeat(np.arange(12), 100)`) before you check.
+# `answer` is the function itself: the check runs it on folders of its own, with classes of
+# different sizes.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a list of class numbers, like [3, 4]
+answer = ...   # your answer here: a function never_trained(y) -> list of class numbers
 check("06.1", answer)
 
 

@@ -20,11 +20,43 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
+def _cut(y, val=0.10, test=0.15):
+    n = len(y)
+    a, b = n - round(val * n) - round(test * n), n - round(test * n)
+    return y[:a], y[a:b], y[b:]
+
+
 def test_06_1_rejects_a_class_seen_only_in_validation_and_a_short_list(rejects):
-    rejects("06.1", [9, 10, 11], "does not contain")
-    rejects("06.1", [11], "missing")
-    rejects("06.1", [8, 10, 11], "training part does contain")
-    assert passes("06.1", (11, 10))
+    # the old list answers, as functions that always return them: right for 12 x 100 only
+    rejects("06.1", lambda y: [10, 11], "for every folder", "len(y)")
+    rejects("06.1", [10, 11], "a function never_trained(y)")
+
+    def with_validation(y):                              # test and validation classes: too many
+        train, val, test = _cut(y)
+        return sorted((set(val.tolist()) | set(test.tolist())) - set(train.tolist()))
+
+    def last_class_only(y):                              # the last class of the test part: too few
+        return [int(y[-1])]
+
+    def fractions_swapped(y):                            # 15 % validation, 10 % test
+        train, _, test = _cut(y, val=0.15, test=0.10)
+        return sorted(set(test.tolist()) - set(train.tolist()))
+
+    def all_test_classes(y):                             # forgets to remove the trained ones
+        return sorted(set(_cut(y)[2].tolist()))
+
+    rejects("06.1", with_validation, "does not contain", "validation part ends")
+    rejects("06.1", last_class_only, "missing")
+    rejects("06.1", all_test_classes, "training part does contain")
+    assert not passes("06.1", fractions_swapped)
+
+
+def test_06_1_accepts_another_right_function():
+    def never_trained(y):
+        train, _, test = _cut(np.asarray(y))
+        return tuple(c for c in np.unique(test) if c not in train)
+
+    assert passes("06.1", never_trained)
 
 
 def test_06_2_rejects_a_near_duplicate_count_and_a_pixel_count(rejects):

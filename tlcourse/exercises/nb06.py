@@ -1,6 +1,6 @@
-"""Exercises of notebook 06_open_datasets: 06.1 (classes a naive split keeps out of training),
-06.2 (test images copied from training) and 06.3 (split the sign photos by person and measure
-what the random split's shared people do to the score).
+"""Exercises of notebook 06_open_datasets: 06.1 (the classes a naive split keeps out of training,
+for any sorted folder), 06.2 (test images copied from training) and 06.3 (split the sign photos
+by person and measure what the random split's shared people do to the score).
 
 Per exercise, its solution ``_solution_06_1`` (its body is the code ``solution("06.1")``
 shows) and its checker ``_check_06_1``, registered with the task and the hint. Nothing here is
@@ -31,49 +31,68 @@ __all__: list[str] = []
 NOTEBOOK = "06_open_datasets"
 
 
-def _naive_parts(per_class: int = 100, classes: int = 12) -> dict[str, set[int]]:
+def _naive_parts(y: np.ndarray) -> dict[str, set[int]]:
     # section 4's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
-    y = [c for c in range(classes) for _ in range(per_class)]
     n = len(y)
     n_val, n_test = round(0.10 * n), round(0.15 * n)
     a, b = n - n_val - n_test, n - n_test
-    return {"train": set(y[:a]), "val": set(y[a:b]), "test": set(y[b:])}
+    return {"train": set(y[:a].tolist()), "val": set(y[a:b].tolist()), "test": set(y[b:].tolist())}
 
 
-def _solution_06_1() -> list[int]:
-    y = np.repeat(np.arange(12), 100)                  # a folder read class by class: sorted labels
-    n = len(y)
-    n_val, n_test = round(0.10 * n), round(0.15 * n)
-    a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
-    answer = sorted(set(y[b:].tolist()) - set(y[:a].tolist()))    # [10, 11]
+def _sorted_folders() -> list[np.ndarray]:
+    # labels of folders read class by class: the notebook's 12 x 100, unequal classes, a few random ones
+    rng = np.random.default_rng(61)
+    sizes = [[100] * 12, [30, 200, 50, 80, 10, 60, 40, 90], [5, 5, 5, 300], [7] * 40, [300, 5, 5, 5, 5]]
+    sizes += [rng.integers(3, 150, size=rng.integers(3, 20)).tolist() for _ in range(5)]
+    return [np.repeat(np.arange(len(counts)), counts) for counts in sizes]
+
+
+def _solution_06_1() -> Callable[[np.ndarray], list[int]]:
+    def never_trained(y):
+        # y: labels of a folder read class by class (sorted); cut as section 4's naive slice
+        n = len(y)
+        n_val, n_test = round(0.10 * n), round(0.15 * n)
+        a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
+        return sorted(set(y[b:].tolist()) - set(y[:a].tolist()))
+
+    answer = never_trained          # in the notebook: never_trained(np.repeat(np.arange(12), 100))
     return answer
 
 
 @exercise("06.1", notebook=NOTEBOOK,
-          task="12 classes x 100 images, sorted by class, split by section 4's naive slice: which classes "
-               "of the test part never appear in the training part?",
-          hint="Build the labels with np.repeat(np.arange(12), 100), cut them where section 4's naive "
-               "split cuts (round(0.10 * n), round(0.15 * n)), and compare the sets of labels of the parts.",
+          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 4's "
+               "naive test part that its training part never sees.",
+          hint="Cut y where section 4's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
+               "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
           solution=_solution_06_1)
 def _check_06_1(answer: Any) -> str | None:
-    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
-        return "the answer should be a list of class numbers, like [3, 4]"
-    try:
-        given = {int(c) for c in np.asarray(list(answer)).ravel()}
-    except (TypeError, ValueError):
-        return "the answer should be a list of class numbers, like [3, 4]"
-    parts = _naive_parts()
-    right = parts["test"] - parts["train"]
-    if given == right:
-        return None
-    extra = given - right
-    if any(c not in range(12) for c in extra):
-        return "the classes are numbered 0 to 11"
-    if extra & parts["train"]:
-        return "your list has a class that the training part does contain"
-    if extra:
-        return "your list has a class that the test part does not contain: look where the validation part ends"
-    return "a class of the test part that the training part never sees is missing from your list"
+    if not callable(answer):
+        return ("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
+                "answers one folder only; the check tries several)")
+    folders = _sorted_folders()
+    given_per_folder = []
+    for y in folders:
+        given = answer(y.copy())
+        if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
+            return f"never_trained should return a list of class numbers, like [3, 4], not {type(given).__name__}"
+        given_per_folder.append({int(c) for c in np.asarray(list(given)).ravel()})
+    for y, given in zip(folders, given_per_folder):
+        parts = _naive_parts(y)
+        right = parts["test"] - parts["train"]
+        if given == right:
+            continue
+        shape = f"{len(set(y.tolist()))} classes of {np.bincount(y).min()}-{np.bincount(y).max()} images"
+        if all(g == given_per_folder[0] for g in given_per_folder):
+            return (f"it returns {sorted(given)} for every folder, but the answer depends on y (wrong for {shape}): "
+                    "compute the cut points from len(y)")
+        extra = given - right
+        if extra & parts["train"]:
+            return f"for a folder of {shape} its list has a class that the training part does contain"
+        if extra:
+            return (f"for a folder of {shape} its list has a class that the test part does not contain: look where "
+                    "the validation part ends")
+        return f"for a folder of {shape} a class of the test part that the training part never sees is missing"
+    return None
 
 
 def _solution_06_2() -> Callable[[np.ndarray, np.ndarray], int]:
