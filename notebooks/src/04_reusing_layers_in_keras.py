@@ -557,6 +557,28 @@ for baseline in ["scratch 1e-3", "scratch 1e-2"]:
 #   networks (they learn few, very task-specific patterns); it shines with deep CNNs, whose
 #   lower layers detect generic features. Notebooks 01–03 measure that on ImageNet networks.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 04.3 — Does reusing A help B with 50 images?
+#
+# The slide promises that reused layers need **less training data**. Test it where data is
+# scarcer than above: **50** task-B training images (`draw_train_B(seed, n=50)`), against the
+# baseline that got the learning rate of the new output layer, `scratch_accuracy(X, y, seed, 1e-2)`,
+# and model B on A, `train_B_on_A(X, y, seed, epochs=EPOCHS)` (evaluated on `X_test_B`), for the
+# seeds `range(fast_or_full(3, 6))` — the same images for both models of a seed, so the results
+# pair up. Then read the 95 % interval of the paired differences *transfer − scratch*
+# (`run_seeds(...).paired_difference(...)`, as above) and conclude `"transfer better"`,
+# `"no clear difference"` or `"transfer worse"`: a side only if the whole interval is on it.
+# Before you run it, write down what you expect, and afterwards think about why it came out so
+# (how many SGD steps does the protocol take with 50 images?).
+#
+# `answer = {"transfer": [...], "scratch": [...], "conclusion": ...}` (test accuracies as
+# fractions, one per seed, in seed order). Each seed trains two small models (seconds); the check re-runs one
+# seed of its own choice.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"transfer": [...], "scratch": [...], "conclusion": ...}
+check("04.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Recap
 #
@@ -573,5 +595,7 @@ for baseline in ["scratch 1e-3", "scratch 1e-2"]:
 # - Helpers: `clone_with_weights`, `reuse_layers`, `freeze`, `unfreeze`, `compile_again`,
 #   `needs_recompile`, `trainable_report` (`tlcourse.surgery`); `run_seeds`,
 #   `plot_seed_pairs` (`tlcourse.experiments`).
-# - Exercises 04.1 and 04.2: `check("04.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("04.1")` (from `tlcourse.exercises`).
+# - Exercises 04.1 (model B on A, the safe way), 04.2 (a `Resizing` step for any model) and 04.3
+#   (does reusing A help B with 50 images? seeds and an interval decide): `check("04.1", answer)`
+#   says what is right or wrong; instructors reveal a solution with `solution("04.1")` (from
+#   `tlcourse.exercises`).

@@ -988,6 +988,32 @@ print("never more than 2 points below the start, in any epoch:", ", ".join(kept)
 answer = ...   # your answer here: a Keras model, unfrozen (BatchNormalization frozen), compiled
 check("05.2", answer)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 05.3 — Choose a freeze depth on validation data, report its test accuracy
+#
+# Back to section 2's MNIST CNN. The grids compared strategies on the test set, and chose nothing
+# by it. In a real project you **choose** the depth — so you need data to choose on that is not
+# the test set. Take the different target, Fashion-MNIST (`x_pool, y_pool, x_test, y_test = TARGETS["different"]`), and
+# draw **100 training and 500 validation images** from the pool:
+# `train_test_split(np.arange(len(y_pool)), train_size=100, test_size=500, stratify=y_pool, random_state=SEED)`.
+#
+# For each freeze depth *k* in 7, 5, 3, 0 (feature extraction, fine-tune top, from `conv2` on,
+# fine-tune all): a new model of the whole network, `keras.Input(shape=(28, 28, 1))`, the layers
+# of `clone_with_weights(reuse_layers(load_pretrained("mnist_cnn")))` (section 1's `source`: that
+# name was reused since) and a new `Dense(10, "softmax", name="new_head")`;
+# `set_freeze_depth(model, k)`, compile, train on the 100 images (e.g. `train(model, x, y, 40)`
+# with Adam 1e-3), then measure its accuracy on the validation **and** on the test images
+# (`accuracy(model, ...)`). Choose the depth, report its test accuracy, and say whether the
+# chosen depth is also the best one on the test set: `"same depth"` or `"another depth"`.
+#
+# `answer = {"models": {k: model}, "val": {k: accuracy}, "test": {k: accuracy}, "depth": k,
+# "test_accuracy": ..., "conclusion": ...}` (accuracies as fractions). The check measures your
+# models itself, on the same images; it trains nothing.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a dict of models, val, test, depth, test_accuracy and conclusion
+check("05.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Recap
 #
@@ -1008,3 +1034,9 @@ check("05.2", answer)
 #   frozen part's outputs (`ActivationCache`) makes trying depths cheap.
 # - **Fine-tune with a low learning rate**, after training the head: a high rate moves the
 #   pretrained weights by more than their own size and destroys the features.
+# - **Choose on validation, report on test**: a freeze depth (or any setting) picked by its test
+#   score makes that score optimistic; the chosen depth's test accuracy is the number to report.
+# - Exercises 05.1 (set up "fine-tune top"), 05.2 (compile for fine-tuning all layers) and 05.3
+#   (choose a freeze depth on validation data, report its test accuracy): `check("05.1", answer)`
+#   says what is right or wrong; instructors reveal a solution with `solution("05.1")` (from
+#   `tlcourse.exercises`).

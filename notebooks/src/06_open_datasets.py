@@ -566,15 +566,17 @@ print(f"1-NN test accuracy, stratified split: {one_nn_accuracy(split):.1%} "
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 06.1 — Which classes does the naive slice hide?
 #
-# Wrong split #1 on a folder of your own: **12 classes of 100 images each**, read class by
-# class, so the labels come sorted (`[0] * 100 + [1] * 100 + ... + [11] * 100`). Slice it the way
-# section 4's naive split does: first 75 % train, next 10 % validation, last 15 % test, with the
-# same `round`. Which classes of the **test** part never appear in the **training** part — the
-# classes a model trained on this split can never get right? `answer` is the list of those class
-# numbers, such as `[3, 4]` (only an example).
+# Wrong split #1 on any folder read class by class, so that its labels `y` come sorted. Slice
+# it the way section 4's naive split does: first 75 % train, next 10 % validation, last 15 %
+# test, with the same `round`. Which classes of the **test** part never appear in the
+# **training** part — the classes a model trained on this split can never get right? Write a
+# function `never_trained(y)` that returns them as a list of class numbers, and try it on a
+# folder of **12 classes of 100 images each** (`np.repeat(np.arange(12), 100)`) before you check.
+# `answer` is the function itself: the check runs it on folders of its own, with classes of
+# different sizes.
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: a list of class numbers, like [3, 4]
+answer = ...   # your answer here: a function never_trained(y) -> list of class numbers
 check("06.1", answer)
 
 
@@ -747,6 +749,36 @@ answer = ...   # your answer here: a function leaked(x_train, x_test) -> number 
 check("06.2", answer)
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 06.3 — Split the sign photos by person: what do shared people do to the score?
+#
+# The README says each of about 200 students photographed their hand 10 times, but no file says
+# who is who. The **file names** do: they are the camera's shot numbers (`IMG_1118.JPG` → 1118),
+# and each student showed the digits 0, 1, …, 9 in a row. So: sort the photos by shot number and
+# start a **new person wherever the digit does not rise** (…, 8, 9 | 0, 1, …). A random split then
+# puts most people on both sides; a model is later used on *new* people.
+#
+# Experiment, on `x_all, y_all` (section 4, 32 × 32; `image_files(sign_dir)` lists the files in the
+# same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
+#
+# - **random**: `train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed)`;
+# - **by person**: `GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)`
+#   (`sklearn.model_selection`), `.split(x, y, groups=person)`: each person on one side only;
+# - and, for the random split of seed 0, the share of test photos whose nearest training photo
+#   (1-NN's neighbour, `KNeighborsClassifier.kneighbors`) was taken by **the same person**.
+#
+# A leak would make the random split score *higher*. Does it? Read the 95 % interval of the paired
+# differences *random − by person* (`PairedDifference` or `run_seeds(...).paired_difference`) and
+# pick the conclusion it supports: `"random split higher"`, `"no clear difference"` or
+# `"random split lower"`; then ask yourself what the same-person share says about why.
+# `answer = {"random": [...], "by_person": [...], "same_person_neighbour": share, "conclusion": ...}`
+# (accuracies as fractions, one per seed). The check repeats the experiment (a few seconds).
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"random": [...], "by_person": [...], "same_person_neighbour": ..., "conclusion": ...}
+check("06.3", answer)
+
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Why validation is separate from test
 #
@@ -797,8 +829,12 @@ print(choice.paired_difference("chosen on test, test score", "chosen on val, tes
 #   check exact duplicates by hash (`check_no_leakage`); near-duplicates are harder to catch
 #   (a nearest-neighbour check finds only some), so prevent them rather than hunt them.
 # - Validation is for choosing, test is for the final estimate, **once**.
-# - Exercises 06.1 and 06.2: `check("06.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("06.1")` (from `tlcourse.exercises`).
+# - A random split can put the same **person** (or source, or session) on both sides; split by
+#   group when the model will meet new ones, and measure what it changes instead of assuming it.
+# - Exercises 06.1 (the classes a naive slice hides), 06.2 (count exact copies across a split) and
+#   06.3 (split the sign photos by person and interpret the difference): `check("06.1", answer)`
+#   says what is right or wrong; instructors reveal a solution with `solution("06.1")` (from
+#   `tlcourse.exercises`).
 #
 # Next: notebook 07 builds the ILSVRC winners (LeNet, AlexNet, VGG, GoogLeNet, ResNet) in Keras;
 # the [lecture map](../README.md#lecture-map) lists the rest.

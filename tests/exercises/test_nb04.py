@@ -1,12 +1,16 @@
-"""Exercises 04.1 and 04.2 (04_reusing_layers_in_keras): the solutions pass, mistakes get helpful messages."""
+"""Exercises 04.1, 04.2 and 04.3 (04_reusing_layers_in_keras): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
 import keras
 import pytest
 
+from tlcourse import config
 from tlcourse.exercises import check, passes, run_solution
-from tlcourse.exercises.nb04 import _solution_04_1, _solution_04_2
+from tlcourse.exercises.nb04 import _solution_04_1, _solution_04_2, _solution_04_3
+
+needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir().is_dir(),
+                                reason="set TLCOURSE_DATA to the offline data sets (CI does)")
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("04.1", _solution_04_1), ("04.2", _solution_04_2)])
@@ -60,3 +64,57 @@ def test_04_2_rejects_an_unchanged_input_and_a_crop_instead_of_a_resize(rejects)
 
     rejects("04.2", crop, "predictions differ")
     assert passes("04.2", resize_then_call)
+
+
+def _in_front(*steps):
+    # a 04.2 answer: the given steps between a 56 x 56 x 1 input and the model's own layers
+    def for_56(model):
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)), *steps, keras.layers.Reshape((28, 28)),
+                                 *model.layers])
+    return for_56
+
+
+def test_04_2_rejects_decimation_that_only_works_on_2x_replicas(rejects):
+    # the review's point: these pass on 2x-upscaled images, where every 2 x 2 block is one value
+    rejects("04.2", _in_front(keras.layers.Lambda(lambda t: t[:, ::2, ::2, :])), "one pixel of every 2 x 2 block")
+    rejects("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="nearest")), "'nearest'", "bilinear")
+    rejects("04.2", _in_front(keras.layers.MaxPooling2D(2)), "match no resize", "max-pooling")
+
+
+def test_04_2_accepts_any_interpolating_resize():
+    assert passes("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="bicubic")))
+    assert passes("04.2", _in_front(keras.layers.Resizing(28, 28, interpolation="area")))
+    assert passes("04.2", _in_front(keras.layers.AveragePooling2D(2)))   # a 2x area resize, exactly
+
+
+@pytest.fixture(scope="module")
+def reuse_answer():
+    return _solution_04_3()        # the seeds' runs once for every 04.3 test (seconds in fast mode)
+
+
+@needs_data
+def test_04_3_the_solution_passes(reuse_answer, capsys):
+    assert passes("04.3", reuse_answer)
+    check("04.3", reuse_answer)
+    assert "04.3 correct" in capsys.readouterr().out
+
+
+@needs_data
+def test_04_3_rejects_numbers_the_experiment_does_not_give(rejects, reuse_answer):
+    n = len(reuse_answer["transfer"])
+    swapped = {**reuse_answer, "transfer": reuse_answer["scratch"], "scratch": reuse_answer["transfer"]}
+    if all(a != b for a, b in zip(reuse_answer["transfer"], reuse_answer["scratch"])):
+        rejects("04.3", swapped, "swapped")
+    made_up = {"transfer": [0.9935] * n, "scratch": [0.9705] * n, "conclusion": "transfer better"}  # Géron's numbers
+    rejects("04.3", made_up, "does not give your numbers", "draw_train_B")
+    rejects("04.3", {**reuse_answer, "transfer": [0.97123] * n}, "2,000 test images")
+    rejects("04.3", {**reuse_answer, "transfer": [100 * a for a in reuse_answer["transfer"]]}, "fractions")
+    rejects("04.3", {**reuse_answer, "transfer": reuse_answer["transfer"][:1], "scratch": reuse_answer["scratch"][:1]},
+            "at least 3 seeds")
+
+
+@needs_data
+def test_04_3_rejects_a_conclusion_the_interval_does_not_support(rejects, reuse_answer):
+    for wrong in {"transfer better", "no clear difference", "transfer worse"} - {reuse_answer["conclusion"]}:
+        rejects("04.3", {**reuse_answer, "conclusion": wrong}, "interval")
+    rejects("04.3", {**reuse_answer, "conclusion": "better"}, "should be one of")

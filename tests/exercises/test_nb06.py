@@ -1,12 +1,16 @@
-"""Exercises 06.1 and 06.2 (06_open_datasets): the solutions pass, mistakes get helpful messages."""
+"""Exercises 06.1, 06.2 and 06.3 (06_open_datasets): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from tlcourse import config
 from tlcourse.exercises import check, passes
-from tlcourse.exercises.nb06 import _solution_06_1, _solution_06_2
+from tlcourse.exercises.nb06 import _leak_numbers, _solution_06_1, _solution_06_2, _solution_06_3
+
+needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir().is_dir(),
+                                reason="set TLCOURSE_DATA to the offline data sets (CI does)")
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("06.1", _solution_06_1), ("06.2", _solution_06_2)])
@@ -16,11 +20,43 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
+def _cut(y, val=0.10, test=0.15):
+    n = len(y)
+    a, b = n - round(val * n) - round(test * n), n - round(test * n)
+    return y[:a], y[a:b], y[b:]
+
+
 def test_06_1_rejects_a_class_seen_only_in_validation_and_a_short_list(rejects):
-    rejects("06.1", [9, 10, 11], "does not contain")
-    rejects("06.1", [11], "missing")
-    rejects("06.1", [8, 10, 11], "training part does contain")
-    assert passes("06.1", (11, 10))
+    # the old list answers, as functions that always return them: right for 12 x 100 only
+    rejects("06.1", lambda y: [10, 11], "for every folder", "len(y)")
+    rejects("06.1", [10, 11], "a function never_trained(y)")
+
+    def with_validation(y):                              # test and validation classes: too many
+        train, val, test = _cut(y)
+        return sorted((set(val.tolist()) | set(test.tolist())) - set(train.tolist()))
+
+    def last_class_only(y):                              # the last class of the test part: too few
+        return [int(y[-1])]
+
+    def fractions_swapped(y):                            # 15 % validation, 10 % test
+        train, _, test = _cut(y, val=0.15, test=0.10)
+        return sorted(set(test.tolist()) - set(train.tolist()))
+
+    def all_test_classes(y):                             # forgets to remove the trained ones
+        return sorted(set(_cut(y)[2].tolist()))
+
+    rejects("06.1", with_validation, "does not contain", "validation part ends")
+    rejects("06.1", last_class_only, "missing")
+    rejects("06.1", all_test_classes, "training part does contain")
+    assert not passes("06.1", fractions_swapped)
+
+
+def test_06_1_accepts_another_right_function():
+    def never_trained(y):
+        train, _, test = _cut(np.asarray(y))
+        return tuple(c for c in np.unique(test) if c not in train)
+
+    assert passes("06.1", never_trained)
 
 
 def test_06_2_rejects_a_near_duplicate_count_and_a_pixel_count(rejects):
@@ -31,3 +67,46 @@ def test_06_2_rejects_a_near_duplicate_count_and_a_pixel_count(rejects):
     rejects("06.2", lambda x_train, x_test: int(np.isin(x_test, x_train).sum()),
             "count images, not pixels")
     rejects("06.2", lambda x_train, x_test: 0, "returns 0")
+
+
+@pytest.fixture(scope="module")
+def leak_answer():
+    # 06.3's right answer over 3 seeds (the same numbers the solution measures in fast mode)
+    random_split, by_person, share = _leak_numbers(3)
+    return {"random": random_split, "by_person": by_person, "same_person_neighbour": share,
+            "conclusion": "no clear difference"}
+
+
+@needs_data
+def test_06_3_the_solution_passes(capsys):
+    answer = _solution_06_3()
+    assert passes("06.3", answer)
+    check("06.3", answer)
+    assert "06.3 correct" in capsys.readouterr().out
+
+
+@needs_data
+def test_06_3_rejects_splits_that_are_not_the_described_ones(rejects, leak_answer):
+    ignored = {**leak_answer, "by_person": leak_answer["random"]}           # GroupShuffleSplit without the groups
+    rejects("06.3", ignored, "groups=person")
+    swapped = {**leak_answer, "random": leak_answer["by_person"], "by_person": leak_answer["random"]}
+    rejects("06.3", swapped, "swapped")
+    made_up = {**leak_answer, "random": [0.95, 0.94, 0.96], "by_person": [0.80, 0.82, 0.79]}   # the "expected" leak
+    rejects("06.3", made_up, "not what 1-NN gives")
+    rejects("06.3", {**leak_answer, "random": [a * 100 for a in leak_answer["random"]]}, "fractions")
+    rejects("06.3", {**leak_answer, "random": leak_answer["random"][:1], "by_person": leak_answer["by_person"][:1]},
+            "at least 3 seeds")
+    rejects("06.3", {**leak_answer, "same_person_neighbour": 0.0}, "same person")   # measured on the person split
+
+
+@needs_data
+def test_06_3_rejects_a_conclusion_its_own_numbers_do_not_support(rejects, leak_answer):
+    rejects("06.3", {**leak_answer, "conclusion": "random split higher"}, "includes 0")
+    rejects("06.3", {**leak_answer, "conclusion": "leak"}, "should be one of")
+    random_split, by_person, share = _leak_numbers(10)                      # full mode's 10 seeds
+    ten = {"random": random_split, "by_person": by_person, "same_person_neighbour": share}
+    right = [c for c in ("random split higher", "no clear difference", "random split lower")
+             if passes("06.3", {**ten, "conclusion": c})]
+    assert len(right) == 1                                                 # the numbers decide, not the label
+    wrong = "random split higher" if right[0] != "random split higher" else "random split lower"
+    rejects("06.3", {**ten, "conclusion": wrong}, "contradicts your own numbers")

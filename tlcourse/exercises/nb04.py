@@ -1,5 +1,6 @@
-"""Exercises of notebook 04_reusing_layers_in_keras: 04.1 (model B on A, the slides' way) and 04.2
-(a 28 x 28 model for 56 x 56 images).
+"""Exercises of notebook 04_reusing_layers_in_keras: 04.1 (model B on A, the slides' way), 04.2
+(a 28 x 28 model for 56 x 56 images) and 04.3 (does reusing A help B with 50 images? seeds and an
+interval decide).
 
 Per exercise, its solution ``_solution_04_1`` (its body is the code ``solution("04.1")``
 shows) and its checker ``_check_04_1``, registered with the task and the hint. Nothing here is
@@ -8,14 +9,22 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
+import random
 from collections.abc import Callable
 from typing import Any
 
 import keras
 import numpy as np
+from sklearn.model_selection import train_test_split
 
+from tlcourse.config import SEED, fast_or_full, seed_everything
+from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import is_function, is_model_pair
+from tlcourse.exercises._common import as_number, is_function, is_model_pair
+from tlcourse.experiments import run_seeds
+from tlcourse.models import load_pretrained
+from tlcourse.surgery import compile_again, freeze, reuse_layers, unfreeze
 
 __all__: list[str] = []
 
@@ -96,21 +105,206 @@ def _solution_04_2() -> Callable[[keras.Model], keras.Model]:
 def _check_04_2(answer: Any) -> str | None:
     if not is_function(answer):
         return "the answer should be a function that takes a 28 x 28 model and returns a new model"
-    small = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
-                              keras.layers.Flatten(), keras.layers.Dense(4, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
+    small = _probe_model()
     big = answer(small)
     if not isinstance(big, keras.Model):
         return f"the function returned a {type(big).__name__}, not a Keras model"
     if tuple(big.input_shape[1:]) != (56, 56, 1):
         return f"the new model takes inputs of shape {tuple(big.input_shape[1:])}, not (56, 56, 1)"
-    x = np.random.default_rng(4).integers(0, 256, size=(6, 28, 28)).astype("float32")
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, size=(6, 28, 28)).astype("float32")
     x_56 = x.repeat(2, axis=1).repeat(2, axis=2)[..., np.newaxis]          # each pixel 2 x 2
     expected = keras.ops.convert_to_numpy(small(x))
     got = keras.ops.convert_to_numpy(big(x_56))
     if got.shape != expected.shape:
         return f"the new model's output has shape {got.shape[1:]}, the original's {expected.shape[1:]}"
-    if not np.allclose(got, expected, atol=1e-4):
+    if not any(np.allclose(got, reference, atol=1e-4)
+               for reference in [expected, *_resized_references(small, x_56)]):
         return ("on 2x-upscaled images its predictions differ from the original model's on the 28 x 28 "
                 "images: resize the whole image to 28 x 28 in front of the reused layers")
-    return None
+    # 56 x 56 photos whose 2 x 2 blocks are NOT uniform: keeping one pixel per block (decimation,
+    # nearest neighbour) now gives another image than a real resize, which blends each block
+    photos = rng.integers(0, 256, size=(6, 56, 56, 1)).astype("float32")
+    got = keras.ops.convert_to_numpy(big(photos))
+    if any(np.allclose(got, reference, atol=1e-4) for reference in _resized_references(small, photos)):
+        return None
+    kept = [keras.ops.convert_to_numpy(small(photos[:, i::2, j::2, 0])) for i in (0, 1) for j in (0, 1)]
+    if any(np.allclose(got, reference, atol=1e-4) for reference in kept):
+        return ("it keeps one pixel of every 2 x 2 block and drops the other three (a stride-2 slice or "
+                "'nearest' interpolation): that only works on 2x-upscaled images. A resize blends the pixels "
+                "it merges; use keras.layers.Resizing with its default (bilinear) interpolation")
+    return ("on 56 x 56 photos (not 2x-upscaled ones) its predictions match no resize to 28 x 28 of the "
+            "photo: shrink the whole image with keras.layers.Resizing, not by max-pooling or cropping it")
+
+
+def _probe_model() -> keras.Model:
+    # a small 28 x 28 model whose output changes visibly when any pixel does
+    # (seeded initialisers: the global random state of the student's notebook is left alone)
+    init = keras.initializers.GlorotUniform
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                             keras.layers.Flatten(),
+                             keras.layers.Dense(16, activation="tanh", kernel_initializer=init(seed=4)),
+                             keras.layers.Dense(3, activation="softmax", kernel_initializer=init(seed=5))])
+
+
+def _resized_references(small: keras.Model, photos: np.ndarray) -> list[np.ndarray]:
+    # the small model's predictions after every interpolating resize Keras offers ('nearest' is a
+    # decimation, so it is not one of them); for a 2x shrink bilinear and area both average 2 x 2 blocks
+    references = []
+    for method in ("bilinear", "area", "bicubic", "lanczos3", "lanczos5"):
+        resized = keras.ops.image.resize(photos, (28, 28), interpolation=method)
+        references.append(keras.ops.convert_to_numpy(small(keras.ops.reshape(resized, (-1, 28, 28)))))
+    return references
+
+
+# --------------------------------------------------------------------------- 04.3
+
+N_B_04_3 = 50                                   # task B's training images in 04.3 (section 7: 200)
+CONCLUSIONS_04_3 = ("transfer better", "no clear difference", "transfer worse")
+
+
+def _solution_04_3() -> dict[str, Any]:
+    from tlcourse.pretrain import task_a_b_split
+
+    # task B as in the notebook: a fixed validation set aside, the training images drawn per seed
+    (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
+    _, (X_B, y_B) = task_a_b_split(x_train, y_train)
+    _, (X_test_B, y_test_B) = task_a_b_split(x_test, y_test)
+    X_pool_B, _, y_pool_B, _ = train_test_split(X_B, y_B, test_size=1_000, stratify=y_B, random_state=SEED)
+    model_A = load_pretrained("fashion_mnist_model_a")
+    epochs = fast_or_full((1, 3), (4, 16))                   # EPOCHS: (frozen, fine-tuning)
+
+    def accuracy(model):
+        return float(np.mean((keras.ops.convert_to_numpy(model(X_test_B))[:, 0] > 0.5) == y_test_B))
+
+    def experiment(seed):
+        _, X, _, y = train_test_split(X_pool_B, y_pool_B, test_size=50, stratify=y_pool_B,
+                                      random_state=seed)             # draw_train_B(seed, n=50)
+        seed_everything(seed)                                # model B on A: train_B_on_A(X, y, seed, EPOCHS)
+        transfer = reuse_layers(model_A)
+        transfer.add(keras.layers.Dense(1, activation="sigmoid"))
+        freeze(transfer, upto=-1)
+        transfer.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+        transfer.fit(X, y, epochs=epochs[0], batch_size=32, verbose=0)
+        unfreeze(transfer)
+        compile_again(transfer, learning_rate=1e-4)
+        transfer.fit(X, y, epochs=epochs[1], batch_size=32, verbose=0)
+        seed_everything(seed)                                # from scratch: scratch_accuracy(X, y, seed, 1e-2)
+        hidden = [keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal") for _ in range(3)]
+        scratch = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                    keras.layers.Flatten(), *hidden, keras.layers.Dense(1, activation="sigmoid")])
+        scratch.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+        scratch.fit(X, y, epochs=sum(epochs), batch_size=32, verbose=0)
+        return {"transfer": accuracy(transfer), "scratch": accuracy(scratch)}
+
+    results = run_seeds(experiment, range(fast_or_full(3, 6)))     # 6 seeds: about 40 s on 2 cores
+    low, high = results.paired_difference("transfer", "scratch").ci95
+    answer = {"transfer": list(results.values("transfer")), "scratch": list(results.values("scratch")),
+              "conclusion": ("transfer better" if low > 0 else "transfer worse" if high < 0
+                             else "no clear difference")}
+    return answer
+
+
+_SPOT_CHECK = random.Random()           # which seed the checker re-runs: not known in advance
+
+
+@functools.lru_cache(maxsize=1)
+def _task_b() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # (pool to draw training images from, its labels, test images, test labels), as the notebook builds them
+    # imported here, not on top: importing tlcourse must not import pretrain (`python -m tlcourse.pretrain`)
+    from tlcourse.pretrain import task_a_b_split
+    (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
+    _, (x_b, y_b) = task_a_b_split(x_train, y_train)
+    _, (x_test_b, y_test_b) = task_a_b_split(x_test, y_test)
+    x_pool, _, y_pool, _ = train_test_split(x_b, y_b, test_size=1_000, stratify=y_b, random_state=SEED)
+    return x_pool, y_pool, x_test_b, y_test_b
+
+
+@functools.lru_cache(maxsize=32)
+def _rerun_04_3(seed: int, epochs: tuple[int, int]) -> tuple[float, float]:
+    # one seed of the described experiment, as the notebook's functions run it: (transfer, scratch)
+    x_pool, y_pool, x_test, y_test = _task_b()
+    _, x, _, y = train_test_split(x_pool, y_pool, test_size=N_B_04_3, stratify=y_pool, random_state=seed)
+
+    def accuracy(model):
+        return float(np.mean((keras.ops.convert_to_numpy(model(x_test))[:, 0] > 0.5) == y_test))
+
+    model_a = load_pretrained("fashion_mnist_model_a")       # before seeding, as in the notebook: building
+    seed_everything(seed)                                      # it draws random numbers
+    transfer = reuse_layers(model_a)
+    transfer.add(keras.layers.Dense(1, activation="sigmoid"))
+    freeze(transfer, upto=-1)
+    transfer.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+    transfer.fit(x, y, epochs=epochs[0], batch_size=32, verbose=0)
+    unfreeze(transfer)
+    compile_again(transfer, learning_rate=1e-4)
+    transfer.fit(x, y, epochs=epochs[1], batch_size=32, verbose=0)
+    seed_everything(seed)
+    hidden = [keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal") for _ in range(3)]
+    scratch = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                keras.layers.Flatten(), *hidden, keras.layers.Dense(1, activation="sigmoid")])
+    scratch.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+    scratch.fit(x, y, epochs=sum(epochs), batch_size=32, verbose=0)
+    return accuracy(transfer), accuracy(scratch)
+
+
+def _accuracies(values: Any, what: str) -> list[float] | str:
+    # test accuracies on task B's 2,000 test images, one per seed, or what is wrong with them
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
+    numbers = [as_number(v, "a number") for v in values]
+    problem = next((n for n in numbers if isinstance(n, str)), None)
+    if problem:
+        return f"answer[{what!r}]: {problem}"
+    if any(not 0 <= n <= 1 for n in numbers):
+        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.93, not percentages"
+    if any(abs(n * 2000 - round(n * 2000)) > 1e-3 for n in numbers):
+        return (f"answer[{what!r}] holds a number that is no share of task B's 2,000 test images (right ones / "
+                "2,000): measure on X_test_B, and do not round")
+    return numbers
+
+
+@exercise("04.3", notebook=NOTEBOOK,
+          task="With 50 task-B training images, does reusing model A's layers beat training from scratch? Run "
+               "both over seeds 0..5 (fast mode 0..2), paired, and conclude from the 95 % interval of the differences.",
+          hint="Section 7's experiment with draw_train_B(seed, n=50) and only two models, train_B_on_A(X, y, seed, "
+               "epochs=EPOCHS) and scratch_accuracy(X, y, seed, 1e-2); run_seeds, then paired_difference(...).ci95: "
+               "'better' or 'worse' only if the whole interval is on one side of 0.",
+          solution=_solution_04_3)
+def _check_04_3(answer: Any) -> str | None:
+    keys = ("transfer", "scratch", "conclusion")
+    if not isinstance(answer, dict) or any(k not in answer for k in keys):
+        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+    transfer, scratch = _accuracies(answer["transfer"], "transfer"), _accuracies(answer["scratch"], "scratch")
+    for problem in (transfer, scratch):
+        if isinstance(problem, str):
+            return problem
+    if len(transfer) != len(scratch):
+        return (f"{len(transfer)} transfer accuracies but {len(scratch)} scratch ones: run both on the same seeds, "
+                "so each seed gives a pair")
+    if not 3 <= len(transfer) <= 20:
+        return f"{len(transfer)} seed(s): an interval needs at least 3 seeds (range(fast_or_full(3, 6)); at most 20)"
+    seed = _SPOT_CHECK.randrange(len(transfer))
+    right_transfer, right_scratch = _rerun_04_3(seed, fast_or_full((1, 3), (4, 16)))
+    if np.isclose(transfer[seed], right_scratch, atol=1e-4) and np.isclose(scratch[seed], right_transfer, atol=1e-4):
+        return "the two lists are swapped: 'transfer' is model B on A, 'scratch' model B from scratch"
+    if not (np.isclose(transfer[seed], right_transfer, atol=1e-4) and np.isclose(scratch[seed], right_scratch,
+                                                                                atol=1e-4)):
+        return (f"re-run here, seed {seed} (the {seed + 1}. entry) does not give your numbers: seeds 0, 1, ... in "
+                f"order, {N_B_04_3} images from draw_train_B(seed, n={N_B_04_3}), train_B_on_A with epochs=EPOCHS "
+                "and scratch_accuracy at learning rate 1e-2, as the task says")
+    conclusion = answer["conclusion"]
+    if conclusion not in CONCLUSIONS_04_3:
+        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_04_3)}"
+    low, high = run_seeds(lambda i: {"transfer": transfer[i], "scratch": scratch[i]},
+                          range(len(transfer))).paired_difference("transfer", "scratch").ci95
+    right = "transfer better" if low > 0 else "transfer worse" if high < 0 else "no clear difference"
+    if conclusion == right:
+        return None
+    if right == "no clear difference":
+        return (f"the 95 % interval of your paired differences, {100 * low:+.1f} to {100 * high:+.1f} points, "
+                f"includes 0: {conclusion!r} claims more than your seeds show (a mean or a win count alone "
+                "does not decide)")
+    side = "above" if right == "transfer better" else "below"
+    return (f"the whole 95 % interval of your paired differences ({100 * low:+.1f} to {100 * high:+.1f} points) "
+            f"lies {side} 0, so {conclusion!r} contradicts your own numbers")

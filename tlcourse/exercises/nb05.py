@@ -1,5 +1,6 @@
-"""Exercises of notebook 05_choosing_what_to_freeze: 05.1 ('fine-tune top' on the MNIST CNN) and
-05.2 (fine-tune all layers at a low rate).
+"""Exercises of notebook 05_choosing_what_to_freeze: 05.1 ('fine-tune top' on the MNIST CNN),
+05.2 (fine-tune all layers at a low rate) and 05.3 (choose a freeze depth on validation data,
+report its test accuracy).
 
 Per exercise, its solution ``_solution_05_1`` (its body is the code ``solution("05.1")``
 shows) and its checker ``_check_05_1``, registered with the task and the hint. Nothing here is
@@ -8,14 +9,26 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import keras
+import numpy as np
+from sklearn.model_selection import train_test_split
 
+from tlcourse.config import SEED, fast_or_full, seed_everything
+from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import weighted_layers
+from tlcourse.exercises._common import as_number, weighted_layers
 from tlcourse.models import load_pretrained
-from tlcourse.surgery import current_learning_rate, needs_recompile, unfreeze
+from tlcourse.surgery import (
+    clone_with_weights,
+    current_learning_rate,
+    needs_recompile,
+    reuse_layers,
+    set_freeze_depth,
+    unfreeze,
+)
 
 __all__: list[str] = []
 
@@ -56,6 +69,14 @@ def _check_05_1(answer: Any) -> str | None:
     denses = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
     if not convs or not denses:
         return "this model lacks Conv2D or Dense layers: use the MNIST CNN, load_pretrained('mnist_cnn')"
+    pretrained = [w for w in _pretrained_kernels() if w.ndim == 4]          # conv1's and conv2's kernels
+    kernels = [layer.get_weights()[0] for layer in convs]
+    if len(kernels) != len(pretrained) or any(k.shape != w.shape for k, w in zip(kernels, pretrained)):
+        return "this is not the MNIST CNN (its convolution layers differ): use load_pretrained('mnist_cnn')"
+    if not all(np.array_equal(k, w) for k, w in zip(kernels, pretrained)):
+        return ("the convolution layers do not hold the MNIST CNN's trained weights, so there is nothing to keep: "
+                "load_pretrained('mnist_cnn') has them (clone_model alone gives new random weights; "
+                "clone_with_weights, or set_weights after it, copies them)")
     if not answer.trainable:
         return "the whole model is frozen (model.trainable = False), so nothing would train: freeze layer by layer"
     thawed = [layer.name for layer in convs if layer.trainable]
@@ -128,3 +149,177 @@ def _check_05_2(answer: Any) -> str | None:
         return (f"a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
                 "would change nothing: low, but not vanishing")
     return None
+
+
+# --------------------------------------------------------------------------- 05.3
+
+DEPTHS_05_3 = (7, 5, 3, 0)             # feature extraction, fine-tune top, from conv2 on, fine-tune all
+CONCLUSIONS_05_3 = ("same depth", "another depth")
+
+
+def _solution_05_3() -> dict[str, Any]:
+    # the notebook's "different" target: Fashion-MNIST, a pool of 5,000 and a fixed test set of 500
+    (x_fashion, y_fashion), (x_fashion_test, y_fashion_test) = load_arrays("fashion_mnist")
+    _, x_pool, _, y_pool = train_test_split(x_fashion[..., np.newaxis], y_fashion.astype("int64"),
+                                            test_size=5_000, stratify=y_fashion, random_state=SEED)
+    _, x_test, _, y_test = train_test_split(x_fashion_test[..., np.newaxis], y_fashion_test.astype("int64"),
+                                            test_size=500, stratify=y_fashion_test, random_state=SEED)
+    # 100 training and 500 validation images from the pool, no image in both
+    train, val = train_test_split(np.arange(len(y_pool)), train_size=100, test_size=500,
+                                  stratify=y_pool, random_state=SEED)
+    x, y, x_val, y_val = x_pool[train], y_pool[train], x_pool[val], y_pool[val]
+
+    source = reuse_layers(load_pretrained("mnist_cnn"))       # the MNIST CNN without its output layer
+
+    def accuracy(model, images, labels):
+        return float(np.mean(model.predict(images, verbose=0).argmax(axis=1) == labels))
+
+    models, val_acc, test_acc = {}, {}, {}
+    for k in (7, 5, 3, 0):
+        seed_everything(SEED)
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), *clone_with_weights(source).layers,
+                                  keras.layers.Dense(10, activation="softmax", name="new_head")])
+        set_freeze_depth(model, k)                            # the first k layers frozen
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                      loss="sparse_categorical_crossentropy")
+        passes = fast_or_full(10, 40)
+        model.fit(np.concatenate([x] * passes), np.concatenate([y] * passes), batch_size=32, verbose=0)
+        models[k], val_acc[k], test_acc[k] = model, accuracy(model, x_val, y_val), accuracy(model, x_test, y_test)
+
+    depth = max(val_acc, key=val_acc.get)                     # chosen on validation, never on test
+    best_on_test = max(test_acc.values())
+    answer = {"models": models, "val": val_acc, "test": test_acc, "depth": depth,
+              "test_accuracy": test_acc[depth],
+              "conclusion": "same depth" if test_acc[depth] == best_on_test else "another depth"}
+    return answer
+
+
+@functools.lru_cache(maxsize=1)
+def _fashion_parts() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    # the exercise's train, validation and test images, as its markdown and the solution draw them
+    (x_all, y_all), (x_all_test, y_all_test) = load_arrays("fashion_mnist")
+    _, x_pool, _, y_pool = train_test_split(x_all[..., np.newaxis], y_all.astype("int64"), test_size=5_000,
+                                            stratify=y_all, random_state=SEED)
+    _, x_test, _, y_test = train_test_split(x_all_test[..., np.newaxis], y_all_test.astype("int64"),
+                                            test_size=500, stratify=y_all_test, random_state=SEED)
+    train, val = train_test_split(np.arange(len(y_pool)), train_size=100, test_size=500,
+                                  stratify=y_pool, random_state=SEED)
+    return {"train": (x_pool[train], y_pool[train]), "val": (x_pool[val], y_pool[val]), "test": (x_test, y_test)}
+
+
+@functools.lru_cache(maxsize=1)
+def _pretrained_kernels() -> tuple[np.ndarray, ...]:
+    # the MNIST CNN's kernels below its output layer: conv1, conv2, dense
+    return tuple(layer.get_weights()[0] for layer in weighted_layers(load_pretrained("mnist_cnn"))[:-1])
+
+
+def _measured(model: keras.Model) -> dict[str, float]:
+    # the model's accuracy on each part of the exercise's data, measured here
+    scores = {}
+    for part, (x, y) in _fashion_parts().items():
+        p = np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + 250], training=False))
+                            for i in range(0, len(x), 250)])
+        scores[part] = float(np.mean(p.argmax(axis=1) == y))
+    return scores
+
+
+def _freeze_problem(k: int, model: Any) -> str | None:
+    # behaviour: below the cut the pretrained kernels are untouched, above it they moved
+    if not isinstance(model, keras.Model):
+        return f"answer['models'][{k}] should be the Keras model you trained at depth {k}"
+    if tuple(model.input_shape[1:]) != (28, 28, 1):
+        return (f"the model for depth {k} takes inputs of shape {tuple(model.input_shape[1:])}: give the whole "
+                "network, which takes the 28 x 28 x 1 images (the check measures it on them)")
+    layers, pretrained = weighted_layers(model), _pretrained_kernels()
+    if len(layers) != len(pretrained) + 1 or any(layer.get_weights()[0].shape != w.shape
+                                                  for layer, w in zip(layers, pretrained)):
+        return (f"the model for depth {k} is not the MNIST CNN's layers plus a new 10-class head: build it from "
+                "clone_with_weights(source).layers as section 1 does")
+    below = {7: 3, 5: 2, 3: 1, 0: 0}[k]                       # kernels under the cut: conv1, conv2, dense
+    for i, (layer, w) in enumerate(zip(layers[:-1], pretrained)):
+        same = np.array_equal(layer.get_weights()[0], w)
+        if i < below and not same:
+            return (f"at depth {k} layer {layer.name!r} sits below the cut but its weights changed: freeze the "
+                    f"first {k} layers (set_freeze_depth(model, {k})) and compile before fit")
+        if i >= below and same:
+            return (f"at depth {k} layer {layer.name!r} sits above the cut but kept its pretrained weights: "
+                    "it never trained (compile after setting the flags, then fit)")
+    return None
+
+
+def _choice_problem(val: dict[int, float], test: dict[int, float], depth: Any, reported: Any,
+                    conclusion: Any) -> str | None:
+    # the depth must win on validation; the test accuracy reported is that depth's; the conclusion
+    # says whether that depth also wins on test
+    best_val, best_test = max(val.values()), max(test.values())
+    if depth not in val:
+        return f"answer['depth'] should be one of the depths tried, {', '.join(map(str, DEPTHS_05_3))}"
+    if val[depth] < best_val:
+        if test[depth] == best_test:
+            return (f"depth {depth} is the best on the test set, not on validation: choosing by test accuracy "
+                    "makes the test set part of the training, and its score is no longer an honest estimate. "
+                    "Choose by validation accuracy")
+        return f"depth {depth} does not have the highest validation accuracy of your models: choose the one that does"
+    number = as_number(reported, "a number")
+    if isinstance(number, str):
+        return f"answer['test_accuracy']: {number}"
+    if not np.isclose(number, test[depth], atol=1e-6):
+        if np.isclose(number, best_test, atol=1e-6) or np.isclose(number, best_val, atol=1e-6):
+            return (f"report the test accuracy of the depth you chose ({depth}), measured once: not the best test "
+                    "score of all depths and not its validation score")
+        return f"answer['test_accuracy'] is not the test accuracy of depth {depth} in your 'test' numbers"
+    if conclusion not in CONCLUSIONS_05_3:
+        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_05_3)}"
+    right = "same depth" if test[depth] == best_test else "another depth"
+    if conclusion != right:
+        if right == "same depth":
+            return f"by your own numbers no depth beats depth {depth} on test, so {conclusion!r} is not what they show"
+        return (f"by your own numbers another depth scores higher on test than depth {depth}: {conclusion!r} "
+                "is not what they show (and that depth's test score is still not the one to report)")
+    return None
+
+
+@exercise("05.3", notebook=NOTEBOOK,
+          task="Train the MNIST CNN + a new head at freeze depths 7, 5, 3 and 0 on 100 Fashion-MNIST images, choose "
+               "the depth on validation data, report its test accuracy and whether it is also best on test.",
+          hint="Per depth: a Sequential of keras.Input((28, 28, 1)), clone_with_weights(source).layers and a new "
+               "Dense(10, 'softmax', name='new_head'); set_freeze_depth(model, k), compile, fit on the 100 training "
+               "images; then "
+               "accuracy on x_val and on x_test. Choose with max(val, key=val.get): the test numbers only report.",
+          solution=_solution_05_3)
+def _check_05_3(answer: Any) -> str | None:
+    keys = ("models", "val", "test", "depth", "test_accuracy", "conclusion")
+    if not isinstance(answer, dict) or any(k not in answer for k in keys):
+        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+    parts = [answer[k] for k in ("models", "val", "test")]
+    if not all(isinstance(part, dict) and set(part) == set(DEPTHS_05_3) for part in parts):
+        return ("answer['models'], answer['val'] and answer['test'] should be dicts with one entry per depth, "
+                f"keyed {', '.join(map(str, DEPTHS_05_3))}")
+    if len({id(model) for model in answer["models"].values()}) != len(DEPTHS_05_3):
+        return "each depth needs a model of its own: the same model object appears under two depths"
+    for k in DEPTHS_05_3:
+        problem = _freeze_problem(k, answer["models"][k])
+        if problem:
+            return problem
+    val, test = {}, {}
+    for k in DEPTHS_05_3:
+        for part, given in (("val", answer["val"][k]), ("test", answer["test"][k])):
+            number = as_number(given, "an accuracy")
+            if isinstance(number, str):
+                return f"answer[{part!r}][{k}]: {number}"
+            (val if part == "val" else test)[k] = number
+    if any(not 0 <= v <= 1 for v in [*val.values(), *test.values()]):
+        return "give the accuracies as fractions between 0 and 1, like 0.71, not percentages"
+    for k in DEPTHS_05_3:
+        measured = _measured(answer["models"][k])
+        if abs(val[k] - measured["val"]) > 0.0021:      # one image of 500, and some float slack
+            if abs(val[k] - measured["test"]) <= 0.0021:
+                return (f"your validation accuracy of depth {k} is its test accuracy: the test set then chooses "
+                        "the depth. Measure validation on x_val, the 500 pool images set aside")
+            if abs(val[k] - measured["train"]) <= 0.0021:
+                return (f"your validation accuracy of depth {k} is its accuracy on the training images, which it "
+                        "has learned: measure on x_val, the 500 images it never trained on")
+            return f"answer['val'][{k}] is not what your depth-{k} model scores on the validation images"
+        if abs(test[k] - measured["test"]) > 0.0021:
+            return f"answer['test'][{k}] is not what your depth-{k} model scores on the 500 test images"
+    return _choice_problem(val, test, answer["depth"], answer["test_accuracy"], answer["conclusion"])

@@ -1,5 +1,6 @@
-"""Exercises of notebook 06_open_datasets: 06.1 (classes a naive split keeps out of training) and
-06.2 (test images copied from training).
+"""Exercises of notebook 06_open_datasets: 06.1 (the classes a naive split keeps out of training,
+for any sorted folder), 06.2 (test images copied from training) and 06.3 (split the sign photos
+by person and measure what the random split's shared people do to the score).
 
 Per exercise, its solution ``_solution_06_1`` (its body is the code ``solution("06.1")``
 shows) and its checker ``_check_06_1``, registered with the task and the hint. Nothing here is
@@ -8,62 +9,90 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
 
+from tlcourse import data
+from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
+from tlcourse.exercises._common import as_number
+from tlcourse.experiments import PairedDifference
 
 __all__: list[str] = []
 
 NOTEBOOK = "06_open_datasets"
 
 
-def _naive_parts(per_class: int = 100, classes: int = 12) -> dict[str, set[int]]:
+def _naive_parts(y: np.ndarray) -> dict[str, set[int]]:
     # section 4's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
-    y = [c for c in range(classes) for _ in range(per_class)]
     n = len(y)
     n_val, n_test = round(0.10 * n), round(0.15 * n)
     a, b = n - n_val - n_test, n - n_test
-    return {"train": set(y[:a]), "val": set(y[a:b]), "test": set(y[b:])}
+    return {"train": set(y[:a].tolist()), "val": set(y[a:b].tolist()), "test": set(y[b:].tolist())}
 
 
-def _solution_06_1() -> list[int]:
-    y = np.repeat(np.arange(12), 100)                  # a folder read class by class: sorted labels
-    n = len(y)
-    n_val, n_test = round(0.10 * n), round(0.15 * n)
-    a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
-    answer = sorted(set(y[b:].tolist()) - set(y[:a].tolist()))    # [10, 11]
+def _sorted_folders() -> list[np.ndarray]:
+    # labels of folders read class by class: the notebook's 12 x 100, unequal classes, a few random ones
+    rng = np.random.default_rng(61)
+    sizes = [[100] * 12, [30, 200, 50, 80, 10, 60, 40, 90], [5, 5, 5, 300], [7] * 40, [300, 5, 5, 5, 5]]
+    sizes += [rng.integers(3, 150, size=rng.integers(3, 20)).tolist() for _ in range(5)]
+    return [np.repeat(np.arange(len(counts)), counts) for counts in sizes]
+
+
+def _solution_06_1() -> Callable[[np.ndarray], list[int]]:
+    def never_trained(y):
+        # y: labels of a folder read class by class (sorted); cut as section 4's naive slice
+        n = len(y)
+        n_val, n_test = round(0.10 * n), round(0.15 * n)
+        a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
+        return sorted(set(y[b:].tolist()) - set(y[:a].tolist()))
+
+    answer = never_trained          # in the notebook: never_trained(np.repeat(np.arange(12), 100))
     return answer
 
 
 @exercise("06.1", notebook=NOTEBOOK,
-          task="12 classes x 100 images, sorted by class, split by section 4's naive slice: which classes "
-               "of the test part never appear in the training part?",
-          hint="Build the labels with np.repeat(np.arange(12), 100), cut them where section 4's naive "
-               "split cuts (round(0.10 * n), round(0.15 * n)), and compare the sets of labels of the parts.",
+          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 4's "
+               "naive test part that its training part never sees.",
+          hint="Cut y where section 4's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
+               "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
           solution=_solution_06_1)
 def _check_06_1(answer: Any) -> str | None:
-    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__iter__"):
-        return "the answer should be a list of class numbers, like [3, 4]"
-    try:
-        given = {int(c) for c in np.asarray(list(answer)).ravel()}
-    except (TypeError, ValueError):
-        return "the answer should be a list of class numbers, like [3, 4]"
-    parts = _naive_parts()
-    right = parts["test"] - parts["train"]
-    if given == right:
-        return None
-    extra = given - right
-    if any(c not in range(12) for c in extra):
-        return "the classes are numbered 0 to 11"
-    if extra & parts["train"]:
-        return "your list has a class that the training part does contain"
-    if extra:
-        return "your list has a class that the test part does not contain: look where the validation part ends"
-    return "a class of the test part that the training part never sees is missing from your list"
+    if not callable(answer):
+        return ("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
+                "answers one folder only; the check tries several)")
+    folders = _sorted_folders()
+    given_per_folder = []
+    for y in folders:
+        given = answer(y.copy())
+        if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
+            return f"never_trained should return a list of class numbers, like [3, 4], not {type(given).__name__}"
+        given_per_folder.append({int(c) for c in np.asarray(list(given)).ravel()})
+    for y, given in zip(folders, given_per_folder):
+        parts = _naive_parts(y)
+        right = parts["test"] - parts["train"]
+        if given == right:
+            continue
+        shape = f"{len(set(y.tolist()))} classes of {np.bincount(y).min()}-{np.bincount(y).max()} images"
+        if all(g == given_per_folder[0] for g in given_per_folder):
+            return (f"it returns {sorted(given)} for every folder, but the answer depends on y (wrong for {shape}): "
+                    "compute the cut points from len(y)")
+        extra = given - right
+        if extra & parts["train"]:
+            return f"for a folder of {shape} its list has a class that the training part does contain"
+        if extra:
+            return (f"for a folder of {shape} its list has a class that the test part does not contain: look where "
+                    "the validation part ends")
+        return f"for a folder of {shape} a class of the test part that the training part never sees is missing"
+    return None
 
 
 def _solution_06_2() -> Callable[[np.ndarray, np.ndarray], int]:
@@ -109,3 +138,165 @@ def _check_06_2(answer: Any) -> str | None:
                         "exact copies count here (near-duplicates need the distance check)")
             return f"with 3 test images copied from the training part it returns {count}"
     return None
+
+
+# --------------------------------------------------------------------------- 06.3
+
+CONCLUSIONS_06_3 = ("random split higher", "no clear difference", "random split lower")
+
+
+def _solution_06_3() -> dict[str, Any]:
+    sign_dir = data.locate("sign_language_digits")
+    x_all, y_all, _ = data.load_image_folder(sign_dir, image_size=(32, 32))     # as in section 4
+    files = sorted(p for p in Path(sign_dir).rglob("*")                          # the same order
+                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
+    shot = np.array([int(p.stem.split("_")[-1]) for p in files])               # IMG_1118.JPG -> 1118
+
+    person = np.zeros(len(y_all), dtype=int)     # each student shot the digits 0..9 in a row:
+    current, previous = -1, 10                   # a new person starts where the digit stops rising
+    for i in np.argsort(shot):
+        if y_all[i] <= previous:
+            current += 1
+        person[i], previous = current, y_all[i]
+
+    gray = x_all.astype("float32").mean(axis=-1).reshape(len(x_all), -1) / 255.0   # pixels(x_all)
+
+    def one_nn(train, test):
+        knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
+        return float(knn.score(gray[test], y_all[test]))
+
+    random_split, by_person = [], []
+    for seed in range(fast_or_full(3, 10)):                  # N_SEEDS in the notebook
+        train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all,
+                                       random_state=seed)
+        random_split.append(one_nn(train, test))
+        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
+                           .split(gray, y_all, groups=person))
+        by_person.append(one_nn(train, test))
+
+    train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all, random_state=0)
+    knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
+    nearest = train[knn.kneighbors(gray[test], return_distance=False)[:, 0]]
+    same_person = float(np.mean(person[nearest] == person[test]))
+
+    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
+                                 np.subtract(random_split, by_person)).ci95
+    conclusion = ("random split higher" if low > 0 else "random split lower" if high < 0
+                  else "no clear difference")
+    answer = {"random": random_split, "by_person": by_person, "same_person_neighbour": same_person,
+              "conclusion": conclusion}
+    return answer
+
+
+@functools.lru_cache(maxsize=1)
+def _sign_photos() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # (gray pixels as section 4's `pixels`, labels, person of each photo), read once per session
+    sign_dir = data.locate("sign_language_digits")
+    x, y, _ = data.load_image_folder(sign_dir, image_size=(32, 32))
+    files = sorted(p for p in Path(sign_dir).rglob("*")
+                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
+    shot = np.array([int(p.stem.split("_")[-1]) for p in files])
+    person, current, previous = np.zeros(len(y), dtype=int), -1, 10
+    for i in np.argsort(shot):
+        current += int(y[i] <= previous)
+        person[i], previous = current, y[i]
+    return x.astype("float32").mean(axis=-1).reshape(len(x), -1) / 255.0, y, person
+
+
+@functools.lru_cache(maxsize=4)
+def _leak_numbers(n_seeds: int) -> tuple[list[float], list[float], float]:
+    # what the described experiment gives: 1-NN accuracy per seed, random and by-person split,
+    # and the share of same-person nearest neighbours in seed 0's random split
+    gray, y, person = _sign_photos()
+    index = np.arange(len(y))
+
+    def fit(train):
+        return KNeighborsClassifier(n_neighbors=1).fit(gray[train], y[train])
+
+    random_split, by_person = [], []
+    for seed in range(n_seeds):
+        train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=seed)
+        random_split.append(float(fit(train).score(gray[test], y[test])))
+        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
+                           .split(gray, y, groups=person))
+        by_person.append(float(fit(train).score(gray[test], y[test])))
+    train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=0)
+    nearest = train[fit(train).kneighbors(gray[test], return_distance=False)[:, 0]]
+    return random_split, by_person, float(np.mean(person[nearest] == person[test]))
+
+
+def _numbers(values: Any, what: str) -> list[float] | str:
+    # a list of accuracies, one per seed, or the sentence saying what is wrong with it
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
+    numbers = [as_number(v, "a number") for v in values]
+    problem = next((n for n in numbers if isinstance(n, str)), None)
+    if problem:
+        return f"answer[{what!r}]: {problem}"
+    if any(not 0 <= n <= 1 for n in numbers):
+        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.73, not percentages"
+    return numbers
+
+
+def _close(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and np.allclose(a, b, atol=1e-6)
+
+
+@exercise("06.3", notebook=NOTEBOOK,
+          task="Split the sign photos by person (people inferred from the shot numbers), measure 1-NN's test "
+               "accuracy with a random and a by-person split over N_SEEDS seeds, and conclude from the interval.",
+          hint="Sort the photos by the number in their file name; a new person starts where the digit stops "
+               "rising. Then, per seed, train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed) "
+               "against GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed).split(x, y, "
+               "groups=person), both scored like one_nn_accuracy; conclude from the 95 % interval of the "
+               "paired differences random - by person.",
+          solution=_solution_06_3)
+def _check_06_3(answer: Any) -> str | None:
+    keys = ("random", "by_person", "same_person_neighbour", "conclusion")
+    if not isinstance(answer, dict) or any(k not in answer for k in keys):
+        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+    random_split, by_person = _numbers(answer["random"], "random"), _numbers(answer["by_person"], "by_person")
+    for problem in (random_split, by_person):
+        if isinstance(problem, str):
+            return problem
+    if len(random_split) != len(by_person):
+        return (f"{len(random_split)} random-split accuracies but {len(by_person)} by-person ones: measure both "
+                "on the same seeds, so that they pair up")
+    if not 3 <= len(random_split) <= 20:
+        return (f"{len(random_split)} seed(s): an interval needs at least 3 seeds (use N_SEEDS, seeds 0, 1, ...; "
+                "at most 20)")
+    right_random, right_person, right_share = _leak_numbers(len(random_split))
+    if _close(random_split, right_person) and _close(by_person, right_random):
+        return "the two lists are swapped: 'random' is the stratified random split, 'by_person' the person split"
+    if not _close(random_split, right_random):
+        return ("the random-split accuracies are not what 1-NN gives on the described split (seeds 0, 1, ... in "
+                "order; train_test_split with test_size=0.15, stratify=y_all, random_state=seed; gray pixels "
+                "as in one_nn_accuracy, photos at 32 x 32)")
+    if _close(by_person, right_random):
+        return ("the 'by_person' accuracies are those of the random split: the person split must keep each "
+                "person's photos on one side, so pass groups=person to GroupShuffleSplit's split()")
+    if not _close(by_person, right_person):
+        return ("the by-person accuracies are not what the described person split gives: check the person "
+                "rule (photos sorted by shot number, a new person wherever the digit does not rise) and "
+                "GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)")
+    share = as_number(answer["same_person_neighbour"], "a fraction between 0 and 1")
+    if isinstance(share, str):
+        return f"answer['same_person_neighbour']: {share}"
+    if not math.isclose(share, right_share, abs_tol=1e-6):
+        return ("'same_person_neighbour' is not the share of seed 0's random-split test photos whose nearest "
+                "training photo (1-NN's neighbour) was taken by the same person")
+    conclusion = answer["conclusion"]
+    if conclusion not in CONCLUSIONS_06_3:
+        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_06_3)}"
+    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
+                                 np.subtract(random_split, by_person)).ci95
+    right = "random split higher" if low > 0 else "random split lower" if high < 0 else "no clear difference"
+    if conclusion == right:
+        return None
+    if right == "no clear difference":
+        return (f"the 95 % interval of your paired differences, {100 * low:+.1f} to {100 * high:+.1f} points, "
+                f"includes 0: the numbers cannot tell the two splits apart, so {conclusion!r} claims more "
+                "than they show")
+    direction = "above" if right == "random split higher" else "below"
+    return (f"the whole 95 % interval of your paired differences (random - by person, {100 * low:+.1f} to "
+            f"{100 * high:+.1f} points) lies {direction} 0, so {conclusion!r} contradicts your own numbers")
