@@ -58,9 +58,11 @@ PYTHON_FLOOR ?= $(firstword $(foreach p,python$(PYTHON_FLOOR_VERSION) $(wildcard
 FLOOR_NOTEBOOKS ?= notebooks/00_start_here.ipynb notebooks/03_three_ways_to_transfer.ipynb \
                    notebooks/04_reusing_layers_in_keras.ipynb
 NIGHTLY_NOTEBOOKS ?= notebooks/03_three_ways_to_transfer.ipynb notebooks/09_project_sign_language.ipynb
-# The JupyterLab browser test tests the front end, not Keras: it runs once, in `make test`.
+# The JupyterLab browser test tests the front end, not Keras: it runs once, in `make test`. So do
+# the experiment exercises' tests (real training on the offline data, fit/evaluate paths the compat
+# notebooks already run; see tests/exercises/conftest.py).
 COMPAT_PYTEST = -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeout=1200 \
-                -m "not browser" --durations=5 $(PYTEST_ARGS)
+                -m "not browser and not experiment" --durations=5 $(PYTEST_ARGS)
 # The course's JupyterLab defaults (widget state saved with notebooks, no news pop-up), where
 # JupyterLab looks for an installation's defaults; tools/lab_settings.py says why.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json

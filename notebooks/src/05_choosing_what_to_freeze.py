@@ -714,17 +714,17 @@ SOURCES = {"MNIST CNN": (grid, RECOMMENDED, MNIST_CHANCE),
            "ImageNet MobileNetV2": (imagenet_grid, RECOMMENDED_IMAGENET, IMAGENET_CHANCE)}
 for cell, which, advice in LECTURE:
     print(advice)
-    for source, (g, recommended, chance) in SOURCES.items():
-        print(f"  {source:<21} {held(g, recommended, cell, chance, which)}")
+    for source_name, (g, recommended, chance) in SOURCES.items():   # `source` stays the MNIST CNN
+        print(f"  {source_name:<21} {held(g, recommended, cell, chance, which)}")
 print("\ntransfer (its best strategy) vs from scratch, per cell:")
 for cell in grid:
     line = []
-    for source, (g, _, _) in SOURCES.items():
+    for source_name, (g, _, _) in SOURCES.items():
         results = g[cell]
         transfer = max((m for m in results.metrics if m != "from scratch"), key=results.mean)
         diff = results.paired_difference(transfer, "from scratch")
         word = "better" if diff.ci95[0] > 0 else "worse" if diff.ci95[1] < 0 else "no clear difference"
-        line.append(f"{source}: {word} ({100 * diff.mean:+.1f} points)")
+        line.append(f"{source_name}: {word} ({100 * diff.mean:+.1f} points)")
     print(f"  {cell[0]} data, {cell[1]:<9} target — " + "; ".join(line))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -999,8 +999,7 @@ check("05.2", answer)
 #
 # For each freeze depth *k* in 7, 5, 3, 0 (feature extraction, fine-tune top, from `conv2` on,
 # fine-tune all): a new model of the whole network, `keras.Input(shape=(28, 28, 1))`, the layers
-# of `clone_with_weights(reuse_layers(load_pretrained("mnist_cnn")))` (section 1's `source`: that
-# name was reused since) and a new `Dense(10, "softmax", name="new_head")`;
+# of `clone_with_weights(source)` (section 1's MNIST CNN without its output layer) and a new `Dense(10, "softmax", name="new_head")`;
 # `set_freeze_depth(model, k)`, compile, train on the 100 images (e.g. `train(model, x, y, 40)`
 # with Adam 1e-3), then measure its accuracy on the validation **and** on the test images
 # (`accuracy(model, ...)`). Choose the depth, report its test accuracy, and say whether the

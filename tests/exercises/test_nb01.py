@@ -50,8 +50,9 @@ needs_data = pytest.mark.skipif(not os.environ.get("TLCOURSE_DATA"),
 
 
 @pytest.fixture(scope="module")
-def at_100():
-    return _solution_01_3()             # two transfer ways at 100 photos, every seed; the checker re-runs one way
+def at_100(solved):
+    # two transfer ways at 100 photos, every seed; the checker re-runs one way
+    return solved("01.3", _solution_01_3)
 
 
 @needs_data

@@ -68,8 +68,9 @@ needs_data = pytest.mark.skipif(not os.environ.get("TLCOURSE_DATA"),
 
 
 @pytest.fixture(scope="module")
-def probes():
-    return _solution_02_3()                 # a few seconds in fast mode; the checker recomputes 'near' once
+def probes(solved):
+    # a few seconds in fast mode; the checker recomputes 'near' once
+    return solved("02.3", _solution_02_3)
 
 
 @needs_data

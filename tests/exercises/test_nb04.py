@@ -88,8 +88,8 @@ def test_04_2_accepts_any_interpolating_resize():
 
 
 @pytest.fixture(scope="module")
-def reuse_answer():
-    return _solution_04_3()        # the seeds' runs once for every 04.3 test (seconds in fast mode)
+def reuse_answer(solved):
+    return solved("04.3", _solution_04_3)        # the seeds' runs once for every 04.3 test (seconds in fast mode)
 
 
 @needs_data

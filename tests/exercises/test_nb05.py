@@ -85,8 +85,8 @@ needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir
 
 
 @pytest.fixture(scope="module")
-def depth_answer():
-    return _solution_05_3()        # four small models trained once for every 05.3 test (seconds)
+def depth_answer(solved):
+    return solved("05.3", _solution_05_3)        # four small models trained once for every 05.3 test (seconds)
 
 
 @needs_data

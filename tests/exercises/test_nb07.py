@@ -63,10 +63,10 @@ def test_07_2_rejects_two_convolutions_side_by_side(rejects):
 
 
 @pytest.fixture(scope="module")
-def answer_07_3():
+def answer_07_3(solved):
     if not __import__("tlcourse").config.data_dir():
         pytest.skip("07.3 measures on MNIST: set TLCOURSE_DATA to the offline data folder")
-    return _solution_07_3()
+    return solved("07.3", _solution_07_3)
 
 
 def _results(plain, res, seeds=None):

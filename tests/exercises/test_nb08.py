@@ -42,10 +42,10 @@ def test_08_2_rejects_a_sum_a_wrong_number_of_factors_sigmoid_itself_and_a_numbe
 
 
 @pytest.fixture(scope="module")
-def answer_08_3():
+def answer_08_3(solved):
     if not __import__("tlcourse").config.data_dir():
         pytest.skip("08.3 measures on MNIST: set TLCOURSE_DATA to the offline data folder")
-    return _solution_08_3()
+    return solved("08.3", _solution_08_3)
 
 
 def _shares(sigmoid, relu, seeds=None):

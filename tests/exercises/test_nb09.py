@@ -79,10 +79,10 @@ def test_09_2_cut_is_the_layer_before_block_13_in_keras_mobilenet_v2():
 
 
 @pytest.fixture(scope="module")
-def answer_09_3():
+def answer_09_3(solved):
     if not __import__("tlcourse").config.data_dir():
         pytest.skip("09.3 trains on the sign-language photos: set TLCOURSE_DATA to the offline data folder")
-    return _solution_09_3()
+    return solved("09.3", _solution_09_3)
 
 
 def test_09_3_solution_passes(answer_09_3, capsys):
