@@ -325,6 +325,7 @@ def rate_text(rate):
     return f"{rate:.0e}".replace("e-0", "e-")                  # 0.0001 -> '1e-4'
 
 
+# %% slideshow={"slide_type": "subslide"}
 RUNS = [("shared", 1e-4), ("shared", 1e-2), ("shared", 1e-1), ("clone", 1e-1)]
 after_B = {run: train_B_then_look_at_A(run[0] == "shared", run[1]) for run in RUNS}
 layers = list(after_B[RUNS[0]]["max |ΔW|"])

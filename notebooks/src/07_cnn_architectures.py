@@ -456,7 +456,8 @@ print("\nstride 2 and 16 -> 32 channels: output", down_block.output_shape, "| sh
 # worse. In principle the deeper net could copy the shallower one and make its extra layers
 # identities; in practice SGD does not find that solution. With shortcuts, "identity" is just
 # "residual = 0", and the deeper network trained better than the shallower.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We try it small. `resnet(...)` stacks `residual_block`s as in the paper's CIFAR networks;
 # `shortcuts=False` builds the same layers without the additions. Three networks, same widths:
 #
@@ -537,9 +538,9 @@ def train_all(seed):
 
 
 results = run_seeds(train_all, SEEDS_DEG)
-print(f"{len(NETWORKS)} networks x {len(SEEDS_DEG)} seeds, {EPOCHS_DEG * STEPS_PER_EPOCH} SGD steps each "
-      f"({EPOCHS_DEG} epochs of {N_DEG:,} MNIST images at 14x14; learning rate 0.05, 0.005 from step "
-      f"{DROP_AT}), in {sum(results.seconds):.0f} s")
+print(f"{len(NETWORKS)} networks x {len(SEEDS_DEG)} seeds in {sum(results.seconds):.0f} s: "
+      f"{EPOCHS_DEG * STEPS_PER_EPOCH} SGD steps each ({EPOCHS_DEG} epochs of {N_DEG:,} MNIST images at 14x14),\n"
+      f"learning rate 0.05, then 0.005 from step {DROP_AT}")
 print(f"training accuracy, mean of the last {LAST} epoch(s) = the last {LAST * STEPS_PER_EPOCH} steps:")
 print(results)
 
@@ -582,7 +583,7 @@ fig.tight_layout()
 # if plain-32's curve had settled; while it is still moving, the gap shows slower training. The
 # last two lines draw that conclusion from the numbers.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 for a, b in [("plain-8", "plain-32"), ("resnet-32", "plain-32"), ("resnet-32", "plain-8")]:
     print(results.paired_difference(a, b).verdict())
 print()
@@ -600,7 +601,7 @@ worse = results.paired_difference("plain-8", "plain-32").ci95[0] > 0         # p
 if worse and settled["plain-32"]:
     print("degradation, at this scale: plain-32 settled at a higher training error than plain-8.")
 elif worse:
-    print("slower training, not (yet) degradation: plain-32 ends with a higher training error than plain-8, "
+    print("slower training, not (yet) degradation: plain-32 ends with a higher training error than plain-8,\n"
           "but its error had not settled.")
 else:
     print("no degradation measured: no clear gap between plain-32's and plain-8's final training error.")
