@@ -260,9 +260,6 @@ ax.text(4.6, ax.get_ylim()[0], " unfreeze", color="0.3", va="bottom");
 
 # %% slideshow={"slide_type": "-"}
 model_A = load_pretrained("fashion_mnist_model_a")      # a fresh, unchanged model A
-before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model_A.layers}
-acc_A_before = model_A.evaluate(X_test_A, y_test_A, verbose=0)[1]
-
 seed_everything(SEED)
 shared = keras.Sequential([keras.Input(shape=(28, 28))] + model_A.layers[:-1])   # NO clone
 shared.add(keras.layers.Dense(1, activation="sigmoid"))
@@ -272,39 +269,107 @@ for layer in shared.layers[:-1]:
 print("model A's own hidden1 is now trainable:", model_A.get_layer("hidden1").trainable)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Freezing model B froze model A's layers as well. Now train exactly as before: 4 frozen
-# epochs, unfreeze, 16 epochs at 1e-4.
-
-# %% slideshow={"slide_type": "-"}
-shared.compile(loss="binary_crossentropy", metrics=["accuracy"],
-               optimizer=keras.optimizers.SGD(learning_rate=1e-2))
-shared.fit(X_train_B, y_train_B, epochs=4, batch_size=32, verbose=0)
-for layer in shared.layers[:-1]:
-    layer.trainable = True
-shared.compile(loss="binary_crossentropy", metrics=["accuracy"],
-               optimizer=keras.optimizers.SGD(learning_rate=1e-4))
-shared.fit(X_train_B, y_train_B, epochs=16, batch_size=32, verbose=0)
-
-for layer in model_A.layers:
-    for kind, old, new in zip(("kernel", "bias"), before[layer.name], layer.get_weights()):
-        change = np.linalg.norm(new - old) / np.linalg.norm(old)
-        print(f"model A {layer.name:<8} {kind:<6} max |change| {np.abs(new - old).max():.1e}, "
-              f"relative change {change:.3%}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Every hidden layer of model A changed (its output layer did not: it is not part of model B).
-# With this low fine-tuning rate the changes are small — a higher rate or more epochs would
-# move A further. Either way model A is **no longer the model on disk**, and its accuracy on its
-# own task moved:
+# Freezing model B froze model A's layers as well. Now train model B as in section 2 (frozen
+# epochs at 1e-2, unfreeze, compile again, fine-tuning epochs) and then look at **model A**.
+# Every run starts from a fresh model A loaded from disk; two things vary:
+#
+# - **shared or cloned**: model B built on A's own layers, as above, or on a clone of A with
+#   A's weight values (section 2's way);
+# - **the fine-tuning learning rate**: the slide's 1e-4, the 1e-2 of the frozen phase (what you
+#   get if you forget to lower it) and 1e-1. The rate sets how far each step of B's training
+#   moves the reused weights, so it sets how visible the damage to A becomes.
+#
+# Per run: the largest change |ΔW| of any single weight in each of A's layers; A's accuracy on
+# its own 8,000 test images before and after, and on how many of them A's answer changed;
+# whether A still has the weights of the file on disk; and model B's test accuracy, to see that
+# B itself does fine in every run.
 
 # %% slideshow={"slide_type": "-"}
 from tlcourse.models import pretrained_info
 from tlcourse.pretrain import weights_sha256
 
-acc_A_after = model_A.evaluate(X_test_A, y_test_A, verbose=0)[1]
-print(f"model A on task A: {acc_A_before:.2%} before, {acc_A_after:.2%} after training model B")
-same = weights_sha256(model_A) == pretrained_info("fashion_mnist_model_a")["weights_sha256"]
-print("model A still has its committed weights:", same)
+EPOCHS_SHARED = fast_or_full((1, 1), (4, 16))          # (frozen, fine-tuning) epochs
+ON_DISK = pretrained_info("fashion_mnist_model_a")["weights_sha256"]
+
+
+def train_B_then_look_at_A(share, fine_tune_rate):
+    # section 2's protocol on a fresh model A, its layers shared or cloned; what became of A
+    model_A = load_pretrained("fashion_mnist_model_a")
+    before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model_A.layers}
+    answers_before = model_A.predict(X_test_A, verbose=0).argmax(axis=1)
+    reused = model_A
+    if not share:
+        reused = keras.models.clone_model(model_A)
+        reused.set_weights(model_A.get_weights())
+    seed_everything(SEED)
+    model_B = keras.Sequential([keras.Input(shape=(28, 28))] + reused.layers[:-1])
+    model_B.add(keras.layers.Dense(1, activation="sigmoid"))
+    for trainable, epochs, rate in [(False, EPOCHS_SHARED[0], 1e-2), (True, EPOCHS_SHARED[1], fine_tune_rate)]:
+        for layer in model_B.layers[:-1]:
+            layer.trainable = trainable
+        model_B.compile(loss="binary_crossentropy", metrics=["accuracy"],
+                        optimizer=keras.optimizers.SGD(learning_rate=rate))
+        model_B.fit(X_train_B, y_train_B, epochs=epochs, batch_size=32, verbose=0)
+    answers_after = model_A.predict(X_test_A, verbose=0).argmax(axis=1)
+    after = {layer.name: layer.get_weights() for layer in model_A.layers}
+    return {"max |ΔW|": {name: max(np.abs(new - old).max() for old, new in zip(before[name], after[name]))
+                         for name in before if before[name]},             # layers with weights
+            "A right before": int(np.sum(answers_before == y_test_A)),
+            "A right after": int(np.sum(answers_after == y_test_A)),
+            "answers changed": int(np.sum(answers_before != answers_after)),
+            "A = disk": weights_sha256(model_A) == ON_DISK,
+            "B": model_B.evaluate(X_test_B, y_test_B, verbose=0)[1]}
+
+
+def rate_text(rate):
+    return f"{rate:.0e}".replace("e-0", "e-")                  # 0.0001 -> '1e-4'
+
+
+# %% slideshow={"slide_type": "subslide"}
+RUNS = [("shared", 1e-4), ("shared", 1e-2), ("shared", 1e-1), ("clone", 1e-1)]
+after_B = {run: train_B_then_look_at_A(run[0] == "shared", run[1]) for run in RUNS}
+layers = list(after_B[RUNS[0]]["max |ΔW|"])
+print(f"model B trained {EPOCHS_SHARED[0]} frozen + {EPOCHS_SHARED[1]} fine-tuning epochs; then model A:\n")
+print(f"{'':<17}{'largest |ΔW| in layer of A':^{9 * len(layers)}}  {'A on task A':^17}")
+print(f"{'B built on':<11}{'rate':>6}" + "".join(f"{name:>9}" for name in layers)
+      + f"  {'before → after':^17}{'answers changed':>19}{'A = disk':>10}{'B on task B':>13}")
+for (kind, rate), r in after_B.items():
+    print(f"{kind:<11}{rate_text(rate):>6}" + "".join(f"{r['max |ΔW|'][name]:>9.1e}" for name in layers)
+          + f"  {r['A right before'] / len(y_test_A):.2%} → {r['A right after'] / len(y_test_A):.2%}"
+          + f"{r['answers changed']:>10,} of {len(y_test_A):,}"
+          + f"{str(r['A = disk']):>10}{r['B']:>13.2%}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The verdict, computed from the table: which of A's layers changed, how A's accuracy moved
+# with the fine-tuning rate, and whether the clone kept every weight of A.
+
+# %% slideshow={"slide_type": "-"}
+by_rate = {rate: r for (kind, rate), r in after_B.items() if kind == "shared"}
+rates = sorted(by_rate)
+print("shared: every hidden layer of A changed, at every rate:",
+      all(r["max |ΔW|"][name] > 0 for r in by_rate.values() for name in layers if name.startswith("hidden")))
+print("shared: A's output layer unchanged (it is not part of B):",
+      all(r["max |ΔW|"]["output"] == 0 for r in by_rate.values()))
+print("shared: A's right answers on task A changed by",
+      ", ".join(f"{by_rate[rate]['A right after'] - by_rate[rate]['A right before']:+,} at {rate_text(rate)}"
+                for rate in rates), f"(of {len(y_test_A):,} test images)")
+print("shared: the higher the rate, the more of A's answers changed:",
+      all(by_rate[a]["answers changed"] < by_rate[b]["answers changed"] for a, b in zip(rates, rates[1:])))
+print("shared: the higher the rate, the lower A's accuracy afterwards:",
+      all(by_rate[a]["A right after"] > by_rate[b]["A right after"] for a, b in zip(rates, rates[1:])))
+print(f"clone: every weight of A exactly as loaded, at rate {rate_text(RUNS[-1][1])}:",
+      all(change == 0 for change in after_B[RUNS[-1]]["max |ΔW|"].values()))
+print(f"model B's test accuracy, lowest of the {len(RUNS)} runs: {min(r['B'] for r in after_B.values()):.2%}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Read the lines above with the table. With shared layers, training model B **is** training
+# model A's hidden layers (A's output layer is not part of B: only it stays as it was), so A is
+# no longer the model on disk, whatever the rate. The rate decides how visible that is: at the
+# slide's gentle 1e-4 the weights move little and A's accuracy hardly shows it — count the
+# answers that changed instead; the higher the rate, the more of its own task A loses, while
+# B, which only cares about sandals and shirts, stays accurate. The clone is the cure at any
+# rate: its variables hold A's *values*, they are not A's variables, so every |ΔW| of A is
+# exactly 0.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 04.1 — Model B on A, the safe way
