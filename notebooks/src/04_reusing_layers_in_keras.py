@@ -493,6 +493,13 @@ check("04.2", answer)
 # | set `trainable = True`, compile with a new optimizer | `unfreeze(model_B)`; `compile_again(model_B, learning_rate=1e-4)` |
 # | "did I compile after changing `trainable`?" | `needs_recompile(model_B)` |
 # | which layers train, how many parameters | `trainable_report(model_B)` |
+#
+# `reuse_layers(model_A)` is the lower half of the one cutting function, `cut_model(model_A, -1)`:
+# `below, above = cut_model(model, k)` gives the first *k* layers and the rest as two models, with
+# `above(below(x)) == model(x)`. Every cut in the course follows its rule: a model can be cut
+# where exactly **one** tensor crosses from the layers below to the layers above. A chain like
+# model A can be cut anywhere; inside a residual block (MobileNetV2, ResNet: notebooks 05 and 07)
+# the skip and the main path both cross, and the cut is refused with the nearest valid depths.
 
 # %% slideshow={"slide_type": "subslide"}
 # NBVAL_CHECK_OUTPUT

@@ -11,8 +11,9 @@
 #   module** (four parallel branches, concatenated) and **ResNet's residual block** (identity
 #   shortcut);
 # - where their parameters sit and how deep they are, in one table, checked against the papers;
-# - what the skip connection fixes — the *degradation problem* — measured on a small MNIST
-#   set, and what a CPU-sized run can and cannot show about it;
+# - what the skip connection fixes — the *degradation problem* (He et al.) — and what a
+#   CPU-sized run on a small MNIST set can and cannot show about it (measured: training speed,
+#   and degradation only where the deep plain network's training error has settled);
 # - which `keras.applications` network to pick as a backbone for transfer (size, speed, accuracy).
 #
 # Lecture: [CNN families and greedy pretraining](../README.md#lecture-cnn-families-and-greedy-pretraining)
@@ -888,7 +889,8 @@ print(f"backbone: {choice}, {backbone.count_params():,} parameters, output {back
 #   ReLU, dropout, two GPUs; its parameters sit in the dense layers. **VGG16**: only 3 × 3 convs
 #   and 2 × 2 pools, 16 weight layers. **GoogLeNet**: inception modules — four parallel branches,
 #   concatenated, 1 × 1 reductions — 22 layers, few parameters. **ResNet**: residual blocks,
-#   relu(F(x) + x); shortcuts fix the degradation of deep plain networks (measured).
+#   relu(F(x) + x); shortcuts fix the degradation of deep plain networks (He et al.); section 6
+#   measures, at small scale, how much faster they train and says whether it saw degradation.
 # - Builders: `lenet5`, `alexnet`, `vgg16`, `inception_module`, `googlenet`, `residual_block`,
 #   `resnet`; depth as the papers count it: `weight_layer_depth` (all in `tlcourse.models`).
 # - Picking a backbone: accuracy, size, speed, input size. On a CPU start with MobileNetV2;
