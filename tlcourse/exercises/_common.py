@@ -120,3 +120,22 @@ def interval_side(results: Any, a: str, b: str) -> str:
     """Where the 95 % interval of the paired difference ``a - b`` lies: "above", "below" or "across" 0."""
     low, high = results.paired_difference(a, b).ci95
     return "above" if low > 0 else "below" if high < 0 else "across"
+
+
+def is_share_of(value: float, n: int) -> bool:
+    """An accuracy measured on ``n`` examples: a whole number of them (right ones / n), in 0..1."""
+    return 0 <= value <= 1 and abs(value * n - round(value * n)) < 1e-3
+
+
+def accuracies_per_seed(values: Any, what: str) -> list[float] | str:
+    """``values`` as a list of accuracies (fractions), one per seed, or the sentence saying what
+    is wrong with ``answer[what]``."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
+    numbers = [as_number(v, "a number") for v in values]
+    problem = next((n for n in numbers if isinstance(n, str)), None)
+    if problem:
+        return f"answer[{what!r}]: {problem}"
+    if any(not 0 <= n <= 1 for n in numbers):
+        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.73, not percentages"
+    return numbers

@@ -20,7 +20,7 @@ import numpy as np
 from tlcourse import data
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number
+from tlcourse.exercises._common import as_number, is_share_of
 from tlcourse.experiments import SeedResults, run_seeds
 from tlcourse.models import backbone_preprocess, imagenet_backbone
 
@@ -311,7 +311,7 @@ def _check_01_3(answer: Any) -> str | None:
     reference, n_test = _features_reference(_PHOTOS_01_3, seeds)
     for row, seed in zip(results.rows, seeds):
         for way in ("features", "fine-tuning"):
-            if not 0 <= row[way] <= 1 or abs(row[way] * n_test - round(row[way] * n_test)) > 1e-3:
+            if not is_share_of(row[way], n_test):
                 return (f"seed {seed}: {way} = {row[way]!r} is not an accuracy on the {n_test:,} test photos "
                         "(a whole number of them, divided by their count)")
         if abs(row["features"] - reference[seed]) > 2.5 / n_test:

@@ -18,7 +18,7 @@ import keras
 from tlcourse import data
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number, is_function
+from tlcourse.exercises._common import as_number, is_function, is_share_of
 from tlcourse.models import backbone_preprocess, imagenet_backbone
 from tlcourse.surgery import compile_again, freeze, set_freeze_depth, with_new_head
 
@@ -221,11 +221,6 @@ def _solution_03_3() -> dict[str, Any]:
     return answer
 
 
-def _is_count(value: float, n: int) -> bool:
-    # an accuracy measured on n photos: a whole number of them, divided by n
-    return 0 <= value <= 1 and abs(value * n - round(value * n)) < 1e-3
-
-
 @exercise("03.3", notebook=NOTEBOOK,
           task="For dogs vs cats and seed SEEDS[0], measure ② and ③ on the validation AND the test photos, choose "
                "the way on validation, and report the chosen way's test accuracy.",
@@ -254,7 +249,7 @@ def _check_03_3(answer: Any) -> str | None:
         return "the feature-extraction numbers are swapped: 'val' is measured on pets.x_val, 'test' on pets.x_test"
     for way in _WAYS:
         for part in ("val", "test"):
-            if not _is_count(measured[way][part], sizes[part]):
+            if not is_share_of(measured[way][part], sizes[part]):
                 return (f"answer[{way!r}][{part!r}] = {measured[way][part]!r} is not an accuracy on the "
                         f"{sizes[part]} {part} photos (a whole number of them, divided by their count)")
     way_2 = measured["feature extraction"]

@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number, is_function, is_model_pair
+from tlcourse.exercises._common import accuracies_per_seed, is_function, is_model_pair, is_share_of
 from tlcourse.experiments import run_seeds
 from tlcourse.models import load_pretrained
 from tlcourse.surgery import compile_again, freeze, reuse_layers, unfreeze
@@ -250,15 +250,8 @@ def _rerun_04_3(seed: int, epochs: tuple[int, int]) -> tuple[float, float]:
 
 def _accuracies(values: Any, what: str) -> list[float] | str:
     # test accuracies on task B's 2,000 test images, one per seed, or what is wrong with them
-    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
-    numbers = [as_number(v, "a number") for v in values]
-    problem = next((n for n in numbers if isinstance(n, str)), None)
-    if problem:
-        return f"answer[{what!r}]: {problem}"
-    if any(not 0 <= n <= 1 for n in numbers):
-        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.93, not percentages"
-    if any(abs(n * 2000 - round(n * 2000)) > 1e-3 for n in numbers):
+    numbers = accuracies_per_seed(values, what)
+    if isinstance(numbers, list) and not all(is_share_of(n, 2000) for n in numbers):
         return (f"answer[{what!r}] holds a number that is no share of task B's 2,000 test images (right ones / "
                 "2,000): measure on X_test_B, and do not round")
     return numbers

@@ -23,7 +23,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from tlcourse import data
 from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number
+from tlcourse.exercises._common import accuracies_per_seed, as_number
 from tlcourse.experiments import PairedDifference
 
 __all__: list[str] = []
@@ -225,17 +225,6 @@ def _leak_numbers(n_seeds: int) -> tuple[list[float], list[float], float]:
     return random_split, by_person, float(np.mean(person[nearest] == person[test]))
 
 
-def _numbers(values: Any, what: str) -> list[float] | str:
-    # a list of accuracies, one per seed, or the sentence saying what is wrong with it
-    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
-    numbers = [as_number(v, "a number") for v in values]
-    problem = next((n for n in numbers if isinstance(n, str)), None)
-    if problem:
-        return f"answer[{what!r}]: {problem}"
-    if any(not 0 <= n <= 1 for n in numbers):
-        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.73, not percentages"
-    return numbers
 
 
 def _close(a: list[float], b: list[float]) -> bool:
@@ -255,7 +244,8 @@ def _check_06_3(answer: Any) -> str | None:
     keys = ("random", "by_person", "same_person_neighbour", "conclusion")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
         return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
-    random_split, by_person = _numbers(answer["random"], "random"), _numbers(answer["by_person"], "by_person")
+    random_split = accuracies_per_seed(answer["random"], "random")
+    by_person = accuracies_per_seed(answer["by_person"], "by_person")
     for problem in (random_split, by_person):
         if isinstance(problem, str):
             return problem
