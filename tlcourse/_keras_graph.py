@@ -91,6 +91,30 @@ def global_pooling(pooling: str, rank: int, name: str) -> keras.layers.Layer:
     return pool(name=name)
 
 
+def head_units(num_classes: int) -> tuple[int, str]:
+    """The output layer's units and activation for ``num_classes``: 1 sigmoid unit for two
+    classes (binary), else one softmax unit per class."""
+    return (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
+
+
+def classifier_head(x: Any, units: int, activation: str | None, *, pooling: str, name: str,
+                    dropout: float = 0.0) -> Any:
+    """A new classifier on the tensor ``x``: pooling ``{name}_pool`` (rank 3/4/5 feature maps;
+    any other rank above 2 flattened), optional Dropout ``{name}_dropout``, Dense ``name``.
+
+    The one head builder behind ``surgery.with_new_head`` and the heads the features module
+    trains above a cut.
+    """
+    rank = len(x.shape)
+    if rank in (3, 4, 5):
+        x = global_pooling(pooling, rank, f"{name}_pool")(x)
+    elif rank > 2:
+        x = keras.layers.Flatten(name=f"{name}_pool")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    return keras.layers.Dense(units, activation=activation, name=name)(x)
+
+
 # ------------------------------------------------------------------------------ cutting
 
 

@@ -54,12 +54,13 @@ from tlcourse._checks import (
 from tlcourse._keras_graph import (
     POOLINGS,
     check_cut,
+    classifier_head,
     count_params,
     cut_depth,
     cut_label,
     cut_tensor,
-    global_pooling,
     graph_outputs,
+    head_units,
     require_graph,
     valid_cuts,
     walk,
@@ -661,16 +662,6 @@ class CutResult:
     steps: int = 0
 
 
-def _classifier(x, num_classes: int, pooling: str):
-    """Pooling (for feature maps) + a new Dense classifier, as :func:`tlcourse.with_new_head`."""
-    if len(x.shape) in (3, 4, 5):
-        x = global_pooling(pooling, len(x.shape), "head_pool")(x)
-    elif len(x.shape) > 2:
-        x = keras.layers.Flatten(name="head_pool")(x)
-    units, activation = (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
-    return keras.layers.Dense(units, activation=activation, name="head")(x)
-
-
 def _fresh_top(model: keras.Model, depth: int, mode: str) -> keras.Model | None:
     """A private copy of the layers above the cut: pretrained weights (finetune) or new (scratch)."""
     shared = cut_model(model, depth, share=True).above  # the source's own layers: copied below
@@ -759,7 +750,8 @@ def _net_above_cut(cache: ActivationCache, depth: int, mode: str, pooling: str,
     model = cache.model
     inputs = keras.Input(shape=cache.activations(depth)[0].shape[1:], name="cut_activations")
     top = None if mode == "head" else _fresh_top(model, depth, mode)
-    outputs = _classifier(top(inputs) if top is not None else inputs, cache.num_classes, pooling)
+    outputs = classifier_head(top(inputs) if top is not None else inputs, *head_units(cache.num_classes),
+                              pooling=pooling, name="head")
     net = keras.Model(inputs, outputs, name=f"{model.name}_{mode}_at_{depth}")
     if head_weights is not None:
         _set_head(net.get_layer("head"), head_weights, func)

@@ -66,11 +66,12 @@ from tlcourse._checks import (
 from tlcourse._keras_graph import (
     POOLINGS,
     check_cut,
+    classifier_head,
     count_params,
     cut_depth,
     cut_label,
     cut_tensor,
-    global_pooling,
+    head_units,
     is_input,
     shape_text,
     walk,
@@ -317,7 +318,7 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
             raise ValueError("with_new_head(): say how many classes: num_classes=10 "
                              "(or units=... with activation=... for full control).")
         num_classes = check_int(num_classes, "num_classes", "with_new_head", note=" (1 or 2 = binary)")
-        units, default = (1, "sigmoid") if num_classes <= 2 else (num_classes, "softmax")
+        units, default = head_units(num_classes)
     else:
         units, default = check_int(units, "units", "with_new_head"), None
     if not (isinstance(dropout, (int, float)) and 0.0 <= dropout < 1.0):
@@ -330,14 +331,10 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
     inputs = keras.Input(shape=tuple(spec.shape[1:]), dtype=spec.dtype)
     x = base(inputs, training=False)
     rank = len(x.shape)
-    if rank > 2:
-        if rank > 5:
-            raise ValueError(f"with_new_head(): base output {tuple(x.shape)} has rank {rank}; "
-                             "only 2-D features or 3/4/5-D feature maps are supported.")
-        x = global_pooling(pooling, rank, f"{name}_pool")(x)
-    if dropout:
-        x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
-    outputs = keras.layers.Dense(units, activation=activation or default, name=name)(x)
+    if rank > 5:
+        raise ValueError(f"with_new_head(): base output {tuple(x.shape)} has rank {rank}; "
+                         "only 2-D features or 3/4/5-D feature maps are supported.")
+    outputs = classifier_head(x, units, activation or default, pooling=pooling, name=name, dropout=dropout)
     return keras.Model(inputs, outputs, name=f"{base.name}_with_{name}")
 
 
