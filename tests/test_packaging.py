@@ -171,7 +171,8 @@ def test_make_lab_and_make_test_install_the_course_jupyterlab_settings():
     assert "LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
     assert "tools/lab_settings.py" in recipe("$(LAB_SETTINGS)")
     assert 'JUPYTER_CONFIG_PATH="$(CURDIR)/tools/lab' in recipe("lab")
-    assert '-m "not browser"' in makefile.split("COMPAT_PYTEST =", 1)[1].split("\n\n", 1)[0]
+    compat = makefile.split("COMPAT_PYTEST =", 1)[1].split("\n\n", 1)[0]
+    assert '-m "not browser and not experiment"' in compat, "the browser test and the experiment exercises run once"
     lab = load_tool("deps").requirements(["lab"])
     assert any(r.startswith("jupyterlab-rise") for r in lab), "Alt+R (RISE) in make lab"
     assert any(r.startswith("playwright") for r in load_tool("deps").requirements(["test"]))
