@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -216,3 +217,75 @@ def test_a_text_unchanged_since_the_last_commit_does_not_overwrite_its_notebook(
     _edit(source, "\n\n# %%", "\n# Edited in the text.\n\n# %%")     # a real edit of the text goes through
     assert sync.to_notebook(sync.pair(notebook))
     assert "Edited in Jupyter." not in notebook.read_text() and not disagreement(notebook, sync)
+
+
+# Folded scaffolding (CONTRIBUTING.md, "Adding a notebook", step 6): long code that teaches nothing
+# about transfer is folded in JupyterLab and left out of the decks, and the markdown before it says so.
+FOLDED_TAG = "remove-input"      # the tag tools/slides/nbconvert_config.py strips the input of
+FOLDED_NOTE = "folded away"      # what the markdown before a folded cell says
+
+
+def _folded(cell) -> bool:
+    return bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+
+
+def _text_cells(path: Path) -> list:
+    cfg = SYNC.config()
+    pair = SYNC.pair(path, cfg)
+    return jupytext.read(str(pair.source), fmt=pair.fmt, config=cfg).cells
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_folded_cells_are_announced_and_left_out_of_the_slides(path):
+    cells = _text_cells(path)
+    for i, cell in enumerate(cells):
+        tagged = FOLDED_TAG in cell.metadata.get("tags", [])
+        if not (_folded(cell) or tagged):
+            continue
+        where = f"notebooks/src/{path.stem}.py, cell {i} ({cell.source.splitlines()[0][:60]!r})"
+        assert cell.cell_type == "code", f"{where}: only code cells are folded"
+        assert _folded(cell) and tagged, (
+            f'{where}: a folded cell has both jupyter={{"source_hidden": true}} (JupyterLab folds it) and '
+            f'tags=["{FOLDED_TAG}"] (the decks show its outputs only) on its `# %%` line')
+        before = i - 1
+        while before >= 0 and cells[before].cell_type == "code" and _folded(cells[before]):
+            before -= 1                               # folded cells in a row share one announcement
+        assert before >= 0 and cells[before].cell_type == "markdown" and FOLDED_NOTE in cells[before].source, (
+            f"{where}: the markdown cell before a folded cell says the code is {FOLDED_NOTE!r}, so a "
+            "student knows to click the bar, e.g. \"(The code that draws it is folded away: click the bar "
+            "to read it.)\"")
+
+
+def test_the_scaffolding_of_issue_12_is_folded():
+    """The long scaffolding cells the review named stay folded (and only scaffolding: no Keras training)."""
+    folded = {path.stem: [c.source for c in _text_cells(path) if _folded(c)] for path in NOTEBOOKS}
+    for stem, start in [("07_cnn_architectures", "def draw_inception("),
+                        ("07_cnn_architectures", "predict_on_batch"),
+                        ("06_open_datasets", "ON_HAND = ["), ("06_open_datasets", "PUBLISHED = ["),
+                        ("03_three_ways_to_transfer", "Markdown(table.markdown())")]:
+        assert any(start in source for source in folded.get(stem, [])), f"{stem}: the cell with {start!r} is folded"
+    for stem, sources in folded.items():
+        for source in sources:
+            assert not re.search(r"\.(fit|compile|set_weights)\(|clone_model|\.trainable\b", source), (
+                f"{stem}: a folded cell trains or rebuilds a model; that is what the lesson teaches, keep it open")
+
+
+def test_folding_survives_the_text_round_trip_and_keeps_the_outputs(repo):
+    """Folding a cell in the text reaches the notebook as metadata only: the outputs and the code stamp
+    stay, `--check` agrees, and the notebook written back as text is the text."""
+    sync, notebook, source = repo
+    header = '# %% slideshow={"slide_type": "subslide"}\nimport time\n'
+    folded = '# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]\n'
+    _edit(source, header, folded + "import time\n")
+    before = nbformat.read(notebook, as_version=4)
+    assert sync.to_notebook(sync.pair(notebook))
+    after = nbformat.read(notebook, as_version=4)
+    [cell] = [c for c in after.cells if c.cell_type == "code" and c.source.startswith("import time\n")
+              and _folded(c)]
+    assert cell.metadata["tags"] == [FOLDED_TAG] and cell.metadata["slideshow"] == {"slide_type": "subslide"}
+    assert [c.get("outputs") for c in after.cells] == [c.get("outputs") for c in before.cells]
+    assert RUNNER.code_sha256(after) == RUNNER.code_sha256(before), "metadata only: no re-run needed"
+    assert sync.main(["--check"]) == 0 and not disagreement(notebook, sync)
+    text = source.read_text(encoding="utf-8")
+    assert not sync.to_text(sync.pair(notebook)), "the notebook written as text is the text (make sources)"
+    assert source.read_text(encoding="utf-8") == text

@@ -200,3 +200,43 @@ def test_no_slide_overflows_1280x720(measured_decks, notebook):
                        f"{'; '.join(why)}: {slide['title']}")
     assert not cut, ("slides that do not fit 1280x720 (split them with slide types, see "
                      "tools/screenshot_slides.py):\n" + "\n".join(cut))
+
+
+def _course_config():
+    """tools/slides/nbconvert_config.py read the way `jupyter nbconvert --config` reads it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
+
+
+def test_every_folded_cell_is_shown_as_outputs_only_in_the_decks():
+    """A folded cell (``jupyter.source_hidden``, CONTRIBUTING.md "Adding a notebook") carries a tag whose
+    input the course config strips, so a deck shows what it drew or printed but not its code."""
+    strip = set(_course_config().TagRemovePreprocessor.remove_input_tags)
+    assert strip, "tools/slides/nbconvert_config.py sets TagRemovePreprocessor.remove_input_tags"
+    for path in NOTEBOOKS:
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.metadata.get("jupyter", {}).get("source_hidden"):
+                assert strip & set(cell.metadata.get("tags", [])), (
+                    f"{path.name}, cell {i}: folded in JupyterLab but its code would fill a slide; "
+                    f"tag it {sorted(strip)} (in its text source's `# %%` line)")
+
+
+def test_the_course_config_drops_the_code_of_a_folded_cell_and_keeps_its_output():
+    """A two-cell notebook exported with the course config (no kernel, no outputs computed)."""
+    from nbconvert import SlidesExporter
+
+    config = _course_config()
+    [tag] = sorted(config.TagRemovePreprocessor.remove_input_tags)
+    slide = {"slideshow": {"slide_type": "slide"}}
+    folded = nbformat.v4.new_code_cell(
+        "draw_the_scaffolding()", metadata={**slide, "jupyter": {"source_hidden": True}, "tags": [tag]},
+        outputs=[nbformat.v4.new_output("stream", name="stdout", text="the scaffolding's output\n")])
+    shown = nbformat.v4.new_code_cell(
+        "teach_the_transfer()", metadata=slide,
+        outputs=[nbformat.v4.new_output("stream", name="stdout", text="the lesson's output\n")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title", metadata=slide), folded, shown])
+    html, _ = SlidesExporter(config=config).from_notebook_node(nb)
+    assert "the scaffolding&#39;s output" in html or "the scaffolding's output" in html
+    assert "draw_the_scaffolding" not in html, "the folded cell's code reached the deck"
+    assert "teach_the_transfer" in html and "the lesson" in html, "an ordinary cell keeps its code and output"

@@ -796,8 +796,10 @@ for name, (trainable, total) in params.items():
 # Test accuracy as mean ± sd over the seeds (approach ① is deterministic: nothing is random
 # in it), and training seconds on this machine: for ② the features plus the head, for ③ all of
 # ② plus the fine-tuning (it starts from ②'s head), for the scratch CNN its epochs.
+#
+# (The code that builds this table is folded away: click the bar beside the table to read it.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 from IPython.display import Markdown
 
 from tlcourse.tables import Table

@@ -344,8 +344,10 @@ for size in SIZES:
 # recommends, ☆ what the notes (seed 004) recommend, the best strategy measured is in bold. The
 # MNIST CNN has only two convolution blocks, so the notes' *"re-train from an early layer on"*
 # is nearly the whole network: it counts as *fine-tune all* here.
+#
+# (The code that builds the table and the bar charts below it is folded away: click the bar beside each to read it.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 RECOMMENDED = {   # per cell: (blog, seed 001), (notes, seed 004); None = "you're in trouble"
     ("small", "similar"): ("feature extraction", "feature extraction"),
     ("small", "different"): (None, "fine-tune all"),
@@ -380,7 +382,7 @@ def show_grid(grid, recommended, sizes, source):
 
 show_grid(grid, RECOMMENDED, SIZES, "The MNIST CNN")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 import matplotlib.patches as mpatches
 
 def plot_grid(grid, recommended, sizes, title):

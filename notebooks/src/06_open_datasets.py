@@ -74,8 +74,10 @@ print(f"fast mode: {FAST}; split experiments repeated over {N_SEEDS} seeds")
 # takes long on a small CPU, so folders with more than 5,000 images get every *k*-th file checked
 # (the table says how many). `data.locate(name, download=False)` only *finds* the copy and never
 # downloads.
+#
+# (The file-header scan is folded away: click the bar beside its output to read it.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 ON_HAND = ["mnist", "fashion_mnist", "cifar10", "sign_language_digits", "digits"]
 MODE = {"L": "gray", "RGB": "RGB"}
 MAX_HEADERS = 5_000                 # image headers opened per folder at most (every k-th file)
@@ -145,8 +147,10 @@ print("matches the registry:", digest == data.info("sign_language_digits").tree_
 # offline. Their numbers come from the official pages and papers, and each row names its source
 # so you can check it. Note how sizes jump: MB for the small benchmarks, hundreds of GB for the
 # big sources.
+#
+# (The list of published numbers and their sources is folded away: click the bar to read it; the table below shows every row.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 PUBLISHED = [
     {"title": "CIFAR-100 tiny images", "images": "50,000 train + 10,000 test",
      "classes": "100 (in 20 superclasses)", "resolution": "32×32 RGB",

@@ -322,8 +322,10 @@ print(f"output channels: {f1} + {f3} + {f5} + {pool_proj} = {module_3a.output_sh
 # `keras.utils.plot_model` draws a model's graph when `pydot` and Graphviz are installed (they
 # are optional and often missing); otherwise the next cell draws the module with matplotlib,
 # from the same filter numbers.
+#
+# (The matplotlib code that draws the module is folded away: click the bar beside the drawing to read it.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 import importlib.util
 import shutil
 
@@ -738,8 +740,10 @@ for title, rows in [("as published", [r for r in ARCHITECTURES if r[1]]),
 # down). Top-1 accuracies are the ones the [Keras applications page](https://keras.io/api/applications/)
 # lists (224 px; InceptionV3 at 299 px); for MobileNet α = 0.25 the value of Howard et al. (2017)
 # that Keras's `mobilenet` module quotes.
+#
+# (The timing loop that fills this table is folded away: click the bar beside the table to read it.)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
 import logging
 import time
 

@@ -42,3 +42,11 @@ c.SlidesExporter.exclude_output_prompt = True
 # Slide numbers h.v count from 1 (the address #/h/v counts from 0); the overflow report of
 # tools/screenshot_slides.py gives both.
 c.SlidesExporter.reveal_number = "h.v"
+# Scaffolding cells (drawing, timing, table building: code that teaches nothing about transfer)
+# are folded in the notebooks, `"jupyter": {"source_hidden": true}`, and tagged `remove-input`
+# (CONTRIBUTING.md, "Adding a notebook"): a deck shows their outputs only. nbconvert's own
+# TagRemovePreprocessor does it (the template never prints a cell whose source it marked removed);
+# tests/test_slides.py checks that every folded cell carries the tag and that the deck drops the code.
+FOLDED_TAG = "remove-input"
+c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.remove_input_tags = {FOLDED_TAG}
