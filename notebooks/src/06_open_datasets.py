@@ -150,7 +150,7 @@ print("matches the registry:", digest == data.info("sign_language_digits").tree_
 #
 # (The list of published numbers and their sources is folded away: click the bar to read it; the table below shows every row.)
 
-# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "-"} tags=["remove-input"]
 PUBLISHED = [
     {"title": "CIFAR-100 tiny images", "images": "50,000 train + 10,000 test",
      "classes": "100 (in 20 superclasses)", "resolution": "32×32 RGB",
