@@ -560,26 +560,6 @@ for way in WAYS:
 # - Why so decisive here? ImageNet *is* full of cats and dogs: the source and target are
 #   similar. The next case is not.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 01.3 — Between two points of the curve: does fine-tuning pay at 100 photos?
-#
-# The curve ran 20, 50, 200 and 1,000 photos. Between 50 and 200 it says nothing measured. Run
-# the three ways yourself at **100 photos** with the notebook's seeds — one call,
-# `run_seeds(lambda seed: three_ways(100, seed), SEEDS)`, under a minute — and compare
-# **fine-tuning** with **frozen features** seed by seed: `paired_difference("fine-tuning", "features")`
-# gives the mean difference and its 95 % interval. Is fine-tuning **better**, **worse**, or is
-# there **no clear difference** at 100 photos? Decide from the interval, as section 5's verdicts
-# do, not from the means or from how many seeds it won.
-#
-# `answer` is a dict: `{"photos": 100, "results": <what run_seeds returned>, "conclusion": ...}`,
-# the conclusion one of `"better"`, `"worse"`, `"no clear difference"`. The check re-runs the
-# cheap way (the frozen features' head, a few seconds, more in full mode) for every seed and
-# compares.
-
-# %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: {"photos": 100, "results": ..., "conclusion": "..."}
-check("01.3", answer)
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · A second case: hand signs, far from ImageNet
 #
@@ -871,6 +851,27 @@ ax.legend(loc="lower right");
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: {"mean": ..., "ci95": (..., ...), "verdict": "..."}
 check("01.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 01.3 — Between two points of the curve: does fine-tuning pay at 100 photos?
+#
+# Back to dogs vs cats (section 6). In a full run the curve ran 20, 50, 200 and 1,000 photos;
+# between 50 and 200 it says nothing measured. Run the three ways yourself at **100 photos**
+# with the notebook's seeds — one call, `run_seeds(lambda seed: three_ways(100, seed), SEEDS)`,
+# about a minute — and compare
+# **fine-tuning** with **frozen features** seed by seed: `paired_difference("fine-tuning", "features")`
+# gives the mean difference and its 95 % interval. Is fine-tuning **better**, **worse**, or is
+# there **no clear difference** at 100 photos? Decide from the interval, as section 5's verdicts
+# do, not from the means or from how many seeds it won.
+#
+# `answer` is a dict: `{"photos": 100, "results": <what run_seeds returned>, "conclusion": ...}`,
+# the conclusion one of `"better"`, `"worse"`, `"no clear difference"`. The check re-runs the
+# cheap way (the frozen features' head, a few seconds, more in full mode) for every seed and
+# compares.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"photos": 100, "results": ..., "conclusion": "..."}
+check("01.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Recap

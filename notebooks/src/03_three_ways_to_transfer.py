@@ -914,6 +914,9 @@ else:
 # - `photos_per_class`: how many labelled photos per class there are; call fewer than **1,000**
 #   "few" (lecture 6-4's small data set).
 #
+# If every target class is a source class, the answer is ① whatever the images look like:
+# section ① showed how to make the inputs look like the source's first.
+#
 # Then use it on four situations; the source is an ImageNet network each time:
 #
 # - **(a)** An animal shelter's website must sort pet photos into "long-haired" and
@@ -925,7 +928,7 @@ else:
 # - **(c)** A lab has 20,000 labelled grayscale microscope images of blood cells of 5 types,
 #   nothing like ImageNet's photos of objects and animals.
 # - **(d)** A market app must recognise 10 kinds of fruit in photos much like ImageNet's; 3 of
-#   the 10 fruits are not ImageNet classes, and there are 400 labelled photos.
+#   the 10 fruits are not ImageNet classes, and there are 400 labelled photos in all (40 per fruit).
 #
 # `answer` is the function; the check runs it on these four situations and on others.
 

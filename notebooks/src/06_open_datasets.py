@@ -772,7 +772,7 @@ check("06.2", answer)
 #   (1-NN's neighbour, `KNeighborsClassifier.kneighbors`) was taken by **the same person**.
 #
 # A leak would make the random split score *higher*. Does it? Read the 95 % interval of the paired
-# differences *random − by person* (`PairedDifference` or `run_seeds(...).paired_difference`) and
+# differences *random − by person* (`run_seeds(...).paired_difference`, `run_seeds` from section 5) and
 # pick the conclusion it supports: `"random split higher"`, `"no clear difference"` or
 # `"random split lower"`; then ask yourself what the same-person share says about why.
 # `answer = {"random": [...], "by_person": [...], "same_person_neighbour": share, "conclusion": ...}`

@@ -489,7 +489,8 @@ DROP_AT = int(0.6 * EPOCHS_DEG) * STEPS_PER_EPOCH              # the step where 
 pick = np.random.default_rng(SEED).choice(len(x_train), N_DEG, replace=False)
 x_deg = x_train[pick].reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4))[..., None].astype("float32") / 255
 y_deg = y_train[pick]
-NETWORKS = {"plain-8": (1, False), "plain-32": (5, False), "resnet-32": (5, True)}   # (blocks per stage, shortcuts)
+NETWORKS = {"plain-8": (1, False), "plain-32": (5, False),       # (blocks per stage, shortcuts)
+            "resnet-32": (5, True)}
 
 
 def build(name):
@@ -546,7 +547,8 @@ def train_all(seed):
 
 results = run_seeds(train_all, SEEDS_DEG)
 print(f"{len(NETWORKS)} networks x {len(SEEDS_DEG)} seeds in {sum(results.seconds):.0f} s: "
-      f"{EPOCHS_DEG * STEPS_PER_EPOCH} SGD steps each ({EPOCHS_DEG} epochs of {N_DEG:,} MNIST images at 14x14),\n"
+      f"{EPOCHS_DEG * STEPS_PER_EPOCH} SGD steps each "
+      f"({EPOCHS_DEG} epochs of {N_DEG:,} MNIST images at 14x14),\n"
       f"learning rate 0.05, then 0.005 from step {DROP_AT}")
 print(f"\nend: training accuracy of the last {LAST} epoch(s) = {LAST * STEPS_PER_EPOCH} steps")
 print(results)
@@ -603,32 +605,34 @@ def clearly_better(a, b, measured):
 for title, measured in [("end of training", results), ("speed (all epochs)", speed)]:
     print(f"{title}:")
     for a, b in [("plain-8", "plain-32"), ("resnet-32", "plain-32"), ("resnet-32", "plain-8")]:
-        print(measured.paired_difference(a, b).verdict())
+        print(measured.paired_difference(a, b).verdict().replace(": ", ":\n    ", 1))
 print()
 settled = {}
 for name in NETWORKS:
     error = 100 * np.mean(curves[name]["error"], axis=0)                 # mean of the seeds, per epoch
     earlier, last = error[-2 * LAST:-LAST].mean(), error[-LAST:].mean()
     settled[name] = abs(last - earlier) < min(1, (error[0] - last) / 10)   # see the text above
-    trend = ("settled" if settled[name]
-             else "still falling" if last < earlier else "rising")
-    print(f"{name:<10} training error {earlier:5.1f} % in the {LAST} epoch(s) before the last {LAST}, "
+    trend = ("settled" if settled[name] else "still falling" if last < earlier
+             else "rising" if last > earlier else "flat, never learned")
+    print(f"{name:<10} training error: {earlier:5.1f} % in the {LAST} epochs before, "
           f"{last:5.1f} % in the last {LAST}: {trend}")
 print()
 slower = ("learned clearly more slowly than" if clearly_better("plain-8", "plain-32", speed)
           else "did not learn clearly more slowly than")
 if not settled["plain-32"]:
     print(f"this run measures training speed, not degradation: plain-32 {slower} plain-8;\n"
-          "its training error had not settled, so where it would end up (the degradation question) it cannot tell.")
+          "plain-32's training error had not settled, so where it would end up it cannot tell.")
 elif clearly_better("plain-8", "plain-32", results):
     print("degradation, at this scale: plain-32 settled at a higher training error than plain-8.")
+elif clearly_better("plain-32", "plain-8", results):
+    print("no degradation: plain-32 settled at a clearly lower training error than plain-8.")
 else:
     print("no degradation measured: plain-32 settled, with no clear gap to plain-8's final training error.")
+ended = clearly_better("resnet-32", "plain-32", results)
 print("the shortcuts: resnet-32 "
       + ("learned clearly faster than" if clearly_better("resnet-32", "plain-32", speed)
          else "did not learn clearly faster than")
-      + " plain-32, and "
-      + ("ended clearly higher." if clearly_better("resnet-32", "plain-32", results) else "did not end clearly higher."))
+      + " plain-32, and " + ("ended clearly higher." if ended else "did not end clearly higher."))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What this shows, and what it does not
@@ -676,7 +680,8 @@ check("07.2", answer)
 #   **probe batch**, the first 64 MNIST training digits shrunk to 14 × 14 as `x_deg` is
 #   (`x_train[:64].reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4))[..., None].astype("float32") / 255`,
 #   labels `y_train[:64]`), compute the mean cross-entropy of `model(x_probe, training=True)`
-#   (BatchNorm as `fit` runs it) under `tf.GradientTape`, and the L2 norm (`tf.norm`) of its
+#   (BatchNorm as `fit` runs it) under `tf.GradientTape` (first `import tensorflow as tf`), and the
+#   L2 norm (`tf.norm`) of its
 #   gradient with respect to the first convolution's kernel, `model.get_layer("stem_conv").kernel`.
 # - **Collect** with `run_seeds`: one dict `{"plain-32": ..., "resnet-32": ...}` per seed.
 # - **Conclude** from the 95 % interval of `results.paired_difference("plain-32", "resnet-32")`:
@@ -708,7 +713,7 @@ record("AlexNet, CPU size", None, alexnet((67, 67, 3), 10, fc_units=256))
 head = f"{'network':<22}{'year':>5}  {'input':<12}{'classes':>7}{'parameters':>13}{'weight layers':>15}  published"
 for title, rows in [("as published", [r for r in ARCHITECTURES if r[1]]),
                     ("CPU sizes used in this notebook", [r for r in ARCHITECTURES if not r[1]])]:
-    print(f"\n{title}\n{head}\n{'-' * (len(head) + 40)}")
+    print(f"\n{title}\n{head}\n{'-' * (len(head) + 16)}")
     for network, year, shape, classes, parameters, depth, published in rows:
         size = "x".join(str(d) for d in shape)
         print(f"{network:<22}{year or '':>5}  {size:<12}{classes:>7}{parameters:>13,}{depth:>15}  {published}")

@@ -130,8 +130,10 @@ print("hidden1 unchanged by stage 2:", np.array_equal(kernel_before, hidden[0].k
 # ### Exercise 08.1 — Stage 3 by hand
 #
 # Take the method one stage further with the objects of this section: freeze what stage 2
-# trained (`hidden[1]`), then build `stage3` from the **same** stem and hidden layer objects
-# (`hidden[0]`, `hidden[1]`), one new hidden layer (`hidden[2]`) and a **new** output layer
+# trained, `stage2.get_layer("hidden2")`, then build `stage3` from the **same** layer objects —
+# the stem `stage2.layers[:2]`, `stage2.get_layer("hidden1")` and `stage2.get_layer("hidden2")`
+# (take them from `stage2`: later sections reuse the names `stem` and `hidden` for other
+# networks) — one new hidden layer `Dense(128, activation="sigmoid")` and a **new** output layer
 # `Dense(10, activation="softmax")`. Unlike model B in notebook 04, the layers are shared on
 # purpose here: they *are* the network being built. Compile and fit it if you like. `answer` is
 # the pair `(stage2, stage3)`.
@@ -334,7 +336,8 @@ check("08.2", answer)
 #   `model = keras.Sequential([keras.Input((28, 28)), *stem, *hidden, new_head()])`. On the
 #   **probe batch**, the first 256 digits of MNIST's training set as
 #   `data.load_arrays("mnist")` returns them (raw pixels: the stem rescales), compute the mean
-#   cross-entropy of `model(x_probe, training=True)` under `tf.GradientTape`, the gradients of
+#   cross-entropy of `model(x_probe, training=True)` under `tf.GradientTape` (first
+#   `import tensorflow as tf`), the gradients of
 #   `hidden[0].kernel` and `hidden[-1].kernel`, and record
 #   **log10(‖gradient of hidden1‖ / ‖gradient of hidden5‖)**: 0 means the first layer gets as
 #   much as the last, −1 a tenth of it.

@@ -625,7 +625,8 @@ else:
 #   `keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dropout(0.2),
 #   keras.layers.Dense(10, activation="softmax")])`, Adam with that rate, 10 epochs, batch size 32,
 #   on `features["train"]` and `split.y_train`.
-# - **Choose** the rate with the best accuracy on `features["val"]` — the validation photos only.
+# - **Choose** the rate with the best accuracy on `features["val"]` (on a tie, either) — the
+#   validation photos only.
 # - **Test once**: the chosen head's accuracy on `features["test"]`, and no other head's.
 # - **Conclude** with `wilson_interval` from the top of the notebook: is the runner-up's
 #   validation accuracy below the chosen rate's 95 % interval (from its number of right

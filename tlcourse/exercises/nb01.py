@@ -285,7 +285,7 @@ def _solution_01_3() -> dict[str, Any]:
           task="Run the three ways at 100 photos (a size the curve did not run) over the notebook's seeds, and "
                "say from the paired difference's 95 % interval whether fine-tuning is 'better', 'worse' or "
                "'no clear difference' than frozen features there.",
-          hint="results = run_seeds(lambda seed: three_ways(100, seed), SEEDS) runs it (under a minute); "
+          hint="results = run_seeds(lambda seed: three_ways(100, seed), SEEDS) runs it (about a minute); "
                "results.paired_difference('fine-tuning', 'features') gives the interval, and its verdict() "
                "sentence says what it means. Answer with the SeedResults itself, not numbers copied from it.",
           solution=_solution_01_3)

@@ -291,7 +291,8 @@ def _check_02_3(answer: Any) -> str | None:
         if abs(near[depth][0] - reference[depth]) > 1e-6:
             return (f"the dogs-vs-cats accuracy at k = {depth} is not what section 6's recipe gives "
                     f"({near[depth][0]:.3f}): same photos (limit_per_class=SIGNS_PER_CLASS, val_size=0.4), "
-                    "preprocess_input, seed=SEEDS[0], PROBE_EPOCHS epochs, validation accuracy")
+                    "preprocessed with `preprocess` as in section 6, seed=SEEDS[0], PROBE_EPOCHS epochs, "
+                    "validation accuracy")
     for depth in _DEPTHS:
         if not 0.0 <= far[depth][0] <= 1.0:
             return f"answer['far'][{depth}] = {far[depth][0]} is no accuracy (between 0 and 1)"

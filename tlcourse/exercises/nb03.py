@@ -124,7 +124,8 @@ def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
         return ("its classes are not all classes of the source network, so the network as it is cannot "
                 "answer with them")
     if right == 1:
-        return "every class is already a class of the source network: it answers as it is, nothing to train"
+        return ("every class is already a class of the source network: once the inputs look like the "
+                "source's (section ①), it answers as it is, nothing to train")
     if given == 3 and right == 2:
         return (f"{photos} photos per class, close to the source's: retraining pretrained layers on so few "
                 "risks overfitting for little gain, while the frozen features already fit")
@@ -138,9 +139,8 @@ def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
 @exercise("03.2", notebook=NOTEBOOK,
           task="Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
                "choice between the three ways, and use it for situations (a)-(d).",
-          hint="Ask the questions in order: are all the target's classes classes of the source network? If "
-               "not, are the images like the source's AND the labelled photos few (under 1,000 per class)? "
-               "The table at the top of this notebook, and lecture 6-4's four cases.",
+          hint="Go down the 'when' column of the table at the top: one question alone decides ①. For ② vs "
+               "③, lecture 6-4's 2 x 2 table: in which of its cells does the base stay frozen?",
           solution=_solution_03_2)
 def _check_03_2(answer: Any) -> str | None:
     if not is_function(answer):

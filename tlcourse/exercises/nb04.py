@@ -262,7 +262,7 @@ def _accuracies(values: Any, what: str) -> list[float] | str:
                "both over seeds 0..5 (fast mode 0..2), paired, and conclude from the 95 % interval of the differences.",
           hint="Section 7's experiment with draw_train_B(seed, n=50) and only two models, train_B_on_A(X, y, seed, "
                "epochs=EPOCHS) and scratch_accuracy(X, y, seed, 1e-2); run_seeds, then paired_difference(...).ci95: "
-               "'better' or 'worse' only if the whole interval is on one side of 0.",
+               "'transfer better' or 'transfer worse' only if the whole interval is on one side of 0.",
           solution=_solution_04_3)
 def _check_04_3(answer: Any) -> str | None:
     keys = ("transfer", "scratch", "conclusion")
@@ -283,9 +283,9 @@ def _check_04_3(answer: Any) -> str | None:
         return "the two lists are swapped: 'transfer' is model B on A, 'scratch' model B from scratch"
     if not (np.isclose(transfer[seed], right_transfer, atol=1e-4) and np.isclose(scratch[seed], right_scratch,
                                                                                 atol=1e-4)):
-        return (f"re-run here, seed {seed} (the {seed + 1}. entry) does not give your numbers: seeds 0, 1, ... in "
-                f"order, {N_B_04_3} images from draw_train_B(seed, n={N_B_04_3}), train_B_on_A with epochs=EPOCHS "
-                "and scratch_accuracy at learning rate 1e-2, as the task says")
+        return (f"re-run here, seed {seed} (entry {seed + 1} of each list) does not give your numbers: "
+                f"seeds 0, 1, ... in order, {N_B_04_3} images from draw_train_B(seed, n={N_B_04_3}), "
+                "train_B_on_A with epochs=EPOCHS and scratch_accuracy at learning rate 1e-2, as the task says")
     conclusion = answer["conclusion"]
     if conclusion not in CONCLUSIONS_04_3:
         return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_04_3)}"

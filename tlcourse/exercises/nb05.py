@@ -142,9 +142,9 @@ def _check_05_2(answer: Any) -> str | None:
     except (TypeError, ValueError):
         return "give the optimizer a constant learning rate (a number), so it can be checked"
     if rate > 1.001e-4:
-        return (f"a learning rate of {rate:g} re-learns the pretrained layers instead of keeping them: in "
-                "section 4 a rate of this size moved their weights by a large part of their own size and cost "
-                "accuracy in the first epoch, even where later epochs won it back; go lower")
+        return (f"a learning rate of {rate:g} is above 1e-4, the lowest rate section 4 tried: there the higher "
+                "rates moved the pretrained weights further (the 'moved' numbers it printed), which re-learns "
+                "the pretrained layers instead of keeping them; go lower")
     if rate < 1e-6:
         return (f"a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
                 "would change nothing: low, but not vanishing")

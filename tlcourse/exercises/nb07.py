@@ -222,7 +222,7 @@ def _check_07_3(answer: Any) -> str | None:
     results, conclusion = read
     plain, res = results.values("plain-32"), results.values("resnet-32")
     if np.any(plain <= 0) or np.any(res <= 0):
-        return "a gradient norm is positive: some of the numbers are zero or negative"
+        return "gradient norms are positive, but some of your numbers are zero or negative"
     seed = random.choice(list(results.seeds))              # one seed, recomputed: a made-up table fails
     mine = {name: _first_layer_gradient(name, int(seed)) for name in _NETWORKS}
     theirs = {"plain-32": plain[int(seed)], "resnet-32": res[int(seed)]}

@@ -58,9 +58,10 @@ def _solution_08_1() -> tuple[keras.Model, keras.Model]:
 @exercise("08.1", notebook=NOTEBOOK,
           task="Build greedy stage 3 from stage 2: freeze stage 2's hidden layers, reuse the same layer "
                "objects, add one new hidden layer and a new output layer; answer (stage2, stage3).",
-          hint="Do what section 3 did for stage 2, one level up: trainable = False on the hidden layer "
-               "stage 2 trained, then a Sequential with the same stem and hidden layer objects, one new "
-               "Dense(128, sigmoid) and a new Dense(10, softmax) head.",
+          hint="Do what section 3 did for stage 2, one level up: trainable = False on "
+               "stage2.get_layer('hidden2'), then a Sequential of keras.Input((28, 28)), stage2.layers[:2], "
+               "stage 2's two hidden layers (the same objects), one new Dense(128, sigmoid) and a new "
+               "Dense(10, softmax) head.",
           solution=_solution_08_1)
 def _check_08_1(answer: Any) -> str | None:
     if not is_model_pair(answer):

@@ -157,9 +157,9 @@ def _solution_09_2() -> Callable[[keras.Model, int], str]:
 @exercise("09.2", notebook=NOTEBOOK,
           task="Write cut_before(base, block): the name of the cut (the last frozen layer, whose output `bottom` "
                "computes once) for fine-tuning MobileNetV2 `base` from block `block` on; answer the function.",
-          hint="List the names with [layer.name for layer in base.layers] and take the one just before "
-               "f'block_{block}_expand'; section 5 chose CUT the same way for block 10. Not every block ends "
-               "the same way.",
+          hint="Print the layer names around 'block_10_expand' and 'block_13_expand' in base.layers: section "
+               "5's CUT for block 10 is the last layer before that block starts. Not every block ends the "
+               "same way.",
           solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
     if not is_function(answer):
@@ -299,6 +299,8 @@ def _check_09_3(answer: Any) -> str | None:
     val = {float(r): as_number(a, "an accuracy") for r, a in val.items()}
     if any(isinstance(a, str) for a in val.values()):
         return "answer['val'] should hold accuracies, numbers between 0 and 1"
+    if any(not 0 <= a <= 1 for a in val.values()):
+        return "give the accuracies as fractions between 0 and 1, like 0.97, not percentages"
     chosen, reported = answer["chosen"], as_number(answer["test_accuracy"], "an accuracy")
     if isinstance(reported, str):
         return "answer['test_accuracy'] " + reported.removeprefix("the answer ")
