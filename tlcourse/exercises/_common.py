@@ -122,6 +122,24 @@ def interval_side(results: Any, a: str, b: str) -> str:
     return "above" if low > 0 else "below" if high < 0 else "across"
 
 
+def interval_verdict(conclusion: str, low: float, high: float, labels: Sequence[str], what: str) -> str | None:
+    """None if ``conclusion`` names where the 95 % interval ``(low, high)`` of the paired differences
+    ``what`` (e.g. "transfer - scratch") lies, else the sentence saying why it does not.
+
+    ``labels``: the conclusions for an interval above 0, below 0 and across 0, in that order.
+    """
+    above, below, across = labels
+    right = above if low > 0 else below if high < 0 else across
+    if conclusion == right:
+        return None
+    if right == across:
+        return (f"the 95 % interval of your paired differences ({what}), {100 * low:+.1f} to {100 * high:+.1f} "
+                f"points, includes 0: {conclusion!r} claims more than your seeds show (a mean or a win count "
+                "alone does not decide)")
+    return (f"the whole 95 % interval of your paired differences ({what}, {100 * low:+.1f} to {100 * high:+.1f} "
+            f"points) lies {'above' if right == above else 'below'} 0, so {conclusion!r} contradicts your own numbers")
+
+
 def is_share_of(value: float, n: int) -> bool:
     """An accuracy measured on ``n`` examples: a whole number of them (right ones / n), in 0..1."""
     return 0 <= value <= 1 and abs(value * n - round(value * n)) < 1e-3

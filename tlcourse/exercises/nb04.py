@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import accuracies_per_seed, is_function, is_model_pair, is_share_of
+from tlcourse.exercises._common import accuracies_per_seed, interval_verdict, is_function, is_model_pair, is_share_of
 from tlcourse.experiments import run_seeds
 from tlcourse.models import load_pretrained
 from tlcourse.surgery import compile_again, freeze, reuse_layers, unfreeze
@@ -291,13 +291,5 @@ def _check_04_3(answer: Any) -> str | None:
         return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_04_3)}"
     low, high = run_seeds(lambda i: {"transfer": transfer[i], "scratch": scratch[i]},
                           range(len(transfer))).paired_difference("transfer", "scratch").ci95
-    right = "transfer better" if low > 0 else "transfer worse" if high < 0 else "no clear difference"
-    if conclusion == right:
-        return None
-    if right == "no clear difference":
-        return (f"the 95 % interval of your paired differences, {100 * low:+.1f} to {100 * high:+.1f} points, "
-                f"includes 0: {conclusion!r} claims more than your seeds show (a mean or a win count alone "
-                "does not decide)")
-    side = "above" if right == "transfer better" else "below"
-    return (f"the whole 95 % interval of your paired differences ({100 * low:+.1f} to {100 * high:+.1f} points) "
-            f"lies {side} 0, so {conclusion!r} contradicts your own numbers")
+    return interval_verdict(conclusion, low, high, ("transfer better", "transfer worse", "no clear difference"),
+                            "transfer - scratch")

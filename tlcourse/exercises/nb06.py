@@ -23,7 +23,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from tlcourse import data
 from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import accuracies_per_seed, as_number
+from tlcourse.exercises._common import accuracies_per_seed, as_number, interval_verdict
 from tlcourse.experiments import PairedDifference
 
 __all__: list[str] = []
@@ -280,13 +280,5 @@ def _check_06_3(answer: Any) -> str | None:
         return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_06_3)}"
     low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
                                  np.subtract(random_split, by_person)).ci95
-    right = "random split higher" if low > 0 else "random split lower" if high < 0 else "no clear difference"
-    if conclusion == right:
-        return None
-    if right == "no clear difference":
-        return (f"the 95 % interval of your paired differences, {100 * low:+.1f} to {100 * high:+.1f} points, "
-                f"includes 0: the numbers cannot tell the two splits apart, so {conclusion!r} claims more "
-                "than they show")
-    direction = "above" if right == "random split higher" else "below"
-    return (f"the whole 95 % interval of your paired differences (random - by person, {100 * low:+.1f} to "
-            f"{100 * high:+.1f} points) lies {direction} 0, so {conclusion!r} contradicts your own numbers")
+    return interval_verdict(conclusion, low, high,
+                            ("random split higher", "random split lower", "no clear difference"), "random - by person")
