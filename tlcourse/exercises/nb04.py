@@ -148,13 +148,17 @@ def _probe_model() -> keras.Model:
 
 
 def _resized_references(small: keras.Model, photos: np.ndarray) -> list[np.ndarray]:
-    # the small model's predictions after every interpolating resize Keras offers ('nearest' is a
-    # decimation, so it is not one of them); for a 2x shrink bilinear and area both average 2 x 2 blocks
-    references = []
+    # the small model's predictions after every interpolating resize this Keras offers ('nearest' is
+    # a decimation, so it is not one of them; older Keras versions lack 'area'), and after the mean of
+    # each 2 x 2 block, which is what an area resize does for a 2x shrink, on every Keras version
+    images = [np.asarray(photos).reshape(-1, 28, 2, 28, 2).mean(axis=(2, 4))]
     for method in ("bilinear", "area", "bicubic", "lanczos3", "lanczos5"):
-        resized = keras.ops.image.resize(photos, (28, 28), interpolation=method)
-        references.append(keras.ops.convert_to_numpy(small(keras.ops.reshape(resized, (-1, 28, 28)))))
-    return references
+        try:
+            resized = keras.ops.image.resize(photos, (28, 28), interpolation=method)
+        except ValueError:                       # an interpolation this Keras version does not have
+            continue
+        images.append(keras.ops.reshape(resized, (-1, 28, 28)))
+    return [keras.ops.convert_to_numpy(small(image)) for image in images]
 
 
 # --------------------------------------------------------------------------- 04.3
