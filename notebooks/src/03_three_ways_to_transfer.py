@@ -916,7 +916,8 @@ else:
 #
 # If every target class is a source class, the answer is ① whatever the images look like:
 # section ① showed how to make the inputs look like the source's first.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Then use it on four situations; the source is an ImageNet network each time:
 #
 # - **(a)** An animal shelter's website must sort pet photos into "long-haired" and
