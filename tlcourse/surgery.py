@@ -199,9 +199,10 @@ def cut_model(model: keras.Model, depth: int | str, *, share: bool = False) -> M
         >>> top = cut_model(base, "block_15_add", share=True).above  # MobileNetV2's last blocks  # doctest: +SKIP
     """
     k, source = _cut(model, depth, share, "cut_model", "depth")
+    tensor = cut_tensor(source, k, "cut_model")          # the one tensor crossing, found once for both parts
     empty = k == 0 or is_input(source.layers[k - 1])
-    below = None if empty else _below(source, k, model.name)
-    return ModelCut(depth=k, layer=cut_label(source, k), below=below, above=_above(source, k, model.name))
+    below = None if empty else _below(source, k, model.name, tensor)
+    return ModelCut(depth=k, layer=cut_label(source, k), below=below, above=_above(source, k, model.name, tensor))
 
 
 def _cut(model: keras.Model, depth: int | str, share: bool, func: str, what: str,
@@ -223,22 +224,23 @@ def _cut(model: keras.Model, depth: int | str, share: bool, func: str, what: str
     return k, (model if share else clone_with_weights(model))
 
 
-def _below(source: keras.Model, k: int, name: str) -> keras.Model:
-    """``source.layers[:k]`` as a model with ``source``'s input (a Sequential model stays Sequential)."""
+def _below(source: keras.Model, k: int, name: str, tensor: Any) -> keras.Model:
+    """``source.layers[:k]`` as a model with ``source``'s input, ending at ``tensor``, the one that
+    crosses the cut (a Sequential model stays Sequential)."""
     name = f"{name}_upto_{source.layers[k - 1].name}"
     if isinstance(source, keras.Sequential):
         inp = source.inputs[0]
         return keras.Sequential([keras.Input(shape=tuple(inp.shape[1:]), dtype=inp.dtype),
                                  *source.layers[:k]], name=name)
     inputs = source.inputs[0] if len(source.inputs) == 1 else source.inputs  # model(x), not model([x])
-    return keras.Model(inputs, cut_tensor(source, k, "cut_model"), name=name)
+    return keras.Model(inputs, tensor, name=name)
 
 
-def _above(source: keras.Model, k: int, name: str) -> keras.Model | None:
-    """``source.layers[k:]`` as a functional model fed by the tensor crossing the cut (None at the end)."""
+def _above(source: keras.Model, k: int, name: str, tensor: Any) -> keras.Model | None:
+    """``source.layers[k:]`` as a functional model fed by ``tensor``, the one crossing the cut
+    (None at the end)."""
     if k == len(source.layers):
         return None
-    tensor = cut_tensor(source, k, "cut_model")
     outputs = source.outputs[0] if len(source.outputs) == 1 else source.outputs
     if tensor is source.inputs[0]:
         return keras.Model(source.inputs[0], outputs, name=f"{name}_above_input")
@@ -276,7 +278,7 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
     """
     k, source = _cut(model, upto, share, "reuse_layers", "upto", keep_some=True)
-    return _below(source, k, model.name)
+    return _below(source, k, model.name, cut_tensor(source, k, "reuse_layers"))
 
 
 def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: int | None = None,
