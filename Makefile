@@ -7,11 +7,11 @@
 #                notebooks/NN_topic.ipynb; unchanged cells keep their outputs; runs nothing. Edit the
 #                text, then make sync (or make notebooks). NB=notebooks/NN_topic.ipynb for one
 #   make notebooks  make sync, then run the notebooks in full mode and store their outputs
-#                (tools/run_notebooks.py); NB=notebooks/05_choosing_what_to_freeze.ipynb for one
-#   make sources NB=notebooks/05_choosing_what_to_freeze.ipynb  the other way: a notebook changed
+#                (tools/run_notebooks.py); NB=notebooks/07_choosing_what_to_freeze.ipynb for one
+#   make sources NB=notebooks/07_choosing_what_to_freeze.ipynb  the other way: a notebook changed
 #                as .ipynb (in Jupyter, by tools/colab.py, or by a merge) into its text source;
 #                without NB, every notebook
-#   make bench   time notebook 09 in full mode (benchmarks/RESULTS.md) and the freeze-depth
+#   make bench   time notebook 12 in full mode (benchmarks/RESULTS.md) and the freeze-depth
 #                slider (benchmarks/slider_latency.md); about 15 min on 2 cores
 #   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline)
 #   make test-compat  the unit tests and the Keras-sensitive notebooks on the declared floor
@@ -43,11 +43,11 @@ SLIDES_STAMP = $(SLIDES_DIR)/.js-$(subst $(SPACE),+,$(SLIDES_JS))
 # Compatibility environments (make test-compat): what each must cover and why.
 #   floor:   every dependency pinned to the lowest version pyproject.toml allows, on the lowest
 #            Python it allows (falls back to $(PYTHON) with a warning where that Python is not
-#            installed). Notebooks 00 (environment report, the course's source models), 03
-#            (needs_recompile, BatchNormalization under fit) and 04 (clone, freeze, compile,
+#            installed). Notebooks 00 (environment report, the course's source models), 04
+#            (needs_recompile, BatchNormalization under fit) and 06 (clone, freeze, compile,
 #            learning rates) exercise what differs on old Keras versions.
 #   nightly: the current release with keras replaced by the keras-nightly build pinned in
-#            pyproject.toml. Notebooks 03 and 09 hold the lessons whose Keras behaviour changes
+#            pyproject.toml. Notebooks 04 and 12 hold the lessons whose Keras behaviour changes
 #            next (keras-team/keras#23364: `training=` written at construction wins).
 # Both run every unit test. Notebooks not listed run the same surgery and data code, which the
 # unit tests cover; running them all three times would not fit CI's 30 minutes on 2 cores.
@@ -55,9 +55,9 @@ COMPAT_DIR ?= build/compat
 PYTHON_FLOOR_VERSION := $(shell $(PYTHON) tools/deps.py --python-floor 2>/dev/null)
 # The first interpreter of that version that really runs (a pyenv shim may exist without it).
 PYTHON_FLOOR ?= $(firstword $(foreach p,python$(PYTHON_FLOOR_VERSION) $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_FLOOR_VERSION).*/bin/python$(PYTHON_FLOOR_VERSION)) /usr/bin/python$(PYTHON_FLOOR_VERSION),$(shell $(p) -c "import sys, venv; assert sys.version_info[:2] == tuple(map(int, '$(PYTHON_FLOOR_VERSION)'.split('.')))" >/dev/null 2>&1 && echo $(p))) $(PYTHON))
-FLOOR_NOTEBOOKS ?= notebooks/00_start_here.ipynb notebooks/03_three_ways_to_transfer.ipynb \
-                   notebooks/04_reusing_layers_in_keras.ipynb
-NIGHTLY_NOTEBOOKS ?= notebooks/03_three_ways_to_transfer.ipynb notebooks/09_project_sign_language.ipynb
+FLOOR_NOTEBOOKS ?= notebooks/00_start_here.ipynb notebooks/04_fine_tuning.ipynb \
+                   notebooks/06_reusing_layers_in_keras.ipynb
+NIGHTLY_NOTEBOOKS ?= notebooks/04_fine_tuning.ipynb notebooks/12_project_sign_language.ipynb
 # The JupyterLab browser test tests the front end, not Keras: it runs once, in `make test`. So do
 # the experiment exercises' tests (real training on the offline data, fit/evaluate paths the compat
 # notebooks already run; see tests/exercises/conftest.py).
@@ -145,7 +145,7 @@ notebooks: sync
 # Measurements on this machine: the sign-language project in full mode -> benchmarks/RESULTS.md,
 # the freeze-depth slider's latency per move -> benchmarks/slider_latency.md.
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/notebook09.py
+	$(BIN)/python benchmarks/notebook12.py
 	$(BIN)/python benchmarks/slider_latency.py
 
 # Retrain the course's own source models into data/models/ (deterministic).

@@ -1,7 +1,7 @@
 """How long the freeze-depth slider takes from "moved" to "re-trained accuracy shown".
 
 ImageNet MobileNetV2 (alpha 1.0) at 96x96 on the Sign Language Digits photos, through
-``tlcourse.widgets.freeze_depth_slider`` exactly as notebook 05 uses it, driven through its
+``tlcourse.widgets.freeze_depth_slider`` exactly as notebook 07 uses it, driven through its
 public methods only:
 
 1. one-time work (the constructor): the frozen part's activations at every offered depth (one
@@ -46,7 +46,7 @@ from tlcourse.widgets import freeze_depth_slider, param_counts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 5.0
-#: The cut points offered, as in notebook 05: MobileNetV2's last block boundaries (cut after these).
+#: The cut points offered, as in notebook 07: MobileNetV2's last block boundaries (cut after these).
 DEPTHS = ("block_11_add", "block_12_add", "block_13_project_BN", "block_14_add", "block_15_add",
           "block_16_project_BN", "out_relu")
 #: The columns of the Markdown table each run appends.
@@ -70,12 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=96, help="image height and width (default 96)")
     parser.add_argument("--repeats", type=int, default=3, help="moves per depth (default 3)")
-    parser.add_argument("--steps", type=int, default=40, help="Adam updates per move (default 40, as notebook 05)")
+    parser.add_argument("--steps", type=int, default=40, help="Adam updates per move (default 40, as notebook 07)")
     parser.add_argument("--batch-size", type=int, default=32, help="examples per update (default 32)")
     parser.add_argument("--limit-per-class", type=int, default=None,
                         help="at most this many photos per class (default: all 2,062 photos)")
     parser.add_argument("--depths", nargs="+", default=list(DEPTHS),
-                        help="layers to cut after (default: notebook 05's seven)")
+                        help="layers to cut after (default: notebook 07's seven)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "slider_latency.md")
     args = parser.parse_args(argv)
 

@@ -184,5 +184,5 @@ def test_bad_arguments_say_what_is_valid(call, message):
 def test_builders_are_documented_for_notebook_07():
     for func in BUILDERS:
         doc = inspect.getdoc(func) or ""
-        assert all(section in doc for section in ("Args:", "Returns:", "Raises:", "07_cnn_architectures")), func
+        assert all(section in doc for section in ("Args:", "Returns:", "Raises:", "10_cnn_architectures")), func
         assert func.__name__ in models.__all__

@@ -1,4 +1,4 @@
-"""benchmarks/: the cheap parts of notebook09.py (machine info, parsing, RESULTS.md, the runner)
+"""benchmarks/: the cheap parts of notebook12.py (machine info, parsing, RESULTS.md, the runner)
 without training, and the benchmarks' use of tlcourse (public names only)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from toolbox import load_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
-bench = load_benchmark("notebook09")
+bench = load_benchmark("notebook12")
 
 
 def test_machine_info_names_the_machine_and_the_versions():
@@ -81,7 +81,7 @@ def test_main_writes_results_md(tmp_path, monkeypatch):
 
 
 def test_module_runs_as_a_script():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "notebook09.py"), "--help"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "notebook12.py"), "--help"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "RESULTS.md" in done.stdout
 
@@ -90,7 +90,7 @@ def test_the_benchmark_runs_notebooks_with_tools_run_notebooks():
     """One full-mode runner: the benchmark times a notebook run exactly as `make notebooks` runs it."""
     import inspect
 
-    import run_notebooks  # tools/ is on sys.path once notebook09.py is loaded, as when it runs as a script
+    import run_notebooks  # tools/ is on sys.path once notebook12.py is loaded, as when it runs as a script
 
     assert Path(run_notebooks.__file__) == ROOT / "tools" / "run_notebooks.py"
     assert "from run_notebooks import execute_full_mode" in inspect.getsource(bench.run_notebook)
@@ -100,7 +100,7 @@ def test_the_benchmark_runs_notebooks_with_tools_run_notebooks():
 def test_make_bench_runs_the_benchmark_scripts():
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
-    assert "$(BIN)/python benchmarks/notebook09.py" in recipe
+    assert "$(BIN)/python benchmarks/notebook12.py" in recipe
     assert "$(BIN)/python benchmarks/slider_latency.py" in recipe
 
 

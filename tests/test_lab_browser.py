@@ -8,7 +8,7 @@ a temporary folder (the repository's are never touched), fast mode. One scenario
 
 1. JupyterLab opens without the "Jupyter news" pop-up; notebook 00 is opened from the file
    browser and run with Run > Run All Cells; no cell shows an error.
-2. Notebook 05 is opened from the file browser; the cells the freeze-depth slider needs are
+2. Notebook 07 is opened from the file browser; the cells the freeze-depth slider needs are
    run one by one (set-up, data, explorer, slider), in fast mode.
 3. The slider is moved with the keyboard (one arrow key: one offered depth) and with the
    mouse; each move to a depth not trained yet trains (progress bar, locked slider) until the
@@ -45,7 +45,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
-NB00, NB05 = "00_start_here.ipynb", "05_choosing_what_to_freeze.ipynb"
+NB00, NB05 = "00_start_here.ipynb", "07_choosing_what_to_freeze.ipynb"
 VIEWPORT = {"width": 1400, "height": 900}
 #: Longest a step may take (a busy 2-core CI machine): Run All of 00, the slider cells, one move.
 RUN_ALL_S, SLIDER_CELLS_S, MOVE_S = 300, 300, 120
@@ -366,10 +366,10 @@ def test_a_student_session_in_jupyterlab(lab):
     plots.last.evaluate("e => e.scrollIntoView({block: 'center'})")
     shot(page, "00_run_all")
 
-    # 2. Notebook 05: the cells the slider needs
+    # 2. Notebook 07: the cells the slider needs
     panel = open_notebook(page, NB05)
-    nb05 = saved(folder / NB05)
-    cells = [code_cell_index(nb05, p) for p in (r"^import tlcourse", r"^sign_split = ",
+    nb07 = saved(folder / NB05)
+    cells = [code_cell_index(nb07, p) for p in (r"^import tlcourse", r"^sign_split = ",
                                                   r"^explorer = freeze_depth_slider\(", r"\Aexplorer\Z")]
     t = time.monotonic()
     for index in cells:
@@ -419,9 +419,9 @@ def test_a_student_session_in_jupyterlab(lab):
     # 4. Save, restart the server, reopen
     final = slider_state(page)["status"]
     before = time.time()
-    nb05 = save(page, folder / NB05, before)
+    nb07 = save(page, folder / NB05, before)
     shot(page, "05_saved")
-    state_json = nb05["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    state_json = nb07["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     sliders = [m for m in state_json.values() if m["model_name"] == "SelectionSliderModel"]
     assert sliders and sliders[-1]["state"]["index"] == 4, "the saved widget state has the slider's depth"
     server.stop()

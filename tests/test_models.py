@@ -248,7 +248,7 @@ def test_backbone_preprocess_matches_keras_applications():
     assert np.allclose(scaled, [[-1.0, 0.0, 1.0]])
 
 
-# --- scratch_cnn: the from-scratch baseline of notebooks 01 and 05 -------------------------------------------------
+# --- scratch_cnn: the from-scratch baseline of notebooks 01 and 07 -------------------------------------------------
 
 def test_scratch_cnn_layout_and_fair_batchnorm():
     from tlcourse.models import scratch_cnn

@@ -29,7 +29,7 @@ RUNNER = load_tool("run_notebooks")
 NOTEBOOKS = RUNNER.course_notebooks()
 IDS = [p.name for p in NOTEBOOKS]
 #: The smallest notebook, copied into a temporary repository to be edited.
-SAMPLE = "08_greedy_layerwise_pretraining"
+SAMPLE = "11_greedy_layerwise_pretraining"
 
 
 def _cells(nb) -> list[tuple]:
@@ -259,9 +259,9 @@ def test_folded_cells_are_announced_and_left_out_of_the_slides(path):
 def test_the_scaffolding_of_issue_12_is_folded():
     """The long scaffolding cells the review named stay folded (and only scaffolding: no Keras training)."""
     folded = {path.stem: [c.source for c in _text_cells(path) if _folded(c)] for path in NOTEBOOKS}
-    for stem, start in [("07_cnn_architectures", "def draw_inception("),
-                        ("07_cnn_architectures", "predict_on_batch"),
-                        ("06_open_datasets", "ON_HAND = ["), ("06_open_datasets", "PUBLISHED = ["),
+    for stem, start in [("10_cnn_architectures", "def draw_inception("),
+                        ("10_cnn_architectures", "predict_on_batch"),
+                        ("08_open_datasets", "ON_HAND = ["), ("08_open_datasets", "PUBLISHED = ["),
                         ("03_three_ways_to_transfer", "Markdown(table.markdown())")]:
         assert any(start in source for source in folded.get(stem, [])), f"{stem}: the cell with {start!r} is folded"
     for stem, sources in folded.items():

@@ -880,17 +880,17 @@ def test_mobilenetv2_surgery():
 # --------------------------------------------------------------------- docstrings
 
 NOTEBOOKS = {
-    "clone_with_weights": "04_reusing_layers_in_keras",
-    "reuse_layers": "04_reusing_layers_in_keras",
-    "cut_model": "04_reusing_layers_in_keras",
-    "freeze": "04_reusing_layers_in_keras",
-    "unfreeze": "04_reusing_layers_in_keras",
-    "needs_recompile": "04_reusing_layers_in_keras",
-    "compile_again": "04_reusing_layers_in_keras",
-    "check_input_size": "04_reusing_layers_in_keras",
+    "clone_with_weights": "06_reusing_layers_in_keras",
+    "reuse_layers": "06_reusing_layers_in_keras",
+    "cut_model": "06_reusing_layers_in_keras",
+    "freeze": "06_reusing_layers_in_keras",
+    "unfreeze": "06_reusing_layers_in_keras",
+    "needs_recompile": "06_reusing_layers_in_keras",
+    "compile_again": "06_reusing_layers_in_keras",
+    "check_input_size": "06_reusing_layers_in_keras",
     "with_new_head": "03_three_ways_to_transfer",
     "trainable_report": "03_three_ways_to_transfer",
-    "set_freeze_depth": "05_choosing_what_to_freeze",
+    "set_freeze_depth": "07_choosing_what_to_freeze",
     "current_learning_rate": "03_three_ways_to_transfer",
     "outer_training_wins": "03_three_ways_to_transfer",
 }

@@ -10,7 +10,7 @@ hash in :func:`verify`). :func:`load` is the one call notebooks use; it returns 
 :class:`Split` of uint8 images (never rescaled: models do their own preprocessing).
 
 Taught in ``notebooks/00_start_here.ipynb`` (finding and loading data) and
-``notebooks/06_open_datasets.ipynb`` (image folders, stratified splits, leakage).
+``notebooks/08_open_datasets.ipynb`` (image folders, stratified splits, leakage).
 """
 
 from __future__ import annotations
@@ -747,7 +747,7 @@ def load_image_folder(directory: str | os.PathLike, image_size: Sequence[int] | 
         ``(x, y, class_names)``: x uint8 (N, height, width, 3), y int64 labels 0..k-1 in the
         order of ``class_names``, and the class names.
 
-    Example (``06_open_datasets``):
+    Example (``08_open_datasets``):
         >>> x, y, names = load_image_folder(locate("sign_language_digits"), limit_per_class=20)  # doctest: +SKIP
     """
     if isinstance(class_names, str):
@@ -781,7 +781,7 @@ def load_image_folder(directory: str | os.PathLike, image_size: Sequence[int] | 
 class Split:
     """Train, validation and test arrays of one data set, with the class names.
 
-    Example (``06_open_datasets``):
+    Example (``08_open_datasets``):
         >>> split = load("digits", verbose=False)
         >>> sorted(split.sizes())
         ['test', 'train', 'val']
@@ -810,7 +810,7 @@ class Split:
         Returns:
             ``{"train": n, "val": n, "test": n}``.
 
-        Example (``06_open_datasets``):
+        Example (``08_open_datasets``):
             >>> load("digits", verbose=False).sizes()["train"]
             1347
         """
@@ -836,7 +836,7 @@ class Split:
         Raises:
             ValueError: some images appear in more than one split (the message says where).
 
-        Example (``06_open_datasets``):
+        Example (``08_open_datasets``):
             >>> load("digits", verbose=False).check_no_leakage()
             1797
         """
@@ -897,7 +897,7 @@ def stratified_split(x: np.ndarray, y: np.ndarray, *, val_size: float = 0.1, tes
     Returns:
         A :class:`Split`.
 
-    Example (``06_open_datasets``):
+    Example (``08_open_datasets``):
         >>> x, y = np.zeros((100, 8, 8), "uint8"), np.repeat([0, 1], 50)
         >>> stratified_split(x, y, val_size=0.1, test_size=0.2).sizes()
         {'train': 70, 'val': 10, 'test': 20}
@@ -1065,7 +1065,7 @@ def as_dataset(x: np.ndarray, y: np.ndarray, batch_size: int = 32, shuffle: bool
     Returns:
         The dataset, ready for ``model.fit``.
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> ds = as_dataset(split.x_train, split.y_train, batch_size=32, shuffle=True)  # doctest: +SKIP
     """
     import tensorflow as tf

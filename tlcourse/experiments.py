@@ -4,7 +4,7 @@ Géron reports one seed for model B with and without transfer (*Hands-On ML*, ch
 admits the gain was picked from many tries. :func:`run_seeds` runs the same experiment for
 each seed and keeps every result; :meth:`SeedResults.paired_difference` compares two
 metrics seed by seed (both measured on the same seed, so the seed's luck cancels out);
-:func:`plot_seed_pairs` draws one point per seed. Taught in ``04_reusing_layers_in_keras``.
+:func:`plot_seed_pairs` draws one point per seed. Taught in ``06_reusing_layers_in_keras``.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class PairedDifference:
             "... is better/worse ..." when the 95 % interval excludes 0, else "no clear
             difference", with the mean, the interval and the win count.
 
-        Example (``04_reusing_layers_in_keras``):
+        Example (``06_reusing_layers_in_keras``):
             >>> results.paired_difference("transfer", "scratch").verdict()  # doctest: +SKIP
             'transfer is better than scratch: +0.9 points on average (95% CI +0.4 to +1.4), ...'
         """
@@ -160,7 +160,7 @@ class SeedResults:
         Returns:
             A :class:`PairedDifference` (mean, sd, 95 % CI, wins, losses, ties, verdict).
 
-        Example (``04_reusing_layers_in_keras``):
+        Example (``06_reusing_layers_in_keras``):
             >>> diff = results.paired_difference("transfer", "scratch")  # doctest: +SKIP
             >>> diff.wins, diff.n  # doctest: +SKIP
             (8, 10)
@@ -207,7 +207,7 @@ def run_seeds(fn: Callable[[int], Mapping[str, float]], seeds: Iterable[int], *,
         TypeError: a seed that is not a non-negative int, ``fn`` returning something other than
             a dict, or a metric that is not a real number.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> results = run_seeds(lambda seed: {"x": seed * 0.5}, [0, 1, 2])
         >>> results.mean("x")
         0.5
@@ -264,7 +264,7 @@ def plot_seed_pairs(results: SeedResults, a: str, b: str, *, ax: Axes | None = N
     Returns:
         The matplotlib axes.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> plot_seed_pairs(results, "transfer", "scratch")  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt

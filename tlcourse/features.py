@@ -25,7 +25,7 @@ of the last layer below the cut.
 multi-output model for all requested depths) and keeps its outputs on the training and
 validation images; :func:`train_above_cut` then trains only the part above the cut on those
 stored activations. That makes trying another depth cost only the unfrozen layers: the freeze
-depth explorer of ``05_choosing_what_to_freeze`` (:mod:`tlcourse.widgets`) is built on it.
+depth explorer of ``07_choosing_what_to_freeze`` (:mod:`tlcourse.widgets`) is built on it.
 Taught in ``02_why_it_works_features``.
 """
 
@@ -539,7 +539,7 @@ class ActivationCache:
         batch_size: ``predict`` batch size.
         max_bytes: the memory the stored activations may take (default 2 GiB).
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> cache = ActivationCache(base, split)              # doctest: +SKIP
         >>> cache.precompute(cut_points(base, blocks=True)[-4:])  # doctest: +SKIP
     """
@@ -579,7 +579,7 @@ class ActivationCache:
             ValueError: a depth that is not a valid cut (names the nearest valid ones), or
                 activations larger than ``max_bytes`` (names the biggest depths).
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> cache.precompute([143, 152, 154])  # doctest: +SKIP
         """
         start = time.perf_counter()
@@ -625,7 +625,7 @@ class ActivationCache:
         Returns:
             ``(a_train, a_val)``, float32, first axis = examples.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> a_train, a_val = cache.activations(152)  # doctest: +SKIP
         """
         d = cut_depth(self.model, depth, "activations")
@@ -713,7 +713,7 @@ def train_above_cut(cache: ActivationCache, depth: int | str, *, mode: str = "fi
         ValueError: unknown mode or pooling, a depth that is not a cut point, non-positive
             epochs, or ``head_weights`` of the wrong shape (the message gives the right one).
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> train_above_cut(cache, "block_15_add", epochs=3).val_accuracy  # doctest: +SKIP
         0.87...
     """
@@ -795,7 +795,7 @@ class CutTrainer:
         ValueError: a depth that is not a cut point, a batch size that is not an int >= 1,
             ``head_weights`` of the wrong shape.
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> trainer = CutTrainer(cache, "block_14_add", head_weights=head.head_weights)  # doctest: +SKIP
         >>> trainer.train(steps=40).val_accuracy  # doctest: +SKIP
     """
@@ -841,7 +841,7 @@ class CutTrainer:
         Returns:
             Seconds taken (0 when warmed up before).
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> trainer.warm_up()  # doctest: +SKIP
             2.4
         """
@@ -879,7 +879,7 @@ class CutTrainer:
         Raises:
             ValueError: steps not an int >= 1.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> trainer.train(40, on_step=lambda i, n: print(i, "of", n))  # doctest: +SKIP
         """
         steps = check_int(steps, "steps", "CutTrainer.train")

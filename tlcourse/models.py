@@ -15,7 +15,7 @@ models) and ``01_what_is_transfer_learning`` (backbones).
 The classic ILSVRC architectures -- :func:`lenet5`, :func:`alexnet`, :func:`vgg16`,
 :func:`inception_module` / :func:`googlenet`, :func:`residual_block` / :func:`resnet` -- are
 built from plain Keras layers, with :func:`weight_layer_depth` to count depth as the papers
-do. Taught in ``07_cnn_architectures``.
+do. Taught in ``10_cnn_architectures``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ __all__ = [
     "imagenet_backbone",
     "load_pretrained",
     "pretrained_info",
-    # classic CNN architectures (07_cnn_architectures)
+    # classic CNN architectures (10_cnn_architectures)
     "GOOGLENET_MODULES",
     "VGG16_BLOCKS",
     "alexnet",
@@ -104,7 +104,7 @@ def build_model_a() -> keras.Sequential:
         ``Sequential([Input((28, 28)), rescale, flatten, hidden1..hidden3 (Dense 100, ReLU,
         He normal), output (Dense 8, softmax)])``.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> model_a = build_model_a()
         >>> [layer.name for layer in model_a.layers]
         ['rescale', 'flatten', 'hidden1', 'hidden2', 'hidden3', 'output']
@@ -123,7 +123,7 @@ def build_mnist_cnn() -> keras.Sequential:
         ``Sequential`` with layers ``rescale, conv1 (16 5x5, same), pool1, conv2 (32 5x5),
         pool2, flatten, dense (128, ReLU), output (Dense 10, softmax)``; 117 k parameters.
 
-    Example (``08_greedy_layerwise_pretraining``):
+    Example (``11_greedy_layerwise_pretraining``):
         >>> cnn = build_mnist_cnn()
         >>> cnn.input_shape
         (None, 28, 28, 1)
@@ -470,7 +470,7 @@ def backbone_preprocess(name: str) -> Callable[..., Any]:
 
 # --------------------------------------------------------------------------- classic CNN architectures
 #
-# The ILSVRC-era networks of notebook ``07_cnn_architectures``, built from plain Keras layers so
+# The ILSVRC-era networks of notebook ``10_cnn_architectures``, built from plain Keras layers so
 # their structure can be read, counted and trained at small inputs on a CPU. Each builder checks
 # its input size against its pooling stack and names the smallest size that works.
 
@@ -530,7 +530,7 @@ def lenet5(input_shape: Sequence[int] = (32, 32, 1), num_classes: int = 10, *,
     Raises:
         ValueError: input_shape not 3 positive ints, smaller than 32x32, or num_classes < 1.
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> lenet5().count_params()  # doctest: +SKIP
         61706
     """
@@ -576,7 +576,7 @@ def alexnet(input_shape: Sequence[int] = (227, 227, 3), num_classes: int = 1000,
         ValueError: input smaller than 67x67, non-positive sizes, dropout outside [0, 1), or
             groups not 1 or 2.
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> alexnet((227, 227, 3), 1000, groups=2).count_params()  # doctest: +SKIP
         60965224
     """
@@ -630,7 +630,7 @@ def vgg16(input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 1000, *
     Raises:
         ValueError: input smaller than 32x32, non-positive sizes or dropout outside [0, 1).
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> vgg16((32, 32, 3), 10, fc_units=256).count_params()  # doctest: +SKIP
         14914378
     """
@@ -679,7 +679,7 @@ def inception_module(x: Any, f1: int, f3_reduce: int, f3: int, f5_reduce: int, f
     Raises:
         ValueError: a filter count that is not a positive int, or ``x`` not 4-D.
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> y = inception_module(keras.Input((28, 28, 192)), 64, 96, 128, 16, 32, 32)  # doctest: +SKIP
         >>> y.shape  # doctest: +SKIP
         (None, 28, 28, 256)
@@ -744,7 +744,7 @@ def googlenet(input_shape: Sequence[int] = (224, 224, 3), num_classes: int = 100
     Raises:
         ValueError: input smaller than 32x32, num_classes < 1 or dropout outside [0, 1).
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> weight_layer_depth(googlenet((32, 32, 3), 10))  # doctest: +SKIP
         22
     """
@@ -796,7 +796,7 @@ def residual_block(x: Any, filters: int, *, stride: int = 1, shortcut: bool = Tr
     Raises:
         ValueError: filters or stride not a positive int, or ``x`` not 4-D.
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> y = residual_block(keras.Input((8, 8, 16)), 16)  # doctest: +SKIP
         >>> y.shape  # doctest: +SKIP
         (None, 8, 8, 16)
@@ -852,7 +852,7 @@ def resnet(input_shape: Sequence[int] = (32, 32, 3), num_classes: int = 10, *,
     Raises:
         ValueError: non-positive sizes, empty ``filters`` or too small an input.
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> resnet((32, 32, 3), 10, blocks_per_stage=3).name  # doctest: +SKIP
         'resnet20'
     """
@@ -906,7 +906,7 @@ def weight_layer_depth(model: keras.Model) -> int:
     Raises:
         ValueError: the model is not built (it has no inputs yet).
 
-    Example (``07_cnn_architectures``):
+    Example (``10_cnn_architectures``):
         >>> weight_layer_depth(vgg16((32, 32, 3), 10, fc_units=64))  # doctest: +SKIP
         16
     """

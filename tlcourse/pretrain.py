@@ -53,7 +53,7 @@ __all__ = ["GreedyStage", "greedy_layerwise", "task_a_b_split"]
 #: The source models this module trains, with a short description.
 SOURCE_MODELS: dict[str, str] = {
     "fashion_mnist_model_a": "Geron's model A: an MLP (3 x Dense 100, ReLU) on the 8 Fashion-MNIST classes "
-                             "other than sandal and shirt, labels 0..7; reused for sandal vs shirt in notebook 04",
+                             "other than sandal and shirt, labels 0..7; reused for sandal vs shirt in notebook 06",
     "mnist_cnn": "a small LeNet-style CNN (conv-pool-conv-pool-dense) on MNIST's 10 digits; "
                  "the source of the small-CNN lessons",
 }
@@ -80,7 +80,7 @@ def task_a_b_split(x: np.ndarray, y: np.ndarray) -> tuple[tuple[np.ndarray, np.n
         shirt (6), relabelled 0..7 (7, 8, 9 become 5, 6, 7; int64); task B holds the sandals
         and shirts with binary labels, shirt = 1.0 and sandal = 0.0 (float32, as in the book).
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> (x_train, y_train), _ = tlcourse.data.load_arrays("fashion_mnist")  # doctest: +SKIP
         >>> (x_a, y_a), (x_b, y_b) = task_a_b_split(x_train, y_train)  # doctest: +SKIP
         >>> x_b_200, y_b_200 = x_b[:200], y_b[:200]  # model B's 200 training images  # doctest: +SKIP
@@ -346,7 +346,7 @@ def greedy_layerwise(stem: Sequence[keras.layers.Layer], hidden: Sequence[keras.
         ValueError: no hidden layers, hidden layers already built, epochs < 1, x/y lengths differ.
         TypeError: a non-layer in stem/hidden, or head/optimizer given as an object, not a function.
 
-    Example (``08_greedy_layerwise_pretraining``):
+    Example (``11_greedy_layerwise_pretraining``):
         >>> model, stages = greedy_layerwise(  # doctest: +SKIP
         ...     [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()],
         ...     [keras.layers.Dense(128, activation="sigmoid") for _ in range(5)],

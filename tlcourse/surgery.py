@@ -133,7 +133,7 @@ def clone_with_weights(model: keras.Model) -> keras.Model:
     Returns:
         The independent copy.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> model_A_clone = clone_with_weights(model_A)  # doctest: +SKIP
     """
     check_model(model, "clone_with_weights")
@@ -194,7 +194,7 @@ def cut_model(model: keras.Model, depth: int | str, *, share: bool = False) -> M
         ValueError: an unbuilt model, a depth out of range or an unknown layer name, or a cut
             where more than one tensor crosses (the message names the nearest valid depths).
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> below, above = cut_model(model_A, -1)  # layers[:-1] and the output layer  # doctest: +SKIP
         >>> top = cut_model(base, "block_15_add", share=True).above  # MobileNetV2's last blocks  # doctest: +SKIP
     """
@@ -273,7 +273,7 @@ def reuse_layers(model: keras.Model, upto: int | str = -1, *, share: bool = Fals
         ValueError: a cut that keeps no layer, a cut inside a residual block (the message names
             the nearest valid depths), or anything :func:`cut_model` refuses.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> model_B = reuse_layers(model_A)          # all but the output layer  # doctest: +SKIP
         >>> features = reuse_layers(cnn, upto="pool2")                         # doctest: +SKIP
     """
@@ -356,7 +356,7 @@ def check_input_size(model: keras.Model, image_shape: Sequence[int]) -> None:
     Raises:
         ValueError: with the resize to apply, when a size differs.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> check_input_size(model_A, (256, 256, 3))  # doctest: +SKIP
         ValueError: ... add keras.layers.Resizing(64, 64) as the first layer ...
     """
@@ -476,7 +476,7 @@ def freeze(model: keras.Model, upto: LayerSelection = None) -> keras.Model:
         ``model`` (changed in place). Compile again before ``fit`` -- see
         :func:`needs_recompile` for why.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> freeze(model_B, upto=-1)  # freeze the reused layers, train the new head  # doctest: +SKIP
     """
     check_model(model, "freeze")
@@ -507,7 +507,7 @@ def unfreeze(model: keras.Model, upto: LayerSelection = None, *,
     Returns:
         ``model`` (changed in place). Compile again before ``fit``.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
     check_model(model, "unfreeze")
@@ -530,7 +530,7 @@ def set_freeze_depth(model: keras.Model, k: int, *, keep_batchnorm_frozen: bool 
     Returns:
         ``model`` (changed in place). Compile again before ``fit``.
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> for k in (0, 2, 4): set_freeze_depth(model, k)  # doctest: +SKIP
     """
     check_model(model, "set_freeze_depth")
@@ -568,7 +568,7 @@ def needs_recompile(model: keras.Model) -> bool:
         True if ``model`` must (or may need to) be compiled before ``fit``; False if the last
         compile is known to be current.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> freeze(model_B, upto=-1); needs_recompile(model_B)  # doctest: +SKIP
         True
     """
@@ -598,7 +598,7 @@ def compile_again(model: keras.Model, **compile_kwargs: Any) -> keras.Model:
     Returns:
         ``model``, compiled.
 
-    Example (``04_reusing_layers_in_keras``):
+    Example (``06_reusing_layers_in_keras``):
         >>> unfreeze(model_B); compile_again(model_B, learning_rate=1e-4)  # doctest: +SKIP
     """
     check_model(model, "compile_again")

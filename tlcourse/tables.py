@@ -2,7 +2,7 @@
 
 Every table the course prints goes through :class:`Table`: the reports of the package
 (``trainable_report``, ``layer_transferability``, ``SeedResults``, ``datasets_table``), the
-benchmarks' Markdown files, and the comparison tables that notebooks 03 and 06 show with
+benchmarks' Markdown files, and the comparison tables that notebooks 05 and 08 show with
 ``IPython.display.Markdown(table.markdown())``. The cells are text: the caller formats its
 numbers (``f"{n:,}"``, ``f"{acc:.3f}"``), the table only lines them up.
 """

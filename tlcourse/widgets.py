@@ -23,7 +23,7 @@ Jupyter front end shows the slider, and every move to a depth not trained yet tr
 (progress bar; the kernel is busy meanwhile); a static render (GitHub, nbval, CI) shows the
 summary table instead. JupyterLab started by ``make lab`` saves the widget's last state with
 the notebook (``tools/lab/overrides.json``), so a reopened notebook shows it again. Taught in
-``05_choosing_what_to_freeze``.
+``07_choosing_what_to_freeze``.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def frozen_layers_table(model: keras.Model, k: int) -> TrainableReport:
     Raises:
         ValueError: k out of range (the message gives the range), model not built.
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> frozen_layers_table(base, 143)  # doctest: +SKIP
     """
     check_model(model, "frozen_layers_table")
@@ -132,7 +132,7 @@ def param_counts(model: keras.Model, k: int) -> dict[str, int]:
     Raises:
         ValueError: k out of range (the message gives the range).
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> param_counts(base, 143)["trainable"]  # doctest: +SKIP
     """
     return dict(frozen_layers_table(model, k).totals)
@@ -151,7 +151,7 @@ def layer_strip_html(model: keras.Model, k: int) -> str:
     Raises:
         ValueError: k out of range.
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> IPython.display.HTML(layer_strip_html(base, 143))  # doctest: +SKIP
     """
     check_model(model, "layer_strip_html")
@@ -207,7 +207,7 @@ class FreezeDepthExplorer:
             (else only the button does).
         precompute: compute activations, head and graphs now (else on the first :meth:`train`).
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> explorer = FreezeDepthExplorer(base, split, depths=cut_points(base, blocks=True)[-6:])  # doctest: +SKIP
         >>> explorer.train("block_14_add").val_accuracy  # doctest: +SKIP
     """
@@ -251,7 +251,7 @@ class FreezeDepthExplorer:
             ``.timings``; "graphs" is Keras tracing each depth's training step, paid here so
             that no move pays it).
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.precompute()  # doctest: +SKIP
             {'activations': 12.1, 'head': 3.9, 'graphs': 9.8}
         """
@@ -295,7 +295,7 @@ class FreezeDepthExplorer:
         Raises:
             ValueError: a depth the explorer does not offer (the message lists them).
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.select("block_15_add")  # doctest: +SKIP
         """
         self.depth = self._check_depth(depth, "select")
@@ -317,7 +317,7 @@ class FreezeDepthExplorer:
         Raises:
             ValueError: a depth the explorer does not offer.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.train("block_14_add").seconds  # doctest: +SKIP
         """
         if depth is not None:
@@ -345,7 +345,7 @@ class FreezeDepthExplorer:
         Raises:
             ValueError: a depth the explorer does not offer.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.move("block_13_project_BN").val_accuracy  # doctest: +SKIP
         """
         self.select(depth)
@@ -362,7 +362,7 @@ class FreezeDepthExplorer:
         Returns:
             The sentence (the widget shows it under the slider).
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> print(explorer.describe(143))  # doctest: +SKIP
         """
         d = self.depth if depth is None else self._check_depth(depth, "describe")
@@ -378,7 +378,7 @@ class FreezeDepthExplorer:
         Returns:
             A :class:`tlcourse.features.Transferability` (text or HTML table), sorted by depth.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.summary()  # doctest: +SKIP
         """
         rows = [self.results[d] for d in sorted(self.results)]
@@ -396,7 +396,7 @@ class FreezeDepthExplorer:
         Raises:
             ValueError: nothing trained yet.
 
-        Example (``05_choosing_what_to_freeze``):
+        Example (``07_choosing_what_to_freeze``):
             >>> explorer.plot()  # doctest: +SKIP
         """
         return plot_transferability(self.summary(), ax=ax, highlight=self.depth,
@@ -536,7 +536,7 @@ def freeze_depth_slider(model: keras.Model, data: Any, depths: Sequence[int | st
         ValueError / TypeError: as :class:`tlcourse.features.ActivationCache` and
             :class:`FreezeDepthExplorer` (bad data, a depth that is not a cut point).
 
-    Example (``05_choosing_what_to_freeze``):
+    Example (``07_choosing_what_to_freeze``):
         >>> explorer = freeze_depth_slider(base, split, cut_points(base, blocks=True)[-6:])  # doctest: +SKIP
         >>> explorer  # doctest: +SKIP
     """

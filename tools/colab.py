@@ -10,7 +10,7 @@ this script derives both from it:
   anywhere else (JupyterLab, nbval, CI).
 
     python tools/colab.py                                  # every notebook
-    python tools/colab.py notebooks/04_reusing_layers_in_keras.ipynb
+    python tools/colab.py notebooks/06_reusing_layers_in_keras.ipynb
     python tools/colab.py --check                          # exit 1 if a notebook disagrees
 
 ``tests/test_colab.py`` fails when a notebook disagrees with ``pyproject.toml``. This script

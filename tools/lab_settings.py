@@ -7,7 +7,7 @@ defaults; the user can still change each one in Settings). The course's defaults
 
 - ``@jupyter-widgets/jupyterlab-manager:plugin`` ``saveState: true``: saving a notebook also
   saves the state of its widgets, so a reopened notebook shows the freeze-depth slider of
-  notebook 05 as it was left, instead of "Error displaying widget: model not found" (the
+  notebook 07 as it was left, instead of "Error displaying widget: model not found" (the
   widget's model lived only in the kernel that is gone);
 - ``@jupyterlab/apputils-extension:notification`` ``fetchNews: "false"``: no "get notified about
   Jupyter news?" pop-up over the notebook on the first visit (the course runs offline).

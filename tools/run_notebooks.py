@@ -8,9 +8,9 @@ fails when a notebook's code changed but its outputs were not regenerated.
 
     python tools/run_notebooks.py                      # every notebook
     python tools/run_notebooks.py notebooks/00_start_here.ipynb
-    make notebooks NB=notebooks/04_reusing_layers_in_keras.ipynb
+    make notebooks NB=notebooks/06_reusing_layers_in_keras.ipynb
 
-``execute_full_mode`` (run without storing) is also what ``benchmarks/notebook09.py`` times.
+``execute_full_mode`` (run without storing) is also what ``benchmarks/notebook12.py`` times.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def course_notebooks() -> list[Path]:
 def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -> float:
     """Execute a notebook in place in full mode: ``TLCOURSE_FAST`` unset for the kernel, then restored.
 
-    Shared by :func:`execute` (which stores the outputs) and ``benchmarks/notebook09.py``.
+    Shared by :func:`execute` (which stores the outputs) and ``benchmarks/notebook12.py``.
 
     Args:
         nb: an ``nbformat`` notebook node; its cells get their outputs.
@@ -56,8 +56,8 @@ def execute_full_mode(nb: Any, folder: str | os.PathLike, timeout: int = 3600) -
     Returns:
         The wall time of the run in seconds.
 
-    Example (``09_project_sign_language``):
-        >>> path = NOTEBOOKS / "09_project_sign_language.ipynb"
+    Example (``12_project_sign_language``):
+        >>> path = NOTEBOOKS / "12_project_sign_language.ipynb"
         >>> seconds = execute_full_mode(nbformat.read(path, as_version=4), path.parent)  # doctest: +SKIP
     """
     from nbclient import NotebookClient

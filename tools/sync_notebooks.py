@@ -7,8 +7,8 @@ format are set once, in ``jupytext.toml`` at the repository root; ``tests/test_n
 fails where a notebook and its text disagree.
 
     python tools/sync_notebooks.py                     # every text source -> its notebook (make sync)
-    python tools/sync_notebooks.py notebooks/05_choosing_what_to_freeze.ipynb
-    python tools/sync_notebooks.py --from-ipynb notebooks/05_choosing_what_to_freeze.ipynb
+    python tools/sync_notebooks.py notebooks/07_choosing_what_to_freeze.ipynb
+    python tools/sync_notebooks.py --from-ipynb notebooks/07_choosing_what_to_freeze.ipynb
                                                        # the notebook -> its text (make sources NB=...)
     python tools/sync_notebooks.py --check             # exit 1 where a notebook and its text disagree
 
@@ -25,8 +25,8 @@ say, a merge brought a new notebook but an old text). Copy the notebook into its
 
 The same two directions with jupytext alone:
 
-    jupytext --from src//py:percent --to ipynb --update notebooks/src/05_choosing_what_to_freeze.py
-    jupytext --to src//py:percent notebooks/05_choosing_what_to_freeze.ipynb
+    jupytext --from src//py:percent --to ipynb --update notebooks/src/07_choosing_what_to_freeze.py
+    jupytext --to src//py:percent notebooks/07_choosing_what_to_freeze.ipynb
 """
 
 from __future__ import annotations

@@ -145,14 +145,14 @@ show_images(split.x_train, split.y_train, split.class_names, per_class=4,
 # offline (`TLCOURSE_DATA`, the Keras cache, or a checked download), makes a **stratified**
 # train / validation / **test** split (`validation_split` is a seeded random two-way split, with no
 # test part), lets you check it for leaks, and returns NumPy arrays you can index and plot, with
-# one call for photo folders and for MNIST alike. Notebook 09 turns such arrays back into a
+# one call for photo folders and for MNIST alike. Notebook 12 turns such arrays back into a
 # `tf.data.Dataset` for `model.fit` (`data.as_dataset`).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Tour 2 · The course's own pretrained model
 #
 # Transfer learning starts from a network trained on a *source task*. For Géron's protocol
-# (notebook 04) the course trains its own source model, **model A**: a small dense network
+# (notebook 06) the course trains its own source model, **model A**: a small dense network
 # on the 8 Fashion-MNIST classes other than sandal and shirt. It is committed in
 # `data/models/` with its sha256; `load_pretrained` checks the hash before loading, so a
 # corrupt file is never used silently.

@@ -58,9 +58,9 @@ if "google.colab" in sys.modules:
 # seed 001 uses it broadly — any adaptation. Its *partial fine-tuning* trains "추가된 layer(보통
 # 상위 layer)만": only the layers added for the new task, "usually upper layers". The words
 # allow two readings — only the new head, or the network's upper layers re-trained with it —
-# and notebook 05 measures both. Lecture 6-3 uses "fine-tuning" narrowly — *also* re-training
+# and notebook 07 measures both. Lecture 6-3 uses "fine-tuning" narrowly — *also* re-training
 # some of the pretrained layers. This notebook measures both: a new layer on a frozen network (lecture
-# 6-3's "feature extractor") and fine-tuning the network's top; notebook 03 compares all
+# 6-3's "feature extractor") and fine-tuning the network's top; notebook 05 compares all
 # three ways of lecture 6-3.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -216,7 +216,7 @@ def build_scratch_cnn(num_classes, flip=True, keep_layout=False):
 
 print(trainable_report(build_scratch_cnn(2)))
 
-from tlcourse.models import scratch_cnn                   # the same CNN, in one line (notebook 05 uses it)
+from tlcourse.models import scratch_cnn                   # the same CNN, in one line (notebook 07 uses it)
 helper_cnn, raw_cnn = scratch_cnn(2, (*IMAGE_SIZE, 3)), build_scratch_cnn(2)
 print("tlcourse.models.scratch_cnn(2) has the same layers and parameters:",
       [layer.name for layer in helper_cnn.layers] == [layer.name for layer in raw_cnn.layers]
@@ -824,8 +824,8 @@ ax.legend(loc="lower right");
 #   (one hand, plain background), which a small CNN can learn from 300 examples. Compare the
 #   pets, where source and target are similar: there the same recipe decided the task. So
 #   read the verdict line, not the lecture's promise.
-# - Going further: fine-tuning some pretrained layers (notebook 03) and choosing how much to
-#   freeze for which data (notebook 05, which measures the lecture's table with this same
+# - Going further: fine-tuning some pretrained layers (notebook 04) and choosing how much to
+#   freeze for which data (notebook 07, which measures the lecture's table with this same
 #   ImageNet network on dogs vs cats and on these hand signs).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -105,7 +105,7 @@ except data.DataNotFoundError:
 # ## 2 · One real photo, two networks
 #
 # The object of study: one photo of a hand showing a digit in sign language (the data set of
-# notebooks 01 and 09), and two copies of the **same** MobileNetV2 architecture:
+# notebooks 01 and 12), and two copies of the **same** MobileNetV2 architecture:
 #
 # - **pretrained**: the weights learned on ImageNet (1.2 million photos, 1,000 classes);
 # - **random**: the same layers with their random initial weights (`weights=None`), what a

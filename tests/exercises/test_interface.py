@@ -102,13 +102,13 @@ def test_solution_prints_and_returns_the_code(capsys):
 
 
 def test_solution_shows_the_imports_the_body_uses_then_the_body():
-    # nb05 imports current_learning_rate, needs_recompile and unfreeze; 05.2's body uses unfreeze
-    code = solution("05.2")
+    # nb07 imports current_learning_rate, needs_recompile and unfreeze; 07.2's body uses unfreeze
+    code = solution("07.2")
     assert code.startswith("import keras\nfrom tlcourse.surgery import unfreeze\n\n# a small stand-in")
     assert code.endswith("\nanswer = model")
     assert "return answer" not in code and "def _solution" not in code
-    assert solution("08.2").startswith("# sigmoid'(z) = ")   # no imports: the body alone
-    assert [e.solution for e in list_exercises("08")] == [solution("08.1"), solution("08.2"), solution("08.3")]
+    assert solution("11.2").startswith("# sigmoid'(z) = ")   # no imports: the body alone
+    assert [e.solution for e in list_exercises("08")] == [solution("11.1"), solution("11.2"), solution("11.3")]
 
 
 def test_passes_prints_nothing(capsys):
@@ -117,19 +117,19 @@ def test_passes_prints_nothing(capsys):
 
 
 def test_unknown_id_lists_the_notebooks_exercises():
-    with pytest.raises(ValueError, match=r"no exercise '04.9'.*04\.1"):
-        check("04.9", 1)
-    with pytest.raises(TypeError, match="string like '04.1'"):
+    with pytest.raises(ValueError, match=r"no exercise '06.9'.*04\.1"):
+        check("06.9", 1)
+    with pytest.raises(TypeError, match="string like '06.1'"):
         solution(4.1)
 
 
 def test_registering_rejects_bad_ids_duplicates_and_wrong_notebooks():
-    with pytest.raises(ValueError, match="must look like '04.1'"):
+    with pytest.raises(ValueError, match="must look like '06.1'"):
         ex.exercise("4.1", notebook="04_x", task="t", hint="h", solution="answer = 1")
     with pytest.raises(ValueError, match="registered twice"):
         ex.exercise(ALL[0], notebook=list_exercises()[0].notebook, task="t", hint="h", solution="answer = 1")
     with pytest.raises(ValueError, match="starts with 05_"):
-        ex.exercise("05.9", notebook="04_x", task="t", hint="h", solution="answer = 1")
+        ex.exercise("07.9", notebook="04_x", task="t", hint="h", solution="answer = 1")
     with pytest.raises(TypeError, match="should be a function, not str"):
         ex.exercise("99.1", notebook="99_x", task="t", hint="h", solution="answer = 1")
 

@@ -1,13 +1,14 @@
-"""Exercises 06.1, 06.2 and 06.3 (06_open_datasets): the solutions pass, mistakes get helpful messages."""
+"""Exercises 06.1, 06.2 and 06.3 (06_reusing_layers_in_keras): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
 from tlcourse import config
-from tlcourse.exercises import check, passes
-from tlcourse.exercises.nb06 import _leak_numbers, _solution_06_1, _solution_06_2, _solution_06_3
+from tlcourse.exercises import check, passes, run_solution
+from tlcourse.exercises.nb06 import _solution_06_1, _solution_06_2, _solution_06_3
 
 needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir().is_dir(),
                                 reason="set TLCOURSE_DATA to the offline data sets (CI does)")
@@ -20,93 +21,105 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
-def _cut(y, val=0.10, test=0.15):
-    n = len(y)
-    a, b = n - round(val * n) - round(test * n), n - round(test * n)
-    return y[:a], y[a:b], y[b:]
+def _model_a():
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                             keras.layers.Dense(4, activation="relu"), keras.layers.Dense(3, activation="softmax")])
 
 
-def test_06_1_rejects_a_class_seen_only_in_validation_and_a_short_list(rejects):
-    # the old list answers, as functions that always return them: right for 12 x 100 only
-    rejects("06.1", lambda y: [10, 11], "for every folder", "len(y)")
-    rejects("06.1", [10, 11], "a function never_trained(y)")
+def _b_on(layers):
+    # model B from the given reused layers: + Dense(1, sigmoid), reused layers frozen
 
-    def with_validation(y):                              # test and validation classes: too many
-        train, val, test = _cut(y)
-        return sorted((set(val.tolist()) | set(test.tolist())) - set(train.tolist()))
-
-    def last_class_only(y):                              # the last class of the test part: too few
-        return [int(y[-1])]
-
-    def fractions_swapped(y):                            # 15 % validation, 10 % test
-        train, _, test = _cut(y, val=0.15, test=0.10)
-        return sorted(set(test.tolist()) - set(train.tolist()))
-
-    def all_test_classes(y):                             # forgets to remove the trained ones
-        return sorted(set(_cut(y)[2].tolist()))
-
-    rejects("06.1", with_validation, "does not contain", "validation part ends")
-    rejects("06.1", last_class_only, "missing")
-    rejects("06.1", all_test_classes, "training part does contain")
-    assert not passes("06.1", fractions_swapped)
+    model_b = keras.Sequential([keras.Input(shape=(28, 28))] + layers)
+    model_b.add(keras.layers.Dense(1, activation="sigmoid"))
+    for layer in model_b.layers[:-1]:
+        layer.trainable = False
+    return model_b
 
 
-def test_06_1_accepts_another_right_function():
-    def never_trained(y):
-        train, _, test = _cut(np.asarray(y))
-        return tuple(c for c in np.unique(test) if c not in train)
+def test_06_1_rejects_no_clone_no_weights_no_input_and_no_freeze(rejects):
+    model_a = _model_a()
+    rejects("06.1", (model_a, _b_on(model_a.layers[:-1])), "shares weight variables")
+    model_a = _model_a()
+    clone = keras.models.clone_model(model_a)            # the architecture only: no set_weights
+    rejects("06.1", (model_a, _b_on(clone.layers[:-1])), "set_weights")
+    clone.set_weights(model_a.get_weights())
+    slide = keras.Sequential(clone.layers[:-1])          # the slide's line, no keras.Input
+    slide.add(keras.layers.Dense(1, activation="sigmoid"))
+    rejects("06.1", (model_a, slide), "not built")
+    model_a, model_b = run_solution("06.1")
+    for layer in model_b.layers:
+        layer.trainable = True                           # forgot to freeze
+    rejects("06.1", (model_a, model_b), "still trainable")
 
-    assert passes("06.1", never_trained)
+
+def test_06_2_rejects_an_unchanged_input_and_a_crop_instead_of_a_resize(rejects):
+    rejects("06.2", lambda model: model, "not (56, 56, 1)")
+
+    def crop(model):                                     # crops the middle instead of resizing
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)), keras.layers.CenterCrop(28, 28),
+                                 keras.layers.Reshape((28, 28)), *model.layers])
+
+    def resize_then_call(model):                         # another right answer: the functional API
+        photo = keras.Input(shape=(56, 56, 1))
+        return keras.Model(photo, model(keras.layers.Reshape((28, 28))(keras.layers.Resizing(28, 28)(photo))))
+
+    rejects("06.2", crop, "predictions differ")
+    assert passes("06.2", resize_then_call)
 
 
-def test_06_2_rejects_a_near_duplicate_count_and_a_pixel_count(rejects):
-    def within_one_level(x_train, x_test):               # "copies" up to one gray level: too loose
-        return sum(any(np.abs(a.astype(int) - b).max() <= 1 for b in x_train) for a in x_test)
+def _in_front(*steps):
+    # a 06.2 answer: the given steps between a 56 x 56 x 1 input and the model's own layers
+    def for_56(model):
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)), *steps, keras.layers.Reshape((28, 28)),
+                                 *model.layers])
+    return for_56
 
-    rejects("06.2", within_one_level, "only exact copies count")
-    rejects("06.2", lambda x_train, x_test: int(np.isin(x_test, x_train).sum()),
-            "count images, not pixels")
-    rejects("06.2", lambda x_train, x_test: 0, "returns 0")
+
+def test_06_2_rejects_decimation_that_only_works_on_2x_replicas(rejects):
+    # the review's point: these pass on 2x-upscaled images, where every 2 x 2 block is one value
+    rejects("06.2", _in_front(keras.layers.Lambda(lambda t: t[:, ::2, ::2, :])), "one pixel of every 2 x 2 block")
+    rejects("06.2", _in_front(keras.layers.Resizing(28, 28, interpolation="nearest")), "'nearest'", "bilinear")
+    rejects("06.2", _in_front(keras.layers.MaxPooling2D(2)), "match no resize", "max-pooling")
+
+
+def test_06_2_accepts_any_interpolating_resize():
+    assert passes("06.2", _in_front(keras.layers.Resizing(28, 28, interpolation="bicubic")))
+    try:                                        # Keras 3.3 has no 'area' interpolation
+        keras.ops.image.resize(np.zeros((1, 4, 4, 1)), (2, 2), interpolation="area")
+    except ValueError:
+        return
+    assert passes("06.2", _in_front(keras.layers.Resizing(28, 28, interpolation="area")))
+    assert passes("06.2", _in_front(keras.layers.AveragePooling2D(2)))   # a 2x area resize, exactly
 
 
 @pytest.fixture(scope="module")
-def leak_answer():
-    # 06.3's right answer over 3 seeds (the same numbers the solution measures in fast mode)
-    random_split, by_person, share = _leak_numbers(3)
-    return {"random": random_split, "by_person": by_person, "same_person_neighbour": share,
-            "conclusion": "no clear difference"}
+def reuse_answer(solved):
+    return solved("06.3", _solution_06_3)        # the seeds' runs once for every 06.3 test (seconds in fast mode)
 
 
 @needs_data
-def test_06_3_the_solution_passes(capsys):
-    answer = _solution_06_3()
-    assert passes("06.3", answer)
-    check("06.3", answer)
+def test_06_3_the_solution_passes(reuse_answer, capsys):
+    assert passes("06.3", reuse_answer)
+    check("06.3", reuse_answer)
     assert "06.3 correct" in capsys.readouterr().out
 
 
 @needs_data
-def test_06_3_rejects_splits_that_are_not_the_described_ones(rejects, leak_answer):
-    ignored = {**leak_answer, "by_person": leak_answer["random"]}           # GroupShuffleSplit without the groups
-    rejects("06.3", ignored, "groups=person")
-    swapped = {**leak_answer, "random": leak_answer["by_person"], "by_person": leak_answer["random"]}
-    rejects("06.3", swapped, "swapped")
-    made_up = {**leak_answer, "random": [0.95, 0.94, 0.96], "by_person": [0.80, 0.82, 0.79]}   # the "expected" leak
-    rejects("06.3", made_up, "not what 1-NN gives")
-    rejects("06.3", {**leak_answer, "random": [a * 100 for a in leak_answer["random"]]}, "fractions")
-    rejects("06.3", {**leak_answer, "random": leak_answer["random"][:1], "by_person": leak_answer["by_person"][:1]},
+def test_06_3_rejects_numbers_the_experiment_does_not_give(rejects, reuse_answer):
+    n = len(reuse_answer["transfer"])
+    swapped = {**reuse_answer, "transfer": reuse_answer["scratch"], "scratch": reuse_answer["transfer"]}
+    if all(a != b for a, b in zip(reuse_answer["transfer"], reuse_answer["scratch"])):
+        rejects("06.3", swapped, "swapped")
+    made_up = {"transfer": [0.9935] * n, "scratch": [0.9705] * n, "conclusion": "transfer better"}  # Géron's numbers
+    rejects("06.3", made_up, "does not give your numbers", "draw_train_B")
+    rejects("06.3", {**reuse_answer, "transfer": [0.97123] * n}, "2,000 test images")
+    rejects("06.3", {**reuse_answer, "transfer": [100 * a for a in reuse_answer["transfer"]]}, "fractions")
+    rejects("06.3", {**reuse_answer, "transfer": reuse_answer["transfer"][:1], "scratch": reuse_answer["scratch"][:1]},
             "at least 3 seeds")
-    rejects("06.3", {**leak_answer, "same_person_neighbour": 0.0}, "same person")   # measured on the person split
 
 
 @needs_data
-def test_06_3_rejects_a_conclusion_its_own_numbers_do_not_support(rejects, leak_answer):
-    rejects("06.3", {**leak_answer, "conclusion": "random split higher"}, "includes 0")
-    rejects("06.3", {**leak_answer, "conclusion": "leak"}, "should be one of")
-    random_split, by_person, share = _leak_numbers(10)                      # full mode's 10 seeds
-    ten = {"random": random_split, "by_person": by_person, "same_person_neighbour": share}
-    right = [c for c in ("random split higher", "no clear difference", "random split lower")
-             if passes("06.3", {**ten, "conclusion": c})]
-    assert len(right) == 1                                                 # the numbers decide, not the label
-    wrong = "random split higher" if right[0] != "random split higher" else "random split lower"
-    rejects("06.3", {**ten, "conclusion": wrong}, "contradicts your own numbers")
+def test_06_3_rejects_a_conclusion_the_interval_does_not_support(rejects, reuse_answer):
+    for wrong in {"transfer better", "no clear difference", "transfer worse"} - {reuse_answer["conclusion"]}:
+        rejects("06.3", {**reuse_answer, "conclusion": wrong}, "interval")
+    rejects("06.3", {**reuse_answer, "conclusion": "better"}, "should be one of")

@@ -1,18 +1,15 @@
-"""Exercises 07.1, 07.2 and 07.3 (07_cnn_architectures): the solutions pass, mistakes get helpful messages."""
+"""Exercises 07.1, 07.2 and 07.3 (07_choosing_what_to_freeze): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
 import keras
-import numpy as np
 import pytest
 
-from tlcourse.exercises import check, nb07, passes, run_solution
-from tlcourse.exercises.nb07 import _solution_07_1, _solution_07_2, _solution_07_3
-from tlcourse.experiments import SeedResults
-from tlcourse.models import residual_block
-
-needs_mnist = pytest.mark.skipif(not __import__("tlcourse").config.data_dir(),
-                                 reason="07.3 measures on MNIST: set TLCOURSE_DATA to the offline data folder")
+from tlcourse import config
+from tlcourse.exercises import check, passes
+from tlcourse.exercises.nb07 import _choice_problem, _measured, _solution_07_1, _solution_07_2, _solution_07_3
+from tlcourse.models import load_pretrained
+from tlcourse.surgery import compile_again, set_freeze_depth, unfreeze
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("07.1", _solution_07_1), ("07.2", _solution_07_2)])
@@ -22,97 +19,121 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
-def test_07_1_rejects_counts_without_biases_swapped_one_conv_or_fixed_numbers(rejects):
-    rejects("07.1", (102_464, 73_856), "the function conv_params itself")
-    rejects("07.1", lambda c: (25 * c * c, 18 * c * c), "biases")
-    rejects("07.1", lambda c: (2 * (9 * c * c + c), 25 * c * c + c), "swapped")
-    rejects("07.1", lambda c: (25 * c * c + c, 9 * c * c + c), "only one of the two")
-    rejects("07.1", lambda c: (102_464, 73_856), "numbers for 64 channels")   # right for 64 only
-    rejects("07.1", lambda c: 25 * c * c + c, "pair of numbers")
+def _bn_model():
+    return keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
+                             keras.layers.BatchNormalization(), keras.layers.ReLU(),
+                             keras.layers.GlobalAveragePooling2D(),
+                             keras.layers.Dense(10, activation="softmax")])
 
 
-def test_07_1_solution_agrees_with_keras():
-    for c in (3, 64):
-        one, three = keras.layers.Conv2D(c, 5), keras.layers.Conv2D(c, 3)
-        one.build((None, 32, 32, c))
-        three.build((None, 32, 32, c))
-        assert tuple(run_solution("07.1")(c)) == (one.count_params(), 2 * three.count_params())
+def _compiled(model, rate=1e-4):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
 
 
-def test_07_2_accepts_other_blocks_and_rejects_no_shortcut_or_no_final_relu(rejects):
-    L = keras.layers
+def test_07_1_rejects_swapped_flags_and_a_missing_compile(rejects):
+    model = load_pretrained("mnist_cnn")
+    for layer in model.layers:                  # seed 002's wording: "Frozen (trainable = True)"
+        layer.trainable = not isinstance(layer, keras.layers.Dense)
+    rejects("07.1", _compiled(model), "wrong way round", "trainable = False")
 
-    def block(shortcut, relu):
-        x = keras.Input(shape=(8, 8, 16))
-        f = L.Conv2D(16, 3, padding="same")(L.Conv2D(16, 3, padding="same", activation="relu")(x))
-        y = L.Add()([f, x]) if shortcut else f
-        return keras.Model(x, L.Activation("relu")(y) if relu else y)
-
-    assert passes("07.2", block(True, True))                   # without BatchNorm: fine
-    inputs = keras.Input(shape=(8, 8, 16))
-    assert passes("07.2", keras.Model(inputs, residual_block(inputs, 16)))  # the course's
-    rejects("07.2", block(False, True), "no shortcut")
-    rejects("07.2", block(True, False), "relu after the addition is missing")
+    model = load_pretrained("mnist_cnn")        # compiled on load ...
+    for layer in model.layers[:5]:
+        layer.trainable = False                 # ... right flags, but no compile after the change
+    rejects("07.1", model, "compile again")
 
 
-def test_07_2_rejects_two_convolutions_side_by_side(rejects):
-    L = keras.layers
-    x = keras.Input(shape=(8, 8, 16))
-    f = L.Add()([L.Conv2D(16, 3, padding="same")(x), L.Conv2D(16, 3, padding="same")(x)])   # parallel, not stacked
-    rejects("07.2", keras.Model(x, L.Activation("relu")(L.Add()([f, x]))), "stack the two convolutions")
+def test_07_1_rejects_random_weights_and_another_network(rejects):
+    model = keras.models.clone_model(load_pretrained("mnist_cnn"))     # the architecture, new random weights
+    for layer in model.layers[:5]:
+        layer.trainable = False
+    rejects("07.1", _compiled(model), "trained weights", "clone_with_weights")
+    other = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    other.layers[0].trainable = False
+    rejects("07.1", _compiled(other), "not the MNIST CNN")
+
+
+def test_07_1_accepts_the_helper_way():
+    model = set_freeze_depth(load_pretrained("mnist_cnn"), 5)
+    assert passes("07.1", compile_again(model, learning_rate=1e-4))
+
+
+def test_07_2_rejects_a_high_rate_and_trainable_batchnorm(rejects):
+    rejects("07.2", _compiled(unfreeze(_bn_model()), rate=1e-2), "re-learns the pretrained layers", "go lower")
+    rejects("07.2", _compiled(unfreeze(_bn_model()), rate=1e-3), "moved the pretrained weights further", "1e-4")
+    rejects("07.2", _compiled(unfreeze(_bn_model(), keep_batchnorm_frozen=False)),
+            "BatchNormalization", "trainable = False")
+
+
+def test_07_2_accepts_the_raw_loop_and_another_low_rate():
+    model = _bn_model()
+    for layer in model.layers:
+        layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    assert passes("07.2", _compiled(model, rate=1e-5))
+
+
+def test_07_2_rejects_a_model_without_batchnorm_whose_rule_cannot_be_checked(rejects):
+    plain = keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
+                              keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
+    rejects("07.2", _compiled(plain), "no BatchNormalization layer", "MobileNetV2")
+
+
+needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir().is_dir(),
+                                reason="set TLCOURSE_DATA to the offline data sets (CI does)")
 
 
 @pytest.fixture(scope="module")
-def answer_07_3(solved):
-    if not __import__("tlcourse").config.data_dir():
-        pytest.skip("07.3 measures on MNIST: set TLCOURSE_DATA to the offline data folder")
-    return solved("07.3", _solution_07_3)
+def depth_answer(solved):
+    return solved("07.3", _solution_07_3)        # four small models trained once for every 07.3 test (seconds)
 
 
-def _results(plain, res, seeds=None):
-    seeds = tuple(range(len(plain))) if seeds is None else tuple(seeds)
-    return SeedResults(seeds, [{"plain-32": float(p), "resnet-32": float(r)} for p, r in zip(plain, res)])
-
-
-@needs_mnist
-def test_07_3_solution_passes_and_its_conclusion_follows_from_its_numbers(answer_07_3, capsys):
-    results, conclusion = answer_07_3
-    assert passes("07.3", answer_07_3)
-    check("07.3", answer_07_3)
+@needs_data
+def test_07_3_the_solution_passes(depth_answer, capsys):
+    assert passes("07.3", depth_answer)
+    check("07.3", depth_answer)
     assert "07.3 correct" in capsys.readouterr().out
-    assert results.seeds == tuple(range(len(results.seeds))) and conclusion in "abc"
 
 
-@needs_mnist
-def test_07_3_rejects_a_conclusion_that_contradicts_the_numbers(answer_07_3, rejects):
-    results, conclusion = answer_07_3
-    for other in sorted(set("abc") - {conclusion}):
-        rejects("07.3", (results, other), "does not follow from your numbers", "95 % interval")
+@needs_data
+def test_07_3_rejects_numbers_not_measured_on_the_validation_images(rejects, depth_answer):
+    rejects("07.3", {**depth_answer, "val": depth_answer["test"]}, "is its test accuracy", "x_val")
+    on_train = {k: _measured(m)["train"] for k, m in depth_answer["models"].items()}
+    rejects("07.3", {**depth_answer, "val": on_train}, "training images")
+    rejects("07.3", {**depth_answer, "val": dict.fromkeys(depth_answer["val"], 0.9)},   # the right keys, made up
+            "is not what your depth-7 model scores")
+    rejects("07.3", {**depth_answer, "val": {k: 100 * v for k, v in depth_answer["val"].items()}}, "fractions")
 
 
-@needs_mnist
-def test_07_3_rejects_made_up_swapped_summed_or_shifted_numbers(answer_07_3, rejects):
-    results, conclusion = answer_07_3
-    plain, res = results.values("plain-32"), results.values("resnet-32")
-    n = len(plain)
-    rejects("07.3", (_results(plain + 1.0, res, None), conclusion), "not what the described measurement gives")
-    rejects("07.3", (_results(res, plain), conclusion), "swapped")
-    rejects("07.3", (_results(64 * plain, 64 * res), conclusion), "64 times", "mean")
-    shifted = (_results(np.roll(plain, 1), np.roll(res, 1)), conclusion)   # seeded once: another seed's numbers
-    rejects("07.3", shifted, "seed_everything(seed)")
-    assert n >= 3
+@needs_data
+def test_07_3_rejects_models_whose_freeze_depth_is_not_the_one_claimed(rejects, depth_answer):
+    models = depth_answer["models"]
+    rejects("07.3", {**depth_answer, "models": {**models, 7: models[0]}}, "same model object")
+    rejects("07.3", {**depth_answer, "models": {**models, 7: models[0], 0: models[7]}},
+            "below the cut but its weights changed", "set_freeze_depth")
+    untrained = keras.Sequential([keras.Input(shape=(28, 28, 1)), *load_pretrained("mnist_cnn").layers[:-1],
+                                  keras.layers.Dense(10, activation="softmax", name="new_head")])
+    rejects("07.3", {**depth_answer, "models": {**models, 0: untrained}}, "never trained")
 
 
-@needs_mnist
-def test_07_3_rejects_batchnorm_in_inference_mode(answer_07_3, rejects, monkeypatch):
-    monkeypatch.setattr(nb07.random, "choice", lambda seq: seq[0])          # the check recomputes seed 0
-    inference = [nb07._first_layer_gradient(name, 0, training=False) for name in ("plain-32", "resnet-32")]
-    rejects("07.3", (_results([inference[0], 1, 1], [inference[1], 1, 1]), "c"), "training=False")
+@needs_data
+def test_07_3_rejects_a_report_that_is_not_the_chosen_depths_test_score(rejects, depth_answer):
+    val, test = depth_answer["val"], depth_answer["test"]
+    flipped = "same depth" if depth_answer["conclusion"] == "another depth" else "another depth"
+    rejects("07.3", {**depth_answer, "conclusion": flipped}, "not what they show")
+    rejects("07.3", {**depth_answer, "test_accuracy": depth_answer["val"][depth_answer["depth"]]},
+            "test accuracy of the depth you chose")
+    on_test = max(test, key=test.get)
+    if val[on_test] < max(val.values()):        # this run's test set prefers another depth: choose by it
+        rejects("07.3", {**depth_answer, "depth": on_test, "test_accuracy": test[on_test]}, "best on the test set")
 
 
-def test_07_3_rejects_picked_or_too_few_seeds_and_other_kinds(rejects):
-    rejects("07.3", (_results([5, 6, 7], [1, 1, 1], seeds=(1, 3, 5)), "b"), "seeds 0, 1, ..., n - 1")
-    rejects("07.3", (_results([5, 6], [1, 1]), "b"), "at least 3")
-    rejects("07.3", (_results([5, 6, 7], [1, 1, 1]), "yes"), "one of the letters")
-    rejects("07.3", {"plain-32": [5, 6, 7], "resnet-32": [1, 1, 1]}, "pair (results, conclusion)")
-    rejects("07.3", (SeedResults((0, 1, 2), [{"plain": 1.0}] * 3), "b"), "no metric 'plain-32'")
+def test_07_3_choosing_on_test_and_reporting_the_best_test_score_are_caught():
+    val, test = {7: 0.70, 5: 0.74, 3: 0.73, 0: 0.72}, {7: 0.69, 5: 0.71, 3: 0.75, 0: 0.72}
+    assert _choice_problem(val, test, 5, 0.71, "another depth") is None
+    assert "best on the test set" in _choice_problem(val, test, 3, 0.75, "same depth")
+    assert "not the best test" in _choice_problem(val, test, 5, 0.75, "another depth")
+    assert "not what they show" in _choice_problem(val, test, 5, 0.71, "same depth")
+    assert "one of the depths" in _choice_problem(val, test, 4, 0.71, "another depth")
+    assert "should be one of" in _choice_problem(val, test, 5, 0.71, "yes")

@@ -1,17 +1,16 @@
-"""Exercises 09.1, 09.2 and 09.3 (09_project_sign_language): the solutions pass, mistakes get helpful messages."""
+"""Exercises 09.1, 09.2 and 09.3 (09_splits_and_leakage): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
-import math
-import random
-from types import SimpleNamespace
-
-import keras
 import numpy as np
 import pytest
 
-from tlcourse.exercises import check, nb09, passes, run_solution
-from tlcourse.exercises.nb09 import _solution_09_1, _solution_09_2, _solution_09_3
+from tlcourse import config
+from tlcourse.exercises import check, passes
+from tlcourse.exercises.nb09 import _leak_numbers, _solution_09_1, _solution_09_2, _solution_09_3
+
+needs_data = pytest.mark.skipif(config.data_dir() is None or not config.data_dir().is_dir(),
+                                reason="set TLCOURSE_DATA to the offline data sets (CI does)")
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("09.1", _solution_09_1), ("09.2", _solution_09_2)])
@@ -21,107 +20,93 @@ def test_the_solution_passes_its_check(exercise_id, solve, capsys):
     assert f"{exercise_id} correct" in capsys.readouterr().out
 
 
-def _wilson_function(step=50, wald=False, shift=0):
-    def photos_needed(accuracy, width):
-        n = step
-        while True:
-            p = round(accuracy * n) / n
-            if wald:
-                w = 2 * 1.96 * math.sqrt(p * (1 - p) / n)
-            else:
-                w = 2 * 1.96 * math.sqrt(p * (1 - p) / n + 1.96**2 / (4 * n**2)) / (1 + 1.96**2 / n)
-            if w < width:
-                return n + shift
-            n += step
-    return photos_needed
+def _cut(y, val=0.10, test=0.15):
+    n = len(y)
+    a, b = n - round(val * n) - round(test * n), n - round(test * n)
+    return y[:a], y[a:b], y[b:]
 
 
-def test_09_1_book_claim_needs_800_photos(capsys):
-    assert run_solution("09.1")(0.98, 0.02) == 800                  # sixteen times the book's 50
+def test_09_1_rejects_a_class_seen_only_in_validation_and_a_short_list(rejects):
+    # the old list answers, as functions that always return them: right for 12 x 100 only
+    rejects("09.1", lambda y: [10, 11], "for every folder", "len(y)")
+    rejects("09.1", [10, 11], "a function never_trained(y)")
+
+    def with_validation(y):                              # test and validation classes: too many
+        train, val, test = _cut(y)
+        return sorted((set(val.tolist()) | set(test.tolist())) - set(train.tolist()))
+
+    def last_class_only(y):                              # the last class of the test part: too few
+        return [int(y[-1])]
+
+    def fractions_swapped(y):                            # 15 % validation, 10 % test
+        train, _, test = _cut(y, val=0.15, test=0.10)
+        return sorted(set(test.tolist()) - set(train.tolist()))
+
+    def all_test_classes(y):                             # forgets to remove the trained ones
+        return sorted(set(_cut(y)[2].tolist()))
+
+    rejects("09.1", with_validation, "does not contain", "validation part ends")
+    rejects("09.1", last_class_only, "missing")
+    rejects("09.1", all_test_classes, "training part does contain")
+    assert not passes("09.1", fractions_swapped)
 
 
-def test_09_1_rejects_a_constant_wald_steps_of_one_and_off_by_one(rejects, monkeypatch):
-    rejects("09.1", 800, "the function photos_needed itself")
-    rejects("09.1", lambda accuracy, width: 800, "whatever it is asked")
-    rejects("09.1", _wilson_function(step=1), "multiples of 50")
-    rejects("09.1", _wilson_function(shift=-50), "is still", "points wide")
-    rejects("09.1", _wilson_function(shift=50), "a smaller multiple of 50")
-    rejects("09.1", lambda accuracy, width: (0.97, 0.99), "should return a number of photos")
-    monkeypatch.setattr(nb09, "_probe_rng", lambda: random.Random(0))
-    rejects("09.1", _wilson_function(wald=True), "normal-approximation", "wilson_interval")
+def test_09_1_accepts_another_right_function():
+    def never_trained(y):
+        train, _, test = _cut(np.asarray(y))
+        return tuple(c for c in np.unique(test) if c not in train)
+
+    assert passes("09.1", never_trained)
 
 
-def test_09_1_answers_differ_between_probes():
-    # no answer passes by listing a few numbers: the probes are drawn from many different answers
-    needed = {nb09._needed_with(nb09._wilson_width, a, w) for a in nb09._ACCURACIES for w in nb09._WIDTHS}
-    assert len(needed) > 10
+def test_09_2_rejects_a_near_duplicate_count_and_a_pixel_count(rejects):
+    def within_one_level(x_train, x_test):               # "copies" up to one gray level: too loose
+        return sum(any(np.abs(a.astype(int) - b).max() <= 1 for b in x_train) for a in x_test)
 
-
-def test_09_2_rejects_the_first_fine_tuned_layer_a_naive_add_a_layer_too_early_and_a_constant(rejects):
-    def names(base):
-        return [layer.name for layer in base.layers]
-
-    rejects("09.2", "block_12_add", "the function cut_before itself")
-    rejects("09.2", lambda base, block: f"block_{block}_expand", "first layer to fine-tune")
-    rejects("09.2", lambda base, block: f"block_{block - 1}_add", "not every block ends with an add")
-    rejects("09.2", lambda base, block: names(base)[names(base).index(f"block_{block}_expand") - 2],
-            "would be fine-tuned too")
-    rejects("09.2", lambda base, block: "block_12_add", "the same layer whatever the block")
-
-
-def test_09_2_cut_is_the_layer_before_block_13_in_keras_mobilenet_v2():
-    base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(128, 128, 3))
-    names = [layer.name for layer in base.layers]
-    assert names[names.index("block_13_expand") - 1] == run_solution("09.2")(base, 13) == "block_12_add"
-    without_add = [b for b in range(2, 17) if f"block_{b - 1}_add" not in names]
-    assert tuple(without_add) == nb09._NO_ADD
-    assert set(nb09._WITH_ADD) == set(range(3, 17)) - set(nb09._NO_ADD) - {13}
+    rejects("09.2", within_one_level, "only exact copies count")
+    rejects("09.2", lambda x_train, x_test: int(np.isin(x_test, x_train).sum()),
+            "count images, not pixels")
+    rejects("09.2", lambda x_train, x_test: 0, "returns 0")
 
 
 @pytest.fixture(scope="module")
-def answer_09_3(solved):
-    if not __import__("tlcourse").config.data_dir():
-        pytest.skip("09.3 trains on the sign-language photos: set TLCOURSE_DATA to the offline data folder")
-    return solved("09.3", _solution_09_3)
+def leak_answer():
+    # 09.3's right answer over 3 seeds (the same numbers the solution measures in fast mode)
+    random_split, by_person, share = _leak_numbers(3)
+    return {"random": random_split, "by_person": by_person, "same_person_neighbour": share,
+            "conclusion": "no clear difference"}
 
 
-def test_09_3_solution_passes(answer_09_3, capsys):
-    assert passes("09.3", answer_09_3)
-    check("09.3", answer_09_3)
+@needs_data
+def test_09_3_the_solution_passes(capsys):
+    answer = _solution_09_3()
+    assert passes("09.3", answer)
+    check("09.3", answer)
     assert "09.3 correct" in capsys.readouterr().out
 
 
-# A synthetic project for the wrong answers: 40 validation and 200 test photos, and head runs whose
-# best validation rate (1e-2) is not the best test rate (1e-3), as happens.
-RUNS = {1e-4: (0.400, 0.450), 1e-3: (0.850, 0.950), 1e-2: (0.875, 0.900)}
+@needs_data
+def test_09_3_rejects_splits_that_are_not_the_described_ones(rejects, leak_answer):
+    ignored = {**leak_answer, "by_person": leak_answer["random"]}           # GroupShuffleSplit without the groups
+    rejects("09.3", ignored, "groups=person")
+    swapped = {**leak_answer, "random": leak_answer["by_person"], "by_person": leak_answer["random"]}
+    rejects("09.3", swapped, "swapped")
+    made_up = {**leak_answer, "random": [0.95, 0.94, 0.96], "by_person": [0.80, 0.82, 0.79]}   # the "expected" leak
+    rejects("09.3", made_up, "not what 1-NN gives")
+    rejects("09.3", {**leak_answer, "random": [a * 100 for a in leak_answer["random"]]}, "fractions")
+    rejects("09.3", {**leak_answer, "random": leak_answer["random"][:1], "by_person": leak_answer["by_person"][:1]},
+            "at least 3 seeds")
+    rejects("09.3", {**leak_answer, "same_person_neighbour": 0.0}, "same person")   # measured on the person split
 
 
-@pytest.fixture
-def synthetic(monkeypatch):
-    monkeypatch.setattr(nb09, "_head_accuracies", lambda features, split, rate: RUNS[rate])
-    split = SimpleNamespace(y_train=np.zeros(300, int), y_val=np.zeros(40, int), y_test=np.zeros(200, int))
-    features = {"train": np.zeros((300, 4)), "val": np.zeros((40, 4)), "test": np.zeros((200, 4))}
-    right = {"features": features, "split": split, "val": {r: v for r, (v, _) in RUNS.items()},
-             "chosen": 1e-2, "test_accuracy": 0.900, "conclusion": "b"}   # 0.85 is inside 35/40's interval
-    return right
-
-
-def test_09_3_accepts_the_right_synthetic_answer(synthetic):
-    assert passes("09.3", synthetic)
-
-
-def test_09_3_rejects_a_rate_chosen_on_the_test_photos(synthetic, rejects):
-    rejects("09.3", {**synthetic, "chosen": 1e-3, "test_accuracy": 0.950}, "best on the test photos",
-            "no longer an honest estimate")
-    rejects("09.3", {**synthetic, "val": {r: t for r, (_, t) in RUNS.items()}, "chosen": 1e-3,
-                     "test_accuracy": 0.950}, "holds test accuracies")
-    rejects("09.3", {**synthetic, "chosen": 1e-4, "test_accuracy": 0.450}, "best validation accuracy")
-
-
-def test_09_3_rejects_the_wrong_test_number_made_up_numbers_and_the_wrong_conclusion(synthetic, rejects):
-    rejects("09.3", {**synthetic, "test_accuracy": 0.875}, "validation accuracy")
-    rejects("09.3", {**synthetic, "test_accuracy": 0.950}, "best test accuracy of all rates")
-    rejects("09.3", {**synthetic, "val": {1e-4: 0.5, 1e-3: 0.6, 1e-2: 0.9}}, "not what the described runs give")
-    rejects("09.3", {**synthetic, "conclusion": "a"}, "does not follow from your numbers", "wilson")
-    rejects("09.3", {**synthetic, "val": {1e-3: 0.85, 1e-2: 0.875}}, "each learning rate")
-    rejects("09.3", {k: v for k, v in synthetic.items() if k != "split"}, "a dict with the keys")
+@needs_data
+def test_09_3_rejects_a_conclusion_its_own_numbers_do_not_support(rejects, leak_answer):
+    rejects("09.3", {**leak_answer, "conclusion": "random split higher"}, "includes 0")
+    rejects("09.3", {**leak_answer, "conclusion": "leak"}, "should be one of")
+    random_split, by_person, share = _leak_numbers(10)                      # full mode's 10 seeds
+    ten = {"random": random_split, "by_person": by_person, "same_person_neighbour": share}
+    right = [c for c in ("random split higher", "no clear difference", "random split lower")
+             if passes("09.3", {**ten, "conclusion": c})]
+    assert len(right) == 1                                                 # the numbers decide, not the label
+    wrong = "random split higher" if right[0] != "random split higher" else "random split lower"
+    rejects("09.3", {**ten, "conclusion": wrong}, "contradicts your own numbers")

@@ -1,20 +1,20 @@
 """Exercises with checks: every notebook asks, ``check`` answers, ``solution`` reveals.
 
 Each notebook has at least two exercises: a task in markdown, a code cell the student fills
-in, and a call ``check("04.1", answer)`` that says *correct*, or *what is wrong* plus a hint.
+in, and a call ``check("06.1", answer)`` that says *correct*, or *what is wrong* plus a hint.
 A cell left as it is (``answer = ...``) prints "not answered yet" and the hint, never an
 exception, so every notebook still runs top to bottom. Instructors reveal the code of a
-solution with ``solution("04.1")``.
+solution with ``solution("06.1")``.
 
 The solutions live in this package, not in the notebooks: one module per notebook
-(``nb04`` holds 04.1 and 04.2, their checkers and their solutions), helpers that several
+(``nb06`` holds 06.1 and 06.2, their checkers and their solutions), helpers that several
 notebooks' checkers share in ``_common``. Each checker is a small function that returns
 ``None`` for a right answer and one sentence saying what is wrong otherwise; it needs nothing
 from the notebook (it builds what it needs) so a unit test can run it alone.
 
 A solution is a function too, so that it is code the tests run and tools read: its body is
 what a student would write in the cell, ending with ``answer = ...``, then ``return answer``.
-``solution("04.1")`` shows the module's imports the body uses, a blank line, and the body
+``solution("06.1")`` shows the module's imports the body uses, a blank line, and the body
 without that last ``return answer`` and without the ``def`` line (no docstring: the body's
 comments explain it).
 """
@@ -39,7 +39,7 @@ Solution = Callable[[], Any]
 class Exercise:
     """One exercise: where it is, what it asks, how it is checked, its hidden solution.
 
-    Attributes: ``id`` ("04.1": notebook number, exercise number), ``notebook`` (file stem),
+    Attributes: ``id`` ("06.1": notebook number, exercise number), ``notebook`` (file stem),
     ``task`` (one line), ``hint``, ``solve`` (the solution, a function that returns the right
     answer), ``checker``; ``solution`` is the code of ``solve`` as :func:`solution` shows it.
     """
@@ -66,7 +66,7 @@ def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
 
     Args:
         exercise_id: ``"NN.i"``, the notebook's number and the exercise's number.
-        notebook: the notebook's file stem, e.g. ``"04_reusing_layers_in_keras"``.
+        notebook: the notebook's file stem, e.g. ``"06_reusing_layers_in_keras"``.
         task: the task in one line (see :func:`list_exercises`).
         hint: a hint that helps without giving the answer away.
         solution: a function without arguments whose body sets ``answer`` and ends with
@@ -89,7 +89,7 @@ def exercise(exercise_id: str, *, notebook: str, task: str, hint: str,
         ...     return None if answer == 42 else "that is not 42"
     """
     if not re.fullmatch(r"\d\d\.\d+", exercise_id):
-        raise ValueError(f"exercise id {exercise_id!r} must look like '04.1' (notebook number, a dot, "
+        raise ValueError(f"exercise id {exercise_id!r} must look like '06.1' (notebook number, a dot, "
                          "the exercise number)")
     if exercise_id in _REGISTRY:
         raise ValueError(f"exercise {exercise_id!r} is registered twice")
@@ -147,7 +147,7 @@ def _alias(name: ast.alias) -> str:
 
 def _get(exercise_id: str) -> Exercise:
     if not isinstance(exercise_id, str):
-        raise TypeError(f"an exercise id is a string like '04.1', not {type(exercise_id).__name__}")
+        raise TypeError(f"an exercise id is a string like '06.1', not {type(exercise_id).__name__}")
     if exercise_id not in _REGISTRY:
         same = sorted(k for k in _REGISTRY if k[:2] == exercise_id[:2]) or sorted(_REGISTRY)
         raise ValueError(f"there is no exercise {exercise_id!r}; this notebook's are: {', '.join(same)}")
@@ -172,7 +172,7 @@ def check(exercise_id: str, answer: Any) -> None:
     it); :func:`passes` gives the same verdict as a bool, silently.
 
     Args:
-        exercise_id: e.g. ``"04.1"``.
+        exercise_id: e.g. ``"06.1"``.
         answer: the student's answer; ``...`` (the placeholder) means "not answered yet".
 
     Returns:
@@ -197,7 +197,7 @@ def passes(exercise_id: str, answer: Any) -> bool:
     """Whether ``check(exercise_id, answer)`` would say *correct*, printing nothing.
 
     Args:
-        exercise_id: e.g. ``"04.1"``.
+        exercise_id: e.g. ``"06.1"``.
         answer: the answer; ``...`` (not answered yet) never passes.
 
     Returns:
@@ -206,8 +206,8 @@ def passes(exercise_id: str, answer: Any) -> bool:
     Raises:
         ValueError: no exercise with that id.
 
-    Example (``04_reusing_layers_in_keras``):
-        >>> passes("04.1", run_solution("04.1"))  # doctest: +SKIP
+    Example (``06_reusing_layers_in_keras``):
+        >>> passes("06.1", run_solution("06.1"))  # doctest: +SKIP
         True
     """
     return _verdict(_get(exercise_id), answer)[0]
@@ -217,7 +217,7 @@ def solution(exercise_id: str) -> str:
     """The hidden solution's code, for instructors (printed and returned).
 
     Args:
-        exercise_id: e.g. ``"04.1"``.
+        exercise_id: e.g. ``"06.1"``.
 
     Returns:
         Python code that assigns the right ``answer``: the imports it needs, then the body of
@@ -226,8 +226,8 @@ def solution(exercise_id: str) -> str:
     Raises:
         ValueError: no exercise with that id.
 
-    Example (``04_reusing_layers_in_keras``):
-        >>> code = solution("04.1")  # doctest: +SKIP
+    Example (``06_reusing_layers_in_keras``):
+        >>> code = solution("06.1")  # doctest: +SKIP
     """
     code = _get(exercise_id).solution
     print(code)
@@ -238,7 +238,7 @@ def run_solution(exercise_id: str) -> Any:
     """Run the hidden solution and return its ``answer`` (used by the unit tests).
 
     Args:
-        exercise_id: e.g. ``"04.1"``.
+        exercise_id: e.g. ``"06.1"``.
 
     Returns:
         The value the solution assigns to ``answer``.
@@ -246,8 +246,8 @@ def run_solution(exercise_id: str) -> Any:
     Raises:
         ValueError: no exercise with that id, or a solution that assigns no ``answer``.
 
-    Example (``04_reusing_layers_in_keras``):
-        >>> passes("04.1", run_solution("04.1"))  # doctest: +SKIP
+    Example (``06_reusing_layers_in_keras``):
+        >>> passes("06.1", run_solution("06.1"))  # doctest: +SKIP
         True
     """
     ex = _get(exercise_id)
@@ -266,7 +266,7 @@ def list_exercises(notebook: str | None = None) -> list[Exercise]:
 
     Example (``00_start_here``):
         >>> [e.id for e in list_exercises("04")]  # doctest: +SKIP
-        ['04.1', '04.2']
+        ['06.1', '06.2']
     """
     chosen = [e for e in _REGISTRY.values()
               if notebook is None or e.notebook == notebook or e.id[:2] == notebook]
@@ -275,4 +275,4 @@ def list_exercises(notebook: str | None = None) -> list[Exercise]:
 
 # Each notebook's module registers its exercises with `exercise` (defined above) when it is
 # imported; importing them here fills the registry whenever tlcourse.exercises is imported.
-from tlcourse.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09  # noqa: E402, F401
+from tlcourse.exercises import nb01, nb02, nb04, nb06, nb07, nb09, nb10, nb11, nb12  # noqa: E402, F401

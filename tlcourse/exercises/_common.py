@@ -59,7 +59,7 @@ def as_number(answer: Any, what: str) -> float | str:
         return f"the answer should be {what}, not {type(answer).__name__}"
 
 
-# --- experiments over seeds, answered as (SeedResults, conclusion): 07.3 and 08.3 -----------------
+# --- experiments over seeds, answered as (SeedResults, conclusion): 10.3 and 11.3 -----------------
 
 def mnist_train_head(n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first ``n`` images and labels of MNIST's training set, in Keras's order (read once)."""

@@ -1,6 +1,6 @@
-"""Exercises of notebook 06_open_datasets: 06.1 (the classes a naive split keeps out of training,
-for any sorted folder), 06.2 (test images copied from training) and 06.3 (split the sign photos
-by person and measure what the random split's shared people do to the score).
+"""Exercises of notebook 06_reusing_layers_in_keras: 06.1 (model B on A, the slides' way), 06.2
+(a 28 x 28 model for 56 x 56 images) and 06.3 (does reusing A help B with 50 images? seeds and an
+interval decide).
 
 Per exercise, its solution ``_solution_06_1`` (its body is the code ``solution("06.1")``
 shows) and its checker ``_check_06_1``, registered with the task and the hint. Nothing here is
@@ -10,275 +10,290 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 from __future__ import annotations
 
 import functools
-import hashlib
-import math
+import random
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+import keras
 import numpy as np
-from sklearn.model_selection import GroupShuffleSplit, train_test_split
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.model_selection import train_test_split
 
-from tlcourse import data
-from tlcourse.config import fast_or_full
+from tlcourse.config import SEED, fast_or_full, seed_everything
+from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import accuracies_per_seed, as_number, interval_verdict
-from tlcourse.experiments import PairedDifference
+from tlcourse.exercises._common import accuracies_per_seed, interval_verdict, is_function, is_model_pair, is_share_of
+from tlcourse.experiments import run_seeds
+from tlcourse.models import load_pretrained
+from tlcourse.surgery import compile_again, freeze, reuse_layers, unfreeze
 
 __all__: list[str] = []
 
-NOTEBOOK = "06_open_datasets"
+NOTEBOOK = "06_reusing_layers_in_keras"
 
 
-def _naive_parts(y: np.ndarray) -> dict[str, set[int]]:
-    # section 4's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
-    n = len(y)
-    n_val, n_test = round(0.10 * n), round(0.15 * n)
-    a, b = n - n_val - n_test, n - n_test
-    return {"train": set(y[:a].tolist()), "val": set(y[a:b].tolist()), "test": set(y[b:].tolist())}
+def _solution_06_1() -> tuple[keras.Model, keras.Model]:
+    # a tiny model A (in the notebook: model_A = load_pretrained("fashion_mnist_model_a"))
+    model_A = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                keras.layers.Flatten(), keras.layers.Dense(8, activation="relu"),
+                                keras.layers.Dense(8, activation="softmax")])
 
-
-def _sorted_folders() -> list[np.ndarray]:
-    # labels of folders read class by class: the notebook's 12 x 100, unequal classes, a few random ones
-    rng = np.random.default_rng(61)
-    sizes = [[100] * 12, [30, 200, 50, 80, 10, 60, 40, 90], [5, 5, 5, 300], [7] * 40, [300, 5, 5, 5, 5]]
-    sizes += [rng.integers(3, 150, size=rng.integers(3, 20)).tolist() for _ in range(5)]
-    return [np.repeat(np.arange(len(counts)), counts) for counts in sizes]
-
-
-def _solution_06_1() -> Callable[[np.ndarray], list[int]]:
-    def never_trained(y):
-        # y: labels of a folder read class by class (sorted); cut as section 4's naive slice
-        n = len(y)
-        n_val, n_test = round(0.10 * n), round(0.15 * n)
-        a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
-        return sorted(set(y[b:].tolist()) - set(y[:a].tolist()))
-
-    answer = never_trained          # in the notebook: never_trained(np.repeat(np.arange(12), 100))
+    model_A_clone = keras.models.clone_model(model_A)        # new layers ...
+    model_A_clone.set_weights(model_A.get_weights())         # ... with A's weight values
+    model_B_on_A = keras.Sequential([keras.Input(shape=(28, 28))] + model_A_clone.layers[:-1])
+    model_B_on_A.add(keras.layers.Dense(1, activation="sigmoid"))
+    for layer in model_B_on_A.layers[:-1]:
+        layer.trainable = False                              # freeze the reused layers
+    answer = (model_A, model_B_on_A)
     return answer
 
 
 @exercise("06.1", notebook=NOTEBOOK,
-          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 4's "
-               "naive test part that its training part never sees.",
-          hint="Cut y where section 4's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
-               "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
+          task="Build model B on A the slides' way: a clone of model A with A's weights, all its layers "
+               "but the output layer, a new Dense(1, 'sigmoid'), the reused layers frozen; answer "
+               "(model_A, model_B_on_A).",
+          hint="Section 2 does it step by step: clone_model, set_weights, "
+               "Sequential([keras.Input(shape=(28, 28))] + clone.layers[:-1]), add the new output "
+               "layer, then trainable = False on every layer but the last.",
           solution=_solution_06_1)
 def _check_06_1(answer: Any) -> str | None:
-    if not callable(answer):
-        return ("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
-                "answers one folder only; the check tries several)")
-    folders = _sorted_folders()
-    given_per_folder = []
-    for y in folders:
-        given = answer(y.copy())
-        if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
-            return f"never_trained should return a list of class numbers, like [3, 4], not {type(given).__name__}"
-        given_per_folder.append({int(c) for c in np.asarray(list(given)).ravel()})
-    for y, given in zip(folders, given_per_folder):
-        parts = _naive_parts(y)
-        right = parts["test"] - parts["train"]
-        if given == right:
-            continue
-        shape = f"{len(set(y.tolist()))} classes of {np.bincount(y).min()}-{np.bincount(y).max()} images"
-        if all(g == given_per_folder[0] for g in given_per_folder):
-            return (f"it returns {sorted(given)} for every folder, but the answer depends on y (wrong for {shape}): "
-                    "compute the cut points from len(y)")
-        extra = given - right
-        if extra & parts["train"]:
-            return f"for a folder of {shape} its list has a class that the training part does contain"
-        if extra:
-            return (f"for a folder of {shape} its list has a class that the test part does not contain: look where "
-                    "the validation part ends")
-        return f"for a folder of {shape} a class of the test part that the training part never sees is missing"
+    if not is_model_pair(answer):
+        return "the answer should be a pair of Keras models: (model_A, model_B_on_A)"
+    model_a, model_b = answer
+    if not model_b.built or not model_b.weights:
+        return ("model B is not built yet, so nothing about it can be checked: start its layers with "
+                "keras.Input(shape=(28, 28)), the input model A has")
+    a_layers, b_layers = list(model_a.layers), list(model_b.layers)
+    if len(b_layers) != len(a_layers):
+        return (f"model B has {len(b_layers)} layers and model A {len(a_layers)}: B should reuse every "
+                "layer of A but the output layer, plus one new output layer")
+    if any(w is v for w in model_b.weights for v in model_a.weights):
+        return "model B shares weight variables with model A, so training B would change A: build B from a clone"
+    last = b_layers[-1]
+    if not (isinstance(last, keras.layers.Dense) and last.units == 1
+            and getattr(last.activation, "__name__", "") == "sigmoid"):
+        return "model B's last layer should be a new Dense(1, activation='sigmoid') for the two-class task B"
+    for layer_a, layer_b in zip(a_layers[:-1], b_layers[:-1]):
+        wa, wb = layer_a.get_weights(), layer_b.get_weights()
+        if len(wa) != len(wb) or any(x.shape != y.shape or not np.array_equal(x, y) for x, y in zip(wa, wb)):
+            return (f"the weights of B's layer {layer_b.name!r} differ from those of A's {layer_a.name!r}: "
+                    "did the clone get A's weight values (set_weights)?")
+    if any(layer.trainable for layer in b_layers[:-1] if layer.weights):
+        return "some reused layers of model B are still trainable: freeze them before the first compile"
+    if not (model_b.trainable and last.trainable):
+        return "model B's new output layer is frozen: it is the one layer that must train"
     return None
 
 
-def _solution_06_2() -> Callable[[np.ndarray, np.ndarray], int]:
-    def leaked(x_train, x_test):
-        # test images with an exact copy in the training part, by content hash
-        seen = {hashlib.sha256(image.tobytes()).hexdigest() for image in x_train}
-        return sum(hashlib.sha256(image.tobytes()).hexdigest() in seen for image in x_test)
+def _solution_06_2() -> Callable[[keras.Model], keras.Model]:
+    def for_56(model):
+        # 56 x 56 x 1 images -> resized to 28 x 28 -> channel axis dropped -> the model's layers
+        return keras.Sequential([keras.Input(shape=(56, 56, 1)),
+                                 keras.layers.Resizing(28, 28),
+                                 keras.layers.Reshape((28, 28)),
+                                 *model.layers])
 
-    answer = leaked          # in the notebook: leaked(copied.x_train, copied.x_test)
+    answer = for_56          # in the notebook: for_56(model_B_on_A)
     return answer
 
 
 @exercise("06.2", notebook=NOTEBOOK,
-          task="Write leaked(x_train, x_test): the number of test images that have an exact copy "
-               "in the training part.",
-          hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 5 does, then count "
-               "the test images whose hash is among the training images' hashes.",
+          task="Write a function that takes a model for 28 x 28 images and returns a model for 56 x 56 x 1 "
+               "images that resizes them to 28 x 28 before the reused layers.",
+          hint="Section 5's model_B_56 puts a Resizing and a Reshape layer in front of the reused layers; "
+               "wrap that in a function of the model.",
           solution=_solution_06_2)
 def _check_06_2(answer: Any) -> str | None:
-    if not callable(answer):
-        return "the answer should be a function leaked(x_train, x_test) that returns a number"
-    rng = np.random.default_rng(6)
-    for shape in ((8, 8, 3), (12, 12)):                  # colour photos and gray images
-        x_train = rng.integers(0, 256, size=(40, *shape), dtype=np.uint8)
-        x_test = rng.integers(0, 256, size=(15, *shape), dtype=np.uint8)
-        copied = x_test.copy()
-        copied[[1, 4, 9]] = x_train[[0, 7, 30]]          # 3 exact copies
-        near = copied.copy()
-        near[12] = x_train[5]
-        near[12].flat[0] ^= 1                            # a twin that differs in one pixel value
-        for x, right in ((x_test, 0), (copied, 3), (near, 3)):
-            count = answer(x_train.copy(), x.copy())
-            if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
-                return f"the function should return a whole number of test images, not {type(count).__name__}"
-            if count == right:
-                continue
-            if count > len(x):
-                return f"it returns {count} for a test part of {len(x)} images: count images, not pixels"
-            if x is x_test:
-                return f"on a split with no copies at all it returns {count}, not 0"
-            if x is near and count == right + 1:
-                return ("it counts a test image that differs from its training twin in one pixel: only "
-                        "exact copies count here (near-duplicates need the distance check)")
-            return f"with 3 test images copied from the training part it returns {count}"
-    return None
+    if not is_function(answer):
+        return "the answer should be a function that takes a 28 x 28 model and returns a new model"
+    small = _probe_model()
+    big = answer(small)
+    if not isinstance(big, keras.Model):
+        return f"the function returned a {type(big).__name__}, not a Keras model"
+    if tuple(big.input_shape[1:]) != (56, 56, 1):
+        return f"the new model takes inputs of shape {tuple(big.input_shape[1:])}, not (56, 56, 1)"
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, size=(6, 28, 28)).astype("float32")
+    x_56 = x.repeat(2, axis=1).repeat(2, axis=2)[..., np.newaxis]          # each pixel 2 x 2
+    expected = keras.ops.convert_to_numpy(small(x))
+    got = keras.ops.convert_to_numpy(big(x_56))
+    if got.shape != expected.shape:
+        return f"the new model's output has shape {got.shape[1:]}, the original's {expected.shape[1:]}"
+    if not any(np.allclose(got, reference, atol=1e-4)
+               for reference in [expected, *_resized_references(small, x_56)]):
+        return ("on 2x-upscaled images its predictions differ from the original model's on the 28 x 28 "
+                "images: resize the whole image to 28 x 28 in front of the reused layers")
+    # 56 x 56 photos whose 2 x 2 blocks are NOT uniform: keeping one pixel per block (decimation,
+    # nearest neighbour) now gives another image than a real resize, which blends each block
+    photos = rng.integers(0, 256, size=(6, 56, 56, 1)).astype("float32")
+    got = keras.ops.convert_to_numpy(big(photos))
+    if any(np.allclose(got, reference, atol=1e-4) for reference in _resized_references(small, photos)):
+        return None
+    kept = [keras.ops.convert_to_numpy(small(photos[:, i::2, j::2, 0])) for i in (0, 1) for j in (0, 1)]
+    if any(np.allclose(got, reference, atol=1e-4) for reference in kept):
+        return ("it keeps one pixel of every 2 x 2 block and drops the other three (a stride-2 slice or "
+                "'nearest' interpolation): that only works on 2x-upscaled images. A resize blends the pixels "
+                "it merges; use keras.layers.Resizing with its default (bilinear) interpolation")
+    return ("on 56 x 56 photos (not 2x-upscaled ones) its predictions match no resize to 28 x 28 of the "
+            "photo: shrink the whole image with keras.layers.Resizing, not by max-pooling or cropping it")
+
+
+def _probe_model() -> keras.Model:
+    # a small 28 x 28 model whose output changes visibly when any pixel does
+    # (seeded initialisers: the global random state of the student's notebook is left alone)
+    init = keras.initializers.GlorotUniform
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                             keras.layers.Flatten(),
+                             keras.layers.Dense(16, activation="tanh", kernel_initializer=init(seed=4)),
+                             keras.layers.Dense(3, activation="softmax", kernel_initializer=init(seed=5))])
+
+
+def _resized_references(small: keras.Model, photos: np.ndarray) -> list[np.ndarray]:
+    # the small model's predictions after every interpolating resize this Keras offers ('nearest' is
+    # a decimation, so it is not one of them; older Keras versions lack 'area'), and after the mean of
+    # each 2 x 2 block, which is what an area resize does for a 2x shrink, on every Keras version
+    images = [np.asarray(photos).reshape(-1, 28, 2, 28, 2).mean(axis=(2, 4))]
+    for method in ("bilinear", "area", "bicubic", "lanczos3", "lanczos5"):
+        try:
+            resized = keras.ops.image.resize(photos, (28, 28), interpolation=method)
+        except ValueError:                       # an interpolation this Keras version does not have
+            continue
+        images.append(keras.ops.reshape(resized, (-1, 28, 28)))
+    return [keras.ops.convert_to_numpy(small(image)) for image in images]
 
 
 # --------------------------------------------------------------------------- 06.3
 
-CONCLUSIONS_06_3 = ("random split higher", "no clear difference", "random split lower")
+N_B_06_3 = 50                                   # task B's training images in 06.3 (section 7: 200)
+CONCLUSIONS_06_3 = ("transfer better", "no clear difference", "transfer worse")
 
 
 def _solution_06_3() -> dict[str, Any]:
-    sign_dir = data.locate("sign_language_digits")
-    x_all, y_all, _ = data.load_image_folder(sign_dir, image_size=(32, 32))     # as in section 4
-    files = sorted(p for p in Path(sign_dir).rglob("*")                          # the same order
-                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
-    shot = np.array([int(p.stem.split("_")[-1]) for p in files])               # IMG_1118.JPG -> 1118
+    from tlcourse.pretrain import task_a_b_split
 
-    person = np.zeros(len(y_all), dtype=int)     # each student shot the digits 0..9 in a row:
-    current, previous = -1, 10                   # a new person starts where the digit stops rising
-    for i in np.argsort(shot):
-        if y_all[i] <= previous:
-            current += 1
-        person[i], previous = current, y_all[i]
+    # task B as in the notebook: a fixed validation set aside, the training images drawn per seed
+    (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
+    _, (X_B, y_B) = task_a_b_split(x_train, y_train)
+    _, (X_test_B, y_test_B) = task_a_b_split(x_test, y_test)
+    X_pool_B, _, y_pool_B, _ = train_test_split(X_B, y_B, test_size=1_000, stratify=y_B, random_state=SEED)
+    model_A = load_pretrained("fashion_mnist_model_a")
+    epochs = fast_or_full((1, 3), (4, 16))                   # EPOCHS: (frozen, fine-tuning)
 
-    gray = x_all.astype("float32").mean(axis=-1).reshape(len(x_all), -1) / 255.0   # pixels(x_all)
+    def accuracy(model):
+        return float(np.mean((keras.ops.convert_to_numpy(model(X_test_B))[:, 0] > 0.5) == y_test_B))
 
-    def one_nn(train, test):
-        knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
-        return float(knn.score(gray[test], y_all[test]))
+    def experiment(seed):
+        _, X, _, y = train_test_split(X_pool_B, y_pool_B, test_size=50, stratify=y_pool_B,
+                                      random_state=seed)             # draw_train_B(seed, n=50)
+        seed_everything(seed)                                # model B on A: train_B_on_A(X, y, seed, EPOCHS)
+        transfer = reuse_layers(model_A)
+        transfer.add(keras.layers.Dense(1, activation="sigmoid"))
+        freeze(transfer, upto=-1)
+        transfer.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+        transfer.fit(X, y, epochs=epochs[0], batch_size=32, verbose=0)
+        unfreeze(transfer)
+        compile_again(transfer, learning_rate=1e-4)
+        transfer.fit(X, y, epochs=epochs[1], batch_size=32, verbose=0)
+        seed_everything(seed)                                # from scratch: scratch_accuracy(X, y, seed, 1e-2)
+        hidden = [keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal") for _ in range(3)]
+        scratch = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                    keras.layers.Flatten(), *hidden, keras.layers.Dense(1, activation="sigmoid")])
+        scratch.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+        scratch.fit(X, y, epochs=sum(epochs), batch_size=32, verbose=0)
+        return {"transfer": accuracy(transfer), "scratch": accuracy(scratch)}
 
-    random_split, by_person = [], []
-    for seed in range(fast_or_full(3, 10)):                  # N_SEEDS in the notebook
-        train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all,
-                                       random_state=seed)
-        random_split.append(one_nn(train, test))
-        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
-                           .split(gray, y_all, groups=person))
-        by_person.append(one_nn(train, test))
-
-    train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all, random_state=0)
-    knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
-    nearest = train[knn.kneighbors(gray[test], return_distance=False)[:, 0]]
-    same_person = float(np.mean(person[nearest] == person[test]))
-
-    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
-                                 np.subtract(random_split, by_person)).ci95
-    conclusion = ("random split higher" if low > 0 else "random split lower" if high < 0
-                  else "no clear difference")
-    answer = {"random": random_split, "by_person": by_person, "same_person_neighbour": same_person,
-              "conclusion": conclusion}
+    results = run_seeds(experiment, range(fast_or_full(3, 6)))     # 6 seeds: about 40 s on 2 cores
+    low, high = results.paired_difference("transfer", "scratch").ci95
+    answer = {"transfer": list(results.values("transfer")), "scratch": list(results.values("scratch")),
+              "conclusion": ("transfer better" if low > 0 else "transfer worse" if high < 0
+                             else "no clear difference")}
     return answer
 
 
+_SPOT_CHECK = random.Random()           # which seed the checker re-runs: not known in advance
+
+
 @functools.lru_cache(maxsize=1)
-def _sign_photos() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # (gray pixels as section 4's `pixels`, labels, person of each photo), read once per session
-    sign_dir = data.locate("sign_language_digits")
-    x, y, _ = data.load_image_folder(sign_dir, image_size=(32, 32))
-    files = sorted(p for p in Path(sign_dir).rglob("*")
-                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
-    shot = np.array([int(p.stem.split("_")[-1]) for p in files])
-    person, current, previous = np.zeros(len(y), dtype=int), -1, 10
-    for i in np.argsort(shot):
-        current += int(y[i] <= previous)
-        person[i], previous = current, y[i]
-    return x.astype("float32").mean(axis=-1).reshape(len(x), -1) / 255.0, y, person
+def _task_b() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # (pool to draw training images from, its labels, test images, test labels), as the notebook builds them
+    # imported here, not on top: importing tlcourse must not import pretrain (`python -m tlcourse.pretrain`)
+    from tlcourse.pretrain import task_a_b_split
+    (x_train, y_train), (x_test, y_test) = load_arrays("fashion_mnist")
+    _, (x_b, y_b) = task_a_b_split(x_train, y_train)
+    _, (x_test_b, y_test_b) = task_a_b_split(x_test, y_test)
+    x_pool, _, y_pool, _ = train_test_split(x_b, y_b, test_size=1_000, stratify=y_b, random_state=SEED)
+    return x_pool, y_pool, x_test_b, y_test_b
 
 
-@functools.lru_cache(maxsize=4)
-def _leak_numbers(n_seeds: int) -> tuple[list[float], list[float], float]:
-    # what the described experiment gives: 1-NN accuracy per seed, random and by-person split,
-    # and the share of same-person nearest neighbours in seed 0's random split
-    gray, y, person = _sign_photos()
-    index = np.arange(len(y))
+@functools.lru_cache(maxsize=32)
+def _rerun_06_3(seed: int, epochs: tuple[int, int]) -> tuple[float, float]:
+    # one seed of the described experiment, as the notebook's functions run it: (transfer, scratch)
+    x_pool, y_pool, x_test, y_test = _task_b()
+    _, x, _, y = train_test_split(x_pool, y_pool, test_size=N_B_06_3, stratify=y_pool, random_state=seed)
 
-    def fit(train):
-        return KNeighborsClassifier(n_neighbors=1).fit(gray[train], y[train])
+    def accuracy(model):
+        return float(np.mean((keras.ops.convert_to_numpy(model(x_test))[:, 0] > 0.5) == y_test))
 
-    random_split, by_person = [], []
-    for seed in range(n_seeds):
-        train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=seed)
-        random_split.append(float(fit(train).score(gray[test], y[test])))
-        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
-                           .split(gray, y, groups=person))
-        by_person.append(float(fit(train).score(gray[test], y[test])))
-    train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=0)
-    nearest = train[fit(train).kneighbors(gray[test], return_distance=False)[:, 0]]
-    return random_split, by_person, float(np.mean(person[nearest] == person[test]))
+    model_a = load_pretrained("fashion_mnist_model_a")       # before seeding, as in the notebook: building
+    seed_everything(seed)                                      # it draws random numbers
+    transfer = reuse_layers(model_a)
+    transfer.add(keras.layers.Dense(1, activation="sigmoid"))
+    freeze(transfer, upto=-1)
+    transfer.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+    transfer.fit(x, y, epochs=epochs[0], batch_size=32, verbose=0)
+    unfreeze(transfer)
+    compile_again(transfer, learning_rate=1e-4)
+    transfer.fit(x, y, epochs=epochs[1], batch_size=32, verbose=0)
+    seed_everything(seed)
+    hidden = [keras.layers.Dense(100, activation="relu", kernel_initializer="he_normal") for _ in range(3)]
+    scratch = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Rescaling(1 / 255),
+                                keras.layers.Flatten(), *hidden, keras.layers.Dense(1, activation="sigmoid")])
+    scratch.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=1e-2))
+    scratch.fit(x, y, epochs=sum(epochs), batch_size=32, verbose=0)
+    return accuracy(transfer), accuracy(scratch)
 
 
-
-
-def _close(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and np.allclose(a, b, atol=1e-6)
+def _accuracies(values: Any, what: str) -> list[float] | str:
+    # test accuracies on task B's 2,000 test images, one per seed, or what is wrong with them
+    numbers = accuracies_per_seed(values, what)
+    if isinstance(numbers, list) and not all(is_share_of(n, 2000) for n in numbers):
+        return (f"answer[{what!r}] holds a number that is no share of task B's 2,000 test images (right ones / "
+                "2,000): measure on X_test_B, and do not round")
+    return numbers
 
 
 @exercise("06.3", notebook=NOTEBOOK,
-          task="Split the sign photos by person (people inferred from the shot numbers), measure 1-NN's test "
-               "accuracy with a random and a by-person split over N_SEEDS seeds, and conclude from the interval.",
-          hint="Sort the photos by the number in their file name; a new person starts where the digit stops "
-               "rising. Then, per seed, train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed) "
-               "against GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed).split(x, y, "
-               "groups=person), both scored like one_nn_accuracy; conclude from the 95 % interval of the "
-               "paired differences random - by person.",
+          task="With 50 task-B training images, does reusing model A's layers beat training from scratch? Run "
+               "both over seeds 0..5 (fast mode 0..2), paired, and conclude from the 95 % interval of the differences.",
+          hint="Section 7's experiment with draw_train_B(seed, n=50) and only two models, train_B_on_A(X, y, seed, "
+               "epochs=EPOCHS) and scratch_accuracy(X, y, seed, 1e-2); run_seeds, then paired_difference(...).ci95: "
+               "'transfer better' or 'transfer worse' only if the whole interval is on one side of 0.",
           solution=_solution_06_3)
 def _check_06_3(answer: Any) -> str | None:
-    keys = ("random", "by_person", "same_person_neighbour", "conclusion")
+    keys = ("transfer", "scratch", "conclusion")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
         return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
-    random_split = accuracies_per_seed(answer["random"], "random")
-    by_person = accuracies_per_seed(answer["by_person"], "by_person")
-    for problem in (random_split, by_person):
+    transfer, scratch = _accuracies(answer["transfer"], "transfer"), _accuracies(answer["scratch"], "scratch")
+    for problem in (transfer, scratch):
         if isinstance(problem, str):
             return problem
-    if len(random_split) != len(by_person):
-        return (f"{len(random_split)} random-split accuracies but {len(by_person)} by-person ones: measure both "
-                "on the same seeds, so that they pair up")
-    if not 3 <= len(random_split) <= 20:
-        return (f"{len(random_split)} seed(s): an interval needs at least 3 seeds (use N_SEEDS, seeds 0, 1, ...; "
-                "at most 20)")
-    right_random, right_person, right_share = _leak_numbers(len(random_split))
-    if _close(random_split, right_person) and _close(by_person, right_random):
-        return "the two lists are swapped: 'random' is the stratified random split, 'by_person' the person split"
-    if not _close(random_split, right_random):
-        return ("the random-split accuracies are not what 1-NN gives on the described split (seeds 0, 1, ... in "
-                "order; train_test_split with test_size=0.15, stratify=y_all, random_state=seed; gray pixels "
-                "as in one_nn_accuracy, photos at 32 x 32)")
-    if _close(by_person, right_random):
-        return ("the 'by_person' accuracies are those of the random split: the person split must keep each "
-                "person's photos on one side, so pass groups=person to GroupShuffleSplit's split()")
-    if not _close(by_person, right_person):
-        return ("the by-person accuracies are not what the described person split gives: check the person "
-                "rule (photos sorted by shot number, a new person wherever the digit does not rise) and "
-                "GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)")
-    share = as_number(answer["same_person_neighbour"], "a fraction between 0 and 1")
-    if isinstance(share, str):
-        return f"answer['same_person_neighbour']: {share}"
-    if not math.isclose(share, right_share, abs_tol=1e-6):
-        return ("'same_person_neighbour' is not the share of seed 0's random-split test photos whose nearest "
-                "training photo (1-NN's neighbour) was taken by the same person")
+    if len(transfer) != len(scratch):
+        return (f"{len(transfer)} transfer accuracies but {len(scratch)} scratch ones: run both on the same seeds, "
+                "so each seed gives a pair")
+    if not 3 <= len(transfer) <= 20:
+        return f"{len(transfer)} seed(s): an interval needs at least 3 seeds (range(fast_or_full(3, 6)); at most 20)"
+    seed = _SPOT_CHECK.randrange(len(transfer))
+    right_transfer, right_scratch = _rerun_06_3(seed, fast_or_full((1, 3), (4, 16)))
+    if np.isclose(transfer[seed], right_scratch, atol=1e-4) and np.isclose(scratch[seed], right_transfer, atol=1e-4):
+        return "the two lists are swapped: 'transfer' is model B on A, 'scratch' model B from scratch"
+    if not (np.isclose(transfer[seed], right_transfer, atol=1e-4) and np.isclose(scratch[seed], right_scratch,
+                                                                                atol=1e-4)):
+        return (f"re-run here, seed {seed} (entry {seed + 1} of each list) does not give your numbers: "
+                f"seeds 0, 1, ... in order, {N_B_06_3} images from draw_train_B(seed, n={N_B_06_3}), "
+                "train_B_on_A with epochs=EPOCHS and scratch_accuracy at learning rate 1e-2, as the task says")
     conclusion = answer["conclusion"]
     if conclusion not in CONCLUSIONS_06_3:
         return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_06_3)}"
-    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
-                                 np.subtract(random_split, by_person)).ci95
-    return interval_verdict(conclusion, low, high,
-                            ("random split higher", "random split lower", "no clear difference"), "random - by person")
+    low, high = run_seeds(lambda i: {"transfer": transfer[i], "scratch": scratch[i]},
+                          range(len(transfer))).paired_difference("transfer", "scratch").ci95
+    return interval_verdict(conclusion, low, high, ("transfer better", "transfer worse", "no clear difference"),
+                            "transfer - scratch")

@@ -1,5 +1,6 @@
-"""Exercises of notebook 07_cnn_architectures: 07.1 (parameters of one 5 x 5 and two 3 x 3
-convolutions, for any width), 07.2 (a residual block) and 07.3 (is degradation a vanishing gradient? measured).
+"""Exercises of notebook 07_choosing_what_to_freeze: 07.1 ('fine-tune top' on the MNIST CNN),
+07.2 (fine-tune all layers at a low rate) and 07.3 (choose a freeze depth on validation data,
+report its test accuracy).
 
 Per exercise, its solution ``_solution_07_1`` (its body is the code ``solution("07.1")``
 shows) and its checker ``_check_07_1``, registered with the task and the hint. Nothing here is
@@ -8,240 +9,317 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
+import functools
 from typing import Any
 
 import keras
 import numpy as np
-import tensorflow as tf
+from sklearn.model_selection import train_test_split
 
-from tlcourse.config import fast_or_full, seed_everything
+from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import (
-    gradient_norms,
-    interval_side,
-    is_function,
-    leaf_layers,
-    mnist_train_head,
-    seed_answer,
+from tlcourse.exercises._common import as_number, weighted_layers
+from tlcourse.models import load_pretrained
+from tlcourse.surgery import (
+    clone_with_weights,
+    current_learning_rate,
+    needs_recompile,
+    reuse_layers,
+    set_freeze_depth,
+    unfreeze,
 )
-from tlcourse.experiments import run_seeds
-from tlcourse.models import resnet
 
 __all__: list[str] = []
 
-NOTEBOOK = "07_cnn_architectures"
+NOTEBOOK = "07_choosing_what_to_freeze"
 
 
-def _counts(c: int) -> tuple[int, int]:
-    # (one 5 x 5 convolution, two stacked 3 x 3 convolutions), c channels in, c filters each, biases included
-    return 25 * c * c + c, 2 * (9 * c * c + c)
+def _compile_problem(model: Any) -> str | None:
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        return "the model is not compiled yet: compile it after setting the flags, so fit knows what to train"
+    if needs_recompile(model):
+        return ("the trainable flags changed after the last compile(): compile again, or fit keeps "
+                "training the old set of layers")
+    return None
 
 
-def _solution_07_1() -> Callable[[int], tuple[int, int]]:
-    def conv_params(C):
-        # C channels in = C filters out; weights + one bias per filter
-        one_5x5 = 5 * 5 * C * C + C
-        two_3x3 = 2 * (3 * 3 * C * C + C)
-        return one_5x5, two_3x3
-
-    print(conv_params(64))   # (102464, 73856): about 28 % fewer, the same 5 x 5 view, one more ReLU
-    answer = conv_params
+def _solution_07_1() -> keras.Model:
+    model = load_pretrained("mnist_cnn")       # rescale, conv1, pool1, conv2, pool2, flatten, dense, output
+    for layer in model.layers[:5]:
+        layer.trainable = False                # frozen: the convolutional part is kept as it is
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    answer = model
     return answer
 
 
 @exercise("07.1", notebook=NOTEBOOK,
-          task="Write conv_params(C): the parameters (weights and biases) of one 5 x 5 convolution and of two "
-               "stacked 3 x 3 convolutions, C channels in and C filters each, as a pair (one_5x5, two_3x3); "
-               "answer the function.",
-          hint="A Conv2D layer has (kernel height x kernel width x input channels + 1) x filters "
-               "parameters; check with keras.layers.Conv2D(C, 5) called on keras.Input((32, 32, C)) "
-               "and count_params().",
+          task="Set up the MNIST CNN for 'fine-tune top': its convolution layers frozen, its Dense layers "
+               "trainable, compiled so the change takes effect; answer = the model.",
+          hint="Frozen means trainable = False. Loop over model.layers as section 1 does (or use "
+               "set_freeze_depth with the number of layers up to the last pooling layer), then compile: "
+               "fit only sees the trainable changes made before compile().",
           solution=_solution_07_1)
 def _check_07_1(answer: Any) -> str | None:
-    if not is_function(answer):
-        return ("the answer should be the function conv_params itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
-    rng = random.Random()
-    for c in (64, rng.randrange(2, 33), rng.randrange(100, 513)):
-        try:
-            pair = answer(c)
-            first, second = (float(v) for v in pair)
-        except Exception:                              # the student's function: any failure is a wrong answer
-            return f"conv_params({c}) should return a pair of numbers (one_5x5, two_3x3)"
-        one, two = _counts(c)
-        if (first, second) == (one, two):
-            continue
-        if c != 64 and (first, second) == _counts(64):
-            return f"conv_params({c}) returns the numbers for 64 channels: compute them from C"
-        if (first, second) == (two, one):
-            return "the order is swapped: first the single 5 x 5 convolution, then the two 3 x 3 ones"
-        if first in (one, 25 * c * c) and second in (two, 18 * c * c):
-            return "the counts leave out the biases (one per filter)"
-        if first == one and second == 9 * c * c + c:
-            return "the second number counts only one of the two 3 x 3 convolutions"
-        if first == one:
-            return f"conv_params({c}): the second number (two 3 x 3 convolutions, {c} channels in) is not right"
-        return f"conv_params({c}): the first number (one 5 x 5 convolution, {c} channels in, {c} filters) is not right"
-    return None
-
-
-def _with_zero_convs(model: keras.Model, convs: list[Any], x: np.ndarray) -> np.ndarray:
-    # the model's output on x with the given convolutions' weights set to zero (restored afterwards)
-    saved = [layer.get_weights() for layer in convs]
-    try:
-        for layer, weights in zip(convs, saved):
-            layer.set_weights([np.zeros_like(w) for w in weights])
-        return keras.ops.convert_to_numpy(model(x, training=False))
-    finally:
-        for layer, weights in zip(convs, saved):
-            layer.set_weights(weights)
+    if not isinstance(answer, keras.Model):
+        return "the answer should be the Keras model itself: the MNIST CNN with its flags set and compiled"
+    layers = weighted_layers(answer)
+    convs = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)]
+    denses = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
+    if not convs or not denses:
+        return "this model lacks Conv2D or Dense layers: use the MNIST CNN, load_pretrained('mnist_cnn')"
+    pretrained = [w for w in _pretrained_kernels() if w.ndim == 4]          # conv1's and conv2's kernels
+    kernels = [layer.get_weights()[0] for layer in convs]
+    if len(kernels) != len(pretrained) or any(k.shape != w.shape for k, w in zip(kernels, pretrained)):
+        return "this is not the MNIST CNN (its convolution layers differ): use load_pretrained('mnist_cnn')"
+    if not all(np.array_equal(k, w) for k, w in zip(kernels, pretrained)):
+        return ("the convolution layers do not hold the MNIST CNN's trained weights, so there is nothing to keep: "
+                "load_pretrained('mnist_cnn') has them (clone_model alone gives new random weights; "
+                "clone_with_weights, or set_weights after it, copies them)")
+    if not answer.trainable:
+        return "the whole model is frozen (model.trainable = False), so nothing would train: freeze layer by layer"
+    thawed = [layer.name for layer in convs if layer.trainable]
+    frozen_dense = [layer.name for layer in denses if not layer.trainable]
+    if thawed and frozen_dense:
+        return ("the flags are the wrong way round: frozen means trainable = False, re-trained means "
+                "trainable = True (the lecture text that writes 'Frozen (trainable = True)' has them swapped)")
+    if thawed:
+        return (f"{', '.join(thawed)} still trainable: the convolution layers are the part kept as it is, "
+                "so they need trainable = False")
+    if frozen_dense:
+        return (f"{', '.join(frozen_dense)} frozen, but 'fine-tune top' re-trains the Dense layers "
+                "(trainable = True)")
+    return _compile_problem(answer)
 
 
 def _solution_07_2() -> keras.Model:
-    L = keras.layers
-    x = keras.Input(shape=(8, 8, 16))
-    f = L.Conv2D(16, 3, padding="same")(x)          # F(x): conv -> BN -> ReLU -> conv -> BN
-    f = L.BatchNormalization()(f)
-    f = L.Activation("relu")(f)
-    f = L.Conv2D(16, 3, padding="same")(f)
-    f = L.BatchNormalization()(f)
-    y = L.Activation("relu")(L.Add()([f, x]))       # relu(F(x) + x): the identity shortcut
-    answer = keras.Model(x, y, name="residual_block")
+    # a small stand-in with BatchNormalization (in the notebook: MobileNetV2's layers above the cut + a head)
+    model = keras.Sequential([keras.Input(shape=(8, 8, 3)), keras.layers.Conv2D(4, 3),
+                              keras.layers.BatchNormalization(), keras.layers.ReLU(),
+                              keras.layers.GlobalAveragePooling2D(),
+                              keras.layers.Dense(10, activation="softmax")])
+    unfreeze(model)                            # every layer trainable, BatchNormalization kept frozen
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    answer = model
     return answer
 
 
 @exercise("07.2", notebook=NOTEBOOK,
-          task="Build a residual block with an identity shortcut as a Keras model: input (8, 8, 16), "
-               "F(x) = two 3 x 3 convolutions with 16 filters, output relu(F(x) + x).",
-          hint="Use the functional API: keep the input as x, compute F(x) with conv -> BatchNorm -> ReLU -> "
-               "conv -> BatchNorm (padding='same'), then keras.layers.Add()([F(x), x]) and a ReLU; "
-               "tlcourse.models.residual_block is one to compare with.",
+          task="Prepare a model for fine-tuning all its layers: every layer trainable except "
+               "BatchNormalization, compiled with a learning rate low enough to keep the pretrained "
+               "features; answer = the model.",
+          hint="Section 4 fine-tuned the same start at three rates: keep the pretrained features means the "
+               "rate whose weights moved least and whose accuracy did not drop after epoch 1. "
+               "tlcourse.surgery.unfreeze(model) keeps BatchNormalization frozen for you; compile after it.",
           solution=_solution_07_2)
 def _check_07_2(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
-        return "the answer should be a Keras model: keras.Model(inputs, outputs)"
-    if tuple(answer.input_shape[1:]) != (8, 8, 16):
-        return f"the block takes inputs of shape {tuple(answer.input_shape[1:])}, not (8, 8, 16)"
-    if tuple(answer.output_shape[1:]) != (8, 8, 16):
-        return (f"the block's output has shape {tuple(answer.output_shape[1:])}: with an identity "
-                "shortcut it keeps the input's shape (8, 8, 16), so that x can be added")
-    convs = [layer for layer in leaf_layers(answer) if isinstance(layer, keras.layers.Conv2D)]
-    if any(tuple(layer.kernel_size) == (1, 1) for layer in convs):
-        return ("the block has a 1 x 1 convolution, a projection: when the shape does not change the "
-                "shortcut is the identity, x itself")
-    convs = [layer for layer in convs if tuple(layer.kernel_size) == (3, 3)]
-    if len(convs) < 2:
-        return "the residual path F(x) should have two 3 x 3 convolutions"
-    x = np.random.default_rng(7).normal(size=(2, 8, 8, 16)).astype("float32")
-    y = _with_zero_convs(answer, convs, x)                # F(x) = 0: every convolution outputs 0
-    if np.allclose(y, np.maximum(x, 0), atol=1e-4):
-        if not np.allclose(_with_zero_convs(answer, convs[:1], x), np.maximum(x, 0), atol=1e-4):
-            return ("with only the first convolution set to zero, F(x) should be zero as well, because the "
-                    "second convolution works on the first one's output; in this block it is not: stack the "
-                    "two convolutions one after the other instead of side by side")
-        return None
-    if np.allclose(y, x, atol=1e-4):
-        return "with F(x) = 0 the block returns x, not relu(x): the ReLU after the addition is missing"
-    if np.allclose(y, 0, atol=1e-4):
-        return ("with its convolutions set to zero the block outputs zeros: nothing adds the input x "
-                "back (no shortcut)")
-    return ("with its convolutions set to zero, F(x) = 0, the block should output relu(x), and it does "
-            "not: add x itself to F(x), then apply the ReLU")
+        return "the answer should be a Keras model, compiled for fine-tuning"
+    if not answer.trainable:
+        return "the model is frozen as a whole (model.trainable = False): fine-tuning needs its layers trainable"
+    layers = weighted_layers(answer)
+    batchnorms = [layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)]
+    if not batchnorms:
+        return ("this model has no BatchNormalization layer, so the check cannot see it kept frozen: use a "
+                "model that has some, e.g. MobileNetV2's layers above a cut as in section 3")
+    frozen = [layer.name for layer in layers if layer not in batchnorms and not layer.trainable]
+    if frozen:
+        more = " ..." if len(frozen) > 3 else ""
+        return (f"{', '.join(frozen[:3])}{more} still frozen: fine-tuning all layers needs trainable = True "
+                "on every layer but BatchNormalization")
+    live = [layer.name for layer in batchnorms if layer.trainable]
+    if live:
+        return (f"BatchNormalization layer {live[0]!r} is trainable: keep BatchNormalization frozen "
+                "(trainable = False), so the small fine-tuning batches cannot overwrite the statistics "
+                "it learned on the source data")
+    problem = _compile_problem(answer)
+    if problem:
+        return problem
+    try:
+        rate = current_learning_rate(answer)
+    except (TypeError, ValueError):
+        return "give the optimizer a constant learning rate (a number), so it can be checked"
+    if rate > 1.001e-4:
+        return (f"a learning rate of {rate:g} is above 1e-4, the lowest rate section 4 tried: there the higher "
+                "rates moved the pretrained weights further (the 'moved' numbers it printed), which re-learns "
+                "the pretrained layers instead of keeping them; go lower")
+    if rate < 1e-6:
+        return (f"a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
+                "would change nothing: low, but not vanishing")
+    return None
 
 
-# 07.3: the first layer's gradient in plain-32 and resnet-32 at initialisation (section 6's networks)
-_NETWORKS = {"plain-32": False, "resnet-32": True}         # name -> shortcuts
-_PROBE = 64                                                # the first 64 MNIST training digits
-_CONCLUSIONS = ("a", "b", "c")
-_GRADIENTS: dict[tuple[str, int, bool], float] = {}        # (network, seed, training) -> norm, computed once
+# --------------------------------------------------------------------------- 07.3
+
+DEPTHS_07_3 = (7, 5, 3, 0)             # feature extraction, fine-tune top, from conv2 on, fine-tune all
+CONCLUSIONS_07_3 = ("same depth", "another depth")
 
 
-def _probe_07() -> tuple[np.ndarray, np.ndarray]:
-    x, y = mnist_train_head(_PROBE)
-    return x.reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4))[..., None].astype("float32") / 255, y
+def _solution_07_3() -> dict[str, Any]:
+    # the notebook's "different" target: Fashion-MNIST, a pool of 5,000 and a fixed test set of 500
+    (x_fashion, y_fashion), (x_fashion_test, y_fashion_test) = load_arrays("fashion_mnist")
+    _, x_pool, _, y_pool = train_test_split(x_fashion[..., np.newaxis], y_fashion.astype("int64"),
+                                            test_size=5_000, stratify=y_fashion, random_state=SEED)
+    _, x_test, _, y_test = train_test_split(x_fashion_test[..., np.newaxis], y_fashion_test.astype("int64"),
+                                            test_size=500, stratify=y_fashion_test, random_state=SEED)
+    # 100 training and 500 validation images from the pool, no image in both
+    train, val = train_test_split(np.arange(len(y_pool)), train_size=100, test_size=500,
+                                  stratify=y_pool, random_state=SEED)
+    x, y, x_val, y_val = x_pool[train], y_pool[train], x_pool[val], y_pool[val]
 
+    source = reuse_layers(load_pretrained("mnist_cnn"))       # the MNIST CNN without its output layer
 
-def _first_layer_gradient(name: str, seed: int, training: bool = True) -> float:
-    key = (name, seed, training)
-    if key not in _GRADIENTS:
-        seed_everything(seed)
-        model = resnet((14, 14, 1), 10, blocks_per_stage=5, filters=(8, 16, 32), shortcuts=_NETWORKS[name])
-        x, y = _probe_07()
-        _GRADIENTS[key] = gradient_norms(model, x, y, [model.get_layer("stem_conv").kernel], training=training)[0]
-    return _GRADIENTS[key]
+    def accuracy(model, images, labels):
+        return float(np.mean(model.predict(images, verbose=0).argmax(axis=1) == labels))
 
+    models, val_acc, test_acc = {}, {}, {}
+    for k in (7, 5, 3, 0):
+        seed_everything(SEED)
+        model = keras.Sequential([keras.Input(shape=(28, 28, 1)), *clone_with_weights(source).layers,
+                                  keras.layers.Dense(10, activation="softmax", name="new_head")])
+        set_freeze_depth(model, k)                            # the first k layers frozen
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                      loss="sparse_categorical_crossentropy")
+        passes = fast_or_full(10, 40)
+        model.fit(np.concatenate([x] * passes), np.concatenate([y] * passes), batch_size=32, verbose=0)
+        models[k], val_acc[k], test_acc[k] = model, accuracy(model, x_val, y_val), accuracy(model, x_test, y_test)
 
-def _close(value: float, reference: float, rel: float = 0.02) -> bool:
-    return abs(value - reference) <= rel * abs(reference) + 1e-12
-
-
-def _solution_07_3() -> tuple[Any, str]:
-    # the probe batch: the first 64 MNIST training digits at 14 x 14, as section 6 shrinks them
-    # (in the notebook x_train and y_train are already loaded, in section 2)
-    (x_train, y_train), _ = load_arrays("mnist")
-    x_probe = x_train[:64].reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4))[..., None].astype("float32") / 255
-    y_probe = y_train[:64]
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
-
-    def first_layer_gradients(seed):
-        norms = {}
-        for name, shortcuts in [("plain-32", False), ("resnet-32", True)]:
-            seed_everything(seed)                     # the same start as section 6's build(name)
-            model = resnet((14, 14, 1), 10, blocks_per_stage=5, filters=(8, 16, 32), shortcuts=shortcuts)
-            with tf.GradientTape() as tape:           # training=True: BatchNorm as fit runs it
-                loss = loss_fn(y_probe, model(x_probe, training=True))
-            gradient = tape.gradient(loss, model.get_layer("stem_conv").kernel)
-            norms[name] = float(tf.norm(gradient))
-        return norms
-
-    results = run_seeds(first_layer_gradients, range(fast_or_full(3, 5)))
-    difference = results.paired_difference("plain-32", "resnet-32")
-    print(results, difference, sep="\n")
-    low, high = difference.ci95
-    conclusion = "a" if high < 0 else "b" if low > 0 else "c"
-    answer = (results, conclusion)
+    depth = max(val_acc, key=val_acc.get)                     # chosen on validation, never on test
+    best_on_test = max(test_acc.values())
+    answer = {"models": models, "val": val_acc, "test": test_acc, "depth": depth,
+              "test_accuracy": test_acc[depth],
+              "conclusion": "same depth" if test_acc[depth] == best_on_test else "another depth"}
     return answer
 
 
+@functools.lru_cache(maxsize=1)
+def _fashion_parts() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    # the exercise's train, validation and test images, as its markdown and the solution draw them
+    (x_all, y_all), (x_all_test, y_all_test) = load_arrays("fashion_mnist")
+    _, x_pool, _, y_pool = train_test_split(x_all[..., np.newaxis], y_all.astype("int64"), test_size=5_000,
+                                            stratify=y_all, random_state=SEED)
+    _, x_test, _, y_test = train_test_split(x_all_test[..., np.newaxis], y_all_test.astype("int64"),
+                                            test_size=500, stratify=y_all_test, random_state=SEED)
+    train, val = train_test_split(np.arange(len(y_pool)), train_size=100, test_size=500,
+                                  stratify=y_pool, random_state=SEED)
+    return {"train": (x_pool[train], y_pool[train]), "val": (x_pool[val], y_pool[val]), "test": (x_test, y_test)}
+
+
+@functools.lru_cache(maxsize=1)
+def _pretrained_kernels() -> tuple[np.ndarray, ...]:
+    # the MNIST CNN's kernels below its output layer: conv1, conv2, dense
+    return tuple(layer.get_weights()[0] for layer in weighted_layers(load_pretrained("mnist_cnn"))[:-1])
+
+
+def _measured(model: keras.Model) -> dict[str, float]:
+    # the model's accuracy on each part of the exercise's data, measured here
+    scores = {}
+    for part, (x, y) in _fashion_parts().items():
+        p = np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + 250], training=False))
+                            for i in range(0, len(x), 250)])
+        scores[part] = float(np.mean(p.argmax(axis=1) == y))
+    return scores
+
+
+def _freeze_problem(k: int, model: Any) -> str | None:
+    # behaviour: below the cut the pretrained kernels are untouched, above it they moved
+    if not isinstance(model, keras.Model):
+        return f"answer['models'][{k}] should be the Keras model you trained at depth {k}"
+    if tuple(model.input_shape[1:]) != (28, 28, 1):
+        return (f"the model for depth {k} takes inputs of shape {tuple(model.input_shape[1:])}: give the whole "
+                "network, which takes the 28 x 28 x 1 images (the check measures it on them)")
+    layers, pretrained = weighted_layers(model), _pretrained_kernels()
+    if len(layers) != len(pretrained) + 1 or any(layer.get_weights()[0].shape != w.shape
+                                                  for layer, w in zip(layers, pretrained)):
+        return (f"the model for depth {k} is not the MNIST CNN's layers plus a new 10-class head: build it from "
+                "clone_with_weights(source).layers as section 1 does")
+    below = {7: 3, 5: 2, 3: 1, 0: 0}[k]                       # kernels under the cut: conv1, conv2, dense
+    for i, (layer, w) in enumerate(zip(layers[:-1], pretrained)):
+        same = np.array_equal(layer.get_weights()[0], w)
+        if i < below and not same:
+            return (f"at depth {k} layer {layer.name!r} sits below the cut but its weights changed: freeze the "
+                    f"first {k} layers (set_freeze_depth(model, {k})) and compile before fit")
+        if i >= below and same:
+            return (f"at depth {k} layer {layer.name!r} sits above the cut but kept its pretrained weights: "
+                    "it never trained (compile after setting the flags, then fit)")
+    return None
+
+
+def _choice_problem(val: dict[int, float], test: dict[int, float], depth: Any, reported: Any,
+                    conclusion: Any) -> str | None:
+    # the depth must win on validation; the test accuracy reported is that depth's; the conclusion
+    # says whether that depth also wins on test
+    best_val, best_test = max(val.values()), max(test.values())
+    if depth not in val:
+        return f"answer['depth'] should be one of the depths tried, {', '.join(map(str, DEPTHS_07_3))}"
+    if val[depth] < best_val:
+        if test[depth] == best_test:
+            return (f"depth {depth} is the best on the test set, not on validation: choosing by test accuracy "
+                    "makes the test set part of the training, and its score is no longer an honest estimate. "
+                    "Choose by validation accuracy")
+        return f"depth {depth} does not have the highest validation accuracy of your models: choose the one that does"
+    number = as_number(reported, "a number")
+    if isinstance(number, str):
+        return f"answer['test_accuracy']: {number}"
+    if not np.isclose(number, test[depth], atol=1e-6):
+        if np.isclose(number, best_test, atol=1e-6) or np.isclose(number, best_val, atol=1e-6):
+            return (f"report the test accuracy of the depth you chose ({depth}), measured once: not the best test "
+                    "score of all depths and not its validation score")
+        return f"answer['test_accuracy'] is not the test accuracy of depth {depth} in your 'test' numbers"
+    if conclusion not in CONCLUSIONS_07_3:
+        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_07_3)}"
+    right = "same depth" if test[depth] == best_test else "another depth"
+    if conclusion != right:
+        if right == "same depth":
+            return f"by your own numbers no depth beats depth {depth} on test, so {conclusion!r} is not what they show"
+        return (f"by your own numbers another depth scores higher on test than depth {depth}: {conclusion!r} "
+                "is not what they show (and that depth's test score is still not the one to report)")
+    return None
+
+
 @exercise("07.3", notebook=NOTEBOOK,
-          task="Measure the gradient norm at the first convolution (stem_conv) of plain-32 and resnet-32 at "
-               "initialisation, seeds 0..n-1 (n >= 3), on the first 64 MNIST training digits at 14 x 14; "
-               "answer (results of run_seeds, conclusion 'a', 'b' or 'c').",
-          hint="For each seed and network: seed_everything(seed), build it as section 6's build(name) does, then "
-               "with tf.GradientTape() compute the mean cross-entropy of model(x_probe, training=True) and "
-               "tf.norm of the gradient of model.get_layer('stem_conv').kernel; return both norms in one dict "
-               "per seed. Read the conclusion off results.paired_difference('plain-32', 'resnet-32').ci95.",
+          task="Train the MNIST CNN + a new head at freeze depths 7, 5, 3 and 0 on 100 Fashion-MNIST images, choose "
+               "the depth on validation data, report its test accuracy and whether it is also best on test.",
+          hint="Per depth: a Sequential of keras.Input((28, 28, 1)), clone_with_weights(source).layers and a new "
+               "Dense(10, 'softmax', name='new_head'); set_freeze_depth(model, k), compile, fit on the 100 training "
+               "images; then "
+               "accuracy on x_val and on x_test. Choose with max(val, key=val.get): the test numbers only report.",
           solution=_solution_07_3)
 def _check_07_3(answer: Any) -> str | None:
-    read = seed_answer(answer, tuple(_NETWORKS), _CONCLUSIONS)
-    if isinstance(read, str):
-        return read
-    results, conclusion = read
-    plain, res = results.values("plain-32"), results.values("resnet-32")
-    if np.any(plain <= 0) or np.any(res <= 0):
-        return "gradient norms are positive, but some of your numbers are zero or negative"
-    seed = random.choice(list(results.seeds))              # one seed, recomputed: a made-up table fails
-    mine = {name: _first_layer_gradient(name, int(seed)) for name in _NETWORKS}
-    theirs = {"plain-32": plain[int(seed)], "resnet-32": res[int(seed)]}
-    if not all(_close(theirs[n], mine[n]) for n in _NETWORKS):
-        if _close(theirs["plain-32"], mine["resnet-32"]) and _close(theirs["resnet-32"], mine["plain-32"]):
-            return "the two networks' numbers are swapped: plain-32 has no shortcuts (shortcuts=False)"
-        if all(_close(theirs[n], _PROBE * mine[n]) for n in _NETWORKS):
-            return ("the numbers are 64 times too large: the loss is summed over the batch, use the mean "
-                    "(keras.losses.SparseCategoricalCrossentropy() averages)")
-        if all(_close(theirs[n], _first_layer_gradient(n, int(seed), training=False)) for n in _NETWORKS):
-            return ("these gradients were measured with training=False: BatchNorm then uses its initial moving "
-                    "statistics, not the batch's as in fit; call model(x_probe, training=True)")
-        return (f"the numbers of seed {seed} are not what the described measurement gives (recomputed: "
-                "they differ by more than 2 %): call seed_everything(seed) right before building each "
-                "network, build it as section 6 does, and take the gradient of stem_conv's kernel on the "
-                "first 64 training digits at 14 x 14")
-    side = interval_side(results, "plain-32", "resnet-32")
-    right = {"below": "a", "above": "b", "across": "c"}[side]
-    if conclusion != right:
-        return (f"conclusion {conclusion!r} does not follow from your numbers: look at where the 95 % interval "
-                "of the paired difference plain-32 - resnet-32 lies, all above 0, all below 0, or across 0")
-    return None
+    keys = ("models", "val", "test", "depth", "test_accuracy", "conclusion")
+    if not isinstance(answer, dict) or any(k not in answer for k in keys):
+        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+    parts = [answer[k] for k in ("models", "val", "test")]
+    if not all(isinstance(part, dict) and set(part) == set(DEPTHS_07_3) for part in parts):
+        return ("answer['models'], answer['val'] and answer['test'] should be dicts with one entry per depth, "
+                f"keyed {', '.join(map(str, DEPTHS_07_3))}")
+    if len({id(model) for model in answer["models"].values()}) != len(DEPTHS_07_3):
+        return "each depth needs a model of its own: the same model object appears under two depths"
+    for k in DEPTHS_07_3:
+        problem = _freeze_problem(k, answer["models"][k])
+        if problem:
+            return problem
+    val, test = {}, {}
+    for k in DEPTHS_07_3:
+        for part, given in (("val", answer["val"][k]), ("test", answer["test"][k])):
+            number = as_number(given, "an accuracy")
+            if isinstance(number, str):
+                return f"answer[{part!r}][{k}]: {number}"
+            (val if part == "val" else test)[k] = number
+    if any(not 0 <= v <= 1 for v in [*val.values(), *test.values()]):
+        return "give the accuracies as fractions between 0 and 1, like 0.71, not percentages"
+    for k in DEPTHS_07_3:
+        measured = _measured(answer["models"][k])
+        if abs(val[k] - measured["val"]) > 0.0021:      # one image of 500, and some float slack
+            if abs(val[k] - measured["test"]) <= 0.0021:
+                return (f"your validation accuracy of depth {k} is its test accuracy: the test set then chooses "
+                        "the depth. Measure validation on x_val, the 500 pool images set aside")
+            if abs(val[k] - measured["train"]) <= 0.0021:
+                return (f"your validation accuracy of depth {k} is its accuracy on the training images, which it "
+                        "has learned: measure on x_val, the 500 images it never trained on")
+            return f"answer['val'][{k}] is not what your depth-{k} model scores on the validation images"
+        if abs(test[k] - measured["test"]) > 0.0021:
+            return f"answer['test'][{k}] is not what your depth-{k} model scores on the 500 test images"
+    return _choice_problem(val, test, answer["depth"], answer["test_accuracy"], answer["conclusion"])

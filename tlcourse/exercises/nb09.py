@@ -1,6 +1,6 @@
-"""Exercises of notebook 09_project_sign_language: 09.1 (test photos for a given Wilson
-interval), 09.2 (the cut before a block) and 09.3 (choose the head's learning rate on
-validation data, report the test accuracy once).
+"""Exercises of notebook 09_splits_and_leakage: 09.1 (the classes a naive split keeps out of training,
+for any sorted folder), 09.2 (test images copied from training) and 09.3 (split the sign photos
+by person and measure what the random split's shared people do to the score).
 
 Per exercise, its solution ``_solution_09_1`` (its body is the code ``solution("09.1")``
 shows) and its checker ``_check_09_1``, registered with the task and the hint. Nothing here is
@@ -9,335 +9,276 @@ public: :mod:`tlcourse.exercises` reaches them through its registry.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
-import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
 
-from tlcourse.config import SEED, fast_or_full, seed_everything
-from tlcourse.data import load
+from tlcourse import data
+from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import as_number, is_function
-from tlcourse.models import imagenet_backbone
+from tlcourse.exercises._common import accuracies_per_seed, as_number, interval_verdict
+from tlcourse.experiments import PairedDifference
 
 __all__: list[str] = []
 
-NOTEBOOK = "09_project_sign_language"
+NOTEBOOK = "09_splits_and_leakage"
 
 
-def _wilson_width(correct: float, n: int, z: float = 1.96) -> float:
-    # width (high - low) of the 95 % Wilson interval of `correct` right out of `n`
-    p = correct / n
-    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return 2 * half
+def _naive_parts(y: np.ndarray) -> dict[str, set[int]]:
+    # section 4's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
+    n = len(y)
+    n_val, n_test = round(0.10 * n), round(0.15 * n)
+    a, b = n - n_val - n_test, n - n_test
+    return {"train": set(y[:a].tolist()), "val": set(y[a:b].tolist()), "test": set(y[b:].tolist())}
 
 
-def _wald_width(correct: float, n: int, z: float = 1.96) -> float:
-    # width of the normal-approximation ("Wald") interval, a realistic wrong formula
-    p = correct / n
-    return 2 * z * math.sqrt(p * (1 - p) / n)
+def _sorted_folders() -> list[np.ndarray]:
+    # labels of folders read class by class: the notebook's 12 x 100, unequal classes, a few random ones
+    rng = np.random.default_rng(61)
+    sizes = [[100] * 12, [30, 200, 50, 80, 10, 60, 40, 90], [5, 5, 5, 300], [7] * 40, [300, 5, 5, 5, 5]]
+    sizes += [rng.integers(3, 150, size=rng.integers(3, 20)).tolist() for _ in range(5)]
+    return [np.repeat(np.arange(len(counts)), counts) for counts in sizes]
 
 
-def _needed_with(width_of: Callable[[float, int], float], accuracy: float, width: float, step: int = 50) -> int:
-    n = step
-    while width_of(round(accuracy * n), n) >= width:
-        n += step
-    return n
+def _solution_09_1() -> Callable[[np.ndarray], list[int]]:
+    def never_trained(y):
+        # y: labels of a folder read class by class (sorted); cut as section 4's naive slice
+        n = len(y)
+        n_val, n_test = round(0.10 * n), round(0.15 * n)
+        a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
+        return sorted(set(y[b:].tolist()) - set(y[:a].tolist()))
 
-
-_ACCURACIES = (0.90, 0.92, 0.94, 0.96, 0.98)   # multiples of 0.02: accuracy x n is a whole number of photos
-_WIDTHS = (0.03, 0.04, 0.05, 0.06)
-# (accuracy, width) pairs where the normal-approximation interval needs fewer photos than Wilson's
-_WALD_DIFFERS = ((0.94, 0.04), (0.94, 0.05), (0.96, 0.05), (0.98, 0.03), (0.98, 0.04), (0.98, 0.05))
-
-
-def _probe_rng() -> random.Random:
-    # the checks' probes are drawn anew at each check (a test may fix them)
-    return random.Random()
-
-
-def _solution_09_1() -> Callable[[float, float], int]:
-    def wilson_interval(correct, n, z=1.96):
-        # 95 % confidence interval of an accuracy measured as `correct` out of `n` (as in the notebook)
-        p = correct / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-        return centre - half, centre + half
-
-    def photos_needed(accuracy, width):
-        # the smallest multiple of 50 photos whose interval around `accuracy` is narrower than `width`
-        n = 50
-        while True:
-            low, high = wilson_interval(round(accuracy * n), n)
-            if high - low < width:
-                return n
-            n += 50
-
-    print(photos_needed(0.98, 0.02))   # 800: sixteen times the book's 50 test photos
-    answer = photos_needed
+    answer = never_trained          # in the notebook: never_trained(np.repeat(np.arange(12), 100))
     return answer
 
 
 @exercise("09.1", notebook=NOTEBOOK,
-          task="Write photos_needed(accuracy, width): the smallest number of test photos (a multiple of 50) for "
-               "which a measured `accuracy` has a 95 % Wilson interval narrower than `width`; answer the function.",
-          hint="Loop n = 50, 100, 150, ... and compute wilson_interval(round(accuracy * n), n) until "
-               "high - low drops below width; then print photos_needed(0.98, 0.02) for the book's claim.",
+          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 4's "
+               "naive test part that its training part never sees.",
+          hint="Cut y where section 4's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
+               "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
           solution=_solution_09_1)
 def _check_09_1(answer: Any) -> str | None:
-    if not is_function(answer):
-        return ("the answer should be the function photos_needed itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
-    rng = _probe_rng()
-    probes = [(0.98, 0.02), rng.choice(_WALD_DIFFERS), (rng.choice(_ACCURACIES), rng.choice(_WIDTHS))]
-    got = []
-    for accuracy, width in probes:
-        try:
-            value = answer(accuracy, width)
-        except Exception as error:                    # the student's function may fail on some input
-            return f"photos_needed({accuracy}, {width}) raised {type(error).__name__}: {error}"
-        number = as_number(value, "a number of photos")
-        if isinstance(number, str):
-            return f"photos_needed({accuracy}, {width}) returned {value!r}: it should return a number of photos"
-        got.append(number)
-    for (accuracy, width), n in zip(probes, got):
-        right = _needed_with(_wilson_width, accuracy, width)
-        if n == right:
+    if not callable(answer):
+        return ("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
+                "answers one folder only; the check tries several)")
+    folders = _sorted_folders()
+    given_per_folder = []
+    for y in folders:
+        given = answer(y.copy())
+        if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
+            return f"never_trained should return a list of class numbers, like [3, 4], not {type(given).__name__}"
+        given_per_folder.append({int(c) for c in np.asarray(list(given)).ravel()})
+    for y, given in zip(folders, given_per_folder):
+        parts = _naive_parts(y)
+        right = parts["test"] - parts["train"]
+        if given == right:
             continue
-        if len(set(got)) == 1 and len({_needed_with(_wilson_width, a, w) for a, w in probes}) > 1:
-            return f"photos_needed returns {n:g} whatever it is asked: compute the number from accuracy and width"
-        if math.isnan(n) or n <= 0 or n != int(n):
-            return f"photos_needed({accuracy}, {width}) returned {n:g}: a number of photos is a whole, positive number"
-        if n % 50:
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}: count in multiples of 50, so that "
-                    "accuracy x n is a whole number of photos")
-        if n == _needed_with(_wald_width, accuracy, width):
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}, what the normal-approximation interval "
-                    "p +- 1.96 sqrt(p (1 - p) / n) needs: use the notebook's wilson_interval")
-        if n < right:
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}, but with {n:g} photos the interval is "
-                    f"still {100 * _wilson_width(round(accuracy * n), int(n)):.1f} points wide, not below "
-                    f"{100 * width:g}")
-        return (f"photos_needed({accuracy}, {width}) returned {n:g}: a smaller multiple of 50 already gives an "
-                "interval narrower than that width (return the first n that does)")
+        shape = f"{len(set(y.tolist()))} classes of {np.bincount(y).min()}-{np.bincount(y).max()} images"
+        if all(g == given_per_folder[0] for g in given_per_folder):
+            return (f"it returns {sorted(given)} for every folder, but the answer depends on y (wrong for {shape}): "
+                    "compute the cut points from len(y)")
+        extra = given - right
+        if extra & parts["train"]:
+            return f"for a folder of {shape} its list has a class that the training part does contain"
+        if extra:
+            return (f"for a folder of {shape} its list has a class that the test part does not contain: look where "
+                    "the validation part ends")
+        return f"for a folder of {shape} a class of the test part that the training part never sees is missing"
     return None
 
 
-_BASES: list[keras.Model] = []                   # a MobileNetV2 (random weights: names only), built once
+def _solution_09_2() -> Callable[[np.ndarray, np.ndarray], int]:
+    def leaked(x_train, x_test):
+        # test images with an exact copy in the training part, by content hash
+        seen = {hashlib.sha256(image.tobytes()).hexdigest() for image in x_train}
+        return sum(hashlib.sha256(image.tobytes()).hexdigest() in seen for image in x_test)
 
-
-def _mobilenet() -> keras.Model:
-    if not _BASES:
-        _BASES.append(keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3)))
-    return _BASES[0]
-
-
-def _cut(names: list[str], block: int) -> str:
-    return names[names.index(f"block_{block}_expand") - 1]
-
-
-_NO_ADD = (2, 4, 7, 11, 14)     # blocks after a block that changes the shape: that block ends without an add
-_WITH_ADD = (3, 5, 6, 8, 9, 10, 12, 15, 16)
-
-
-def _solution_09_2() -> Callable[[keras.Model, int], str]:
-    def cut_before(base, block):
-        # the cut is the last layer that stays frozen: the one just before block `block` starts
-        names = [layer.name for layer in base.layers]
-        return names[names.index(f"block_{block}_expand") - 1]
-
-    # print(cut_before(base, 13)) in the notebook: block_12_add (block 12 ends by adding its input back)
-    answer = cut_before
+    answer = leaked          # in the notebook: leaked(copied.x_train, copied.x_test)
     return answer
 
 
 @exercise("09.2", notebook=NOTEBOOK,
-          task="Write cut_before(base, block): the name of the cut (the last frozen layer, whose output `bottom` "
-               "computes once) for fine-tuning MobileNetV2 `base` from block `block` on; answer the function.",
-          hint="Print the layer names around 'block_10_expand' and 'block_13_expand' in base.layers: section "
-               "5's CUT for block 10 is the last layer before that block starts. Not every block ends the "
-               "same way.",
+          task="Write leaked(x_train, x_test): the number of test images that have an exact copy "
+               "in the training part.",
+          hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 5 does, then count "
+               "the test images whose hash is among the training images' hashes.",
           solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
-    if not is_function(answer):
-        return ("the answer should be the function cut_before itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
-    base = _mobilenet()
-    names = [layer.name for layer in base.layers]
-    rng = _probe_rng()
-    blocks = [13, rng.choice(_NO_ADD), rng.choice(_WITH_ADD)]
-    got = {}
-    for block in blocks:
-        try:
-            value = answer(base, block)
-        except Exception as error:                     # the student's function may fail on some block
-            return f"cut_before(base, {block}) raised {type(error).__name__}: {error}"
-        name = getattr(value, "name", value)           # a layer object is fine too
-        if not isinstance(name, str):
-            return f"cut_before(base, {block}) returned {type(value).__name__}: it should return a layer name"
-        got[block] = name.strip()
-    if len(set(got.values())) == 1:
-        return "cut_before returns the same layer whatever the block: look the name up in base.layers"
-    for block in blocks:
-        name, right = got[block], _cut(names, block)
-        if name == right:
-            continue
-        if name == f"block_{block}_expand":
-            return (f"cut_before(base, {block}) returned {name}, the first layer to fine-tune; the cut is the "
-                    "last layer that stays frozen")
-        if name not in names:
-            return (f"cut_before(base, {block}) returned {name!r}, which is not a layer of MobileNetV2: not every "
-                    f"block ends with an add (block {block - 1} changes the shape, so there is nothing to add its "
-                    "input to); look the name up in base.layers")
-        position, cut = names.index(name), names.index(right)
-        if position < cut:
-            return (f"cut_before(base, {block}) returned {name}, which comes before the end of block {block - 1}: "
-                    f"the layers after it in block {block - 1} would be fine-tuned too")
-        return (f"cut_before(base, {block}) returned {name}, a layer of the part to fine-tune: the cut comes "
-                f"before block {block} starts")
+    if not callable(answer):
+        return "the answer should be a function leaked(x_train, x_test) that returns a number"
+    rng = np.random.default_rng(6)
+    for shape in ((8, 8, 3), (12, 12)):                  # colour photos and gray images
+        x_train = rng.integers(0, 256, size=(40, *shape), dtype=np.uint8)
+        x_test = rng.integers(0, 256, size=(15, *shape), dtype=np.uint8)
+        copied = x_test.copy()
+        copied[[1, 4, 9]] = x_train[[0, 7, 30]]          # 3 exact copies
+        near = copied.copy()
+        near[12] = x_train[5]
+        near[12].flat[0] ^= 1                            # a twin that differs in one pixel value
+        for x, right in ((x_test, 0), (copied, 3), (near, 3)):
+            count = answer(x_train.copy(), x.copy())
+            if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
+                return f"the function should return a whole number of test images, not {type(count).__name__}"
+            if count == right:
+                continue
+            if count > len(x):
+                return f"it returns {count} for a test part of {len(x)} images: count images, not pixels"
+            if x is x_test:
+                return f"on a split with no copies at all it returns {count}, not 0"
+            if x is near and count == right + 1:
+                return ("it counts a test image that differs from its training twin in one pixel: only "
+                        "exact copies count here (near-duplicates need the distance check)")
+            return f"with 3 test images copied from the training part it returns {count}"
     return None
 
 
-# 09.3: the head's learning rate, chosen on the validation photos; the test photos used once
-_RATES = (1e-4, 1e-3, 1e-2)
-_HEAD_EPOCHS = 10
-_RUNS: dict[tuple[Any, ...], tuple[float, float]] = {}    # (data fingerprint, rate) -> (val, test) accuracy
-_KEYS = ("features", "split", "val", "chosen", "test_accuracy", "conclusion")
+# --------------------------------------------------------------------------- 09.3
 
-
-def _fingerprint(features: dict[str, np.ndarray], split: Any) -> tuple[Any, ...]:
-    return tuple((part, features[part].shape, float(np.sum(features[part], dtype=np.float64)))
-                 for part in ("train", "val", "test")) + (int(np.sum(split.y_train)),)
-
-
-def _head_accuracies(features: dict[str, np.ndarray], split: Any, rate: float) -> tuple[float, float]:
-    # the head of section 4 trained on the cached features with one learning rate: (val, test) accuracy
-    key = (_fingerprint(features, split), rate)
-    if key not in _RUNS:
-        seed_everything(SEED)
-        head = keras.Sequential([keras.Input(shape=features["train"].shape[1:]), keras.layers.Dropout(0.2),
-                                 keras.layers.Dense(10, activation="softmax")])
-        head.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
-                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        head.fit(features["train"], split.y_train, epochs=_HEAD_EPOCHS, batch_size=32, verbose=0)
-        _RUNS[key] = (head.evaluate(features["val"], split.y_val, verbose=0)[1],
-                      head.evaluate(features["test"], split.y_test, verbose=0)[1])
-    return _RUNS[key]
-
-
-def _separated(val: dict[float, float], chosen: float, n_val: int) -> bool:
-    # does the runner-up's validation accuracy lie below the chosen rate's 95 % Wilson interval?
-    runner_up = max(acc for rate, acc in val.items() if rate != chosen)
-    correct = round(val[chosen] * n_val)
-    p, z = correct / n_val, 1.96
-    centre = (p + z**2 / (2 * n_val)) / (1 + z**2 / n_val)
-    return runner_up < centre - _wilson_width(correct, n_val) / 2
+CONCLUSIONS_09_3 = ("random split higher", "no clear difference", "random split lower")
 
 
 def _solution_09_3() -> dict[str, Any]:
-    # In the notebook `split` and `features` exist (sections 1 and 4); rebuilt here so the code runs alone
-    # (in fast mode on 20 photos per digit, to keep the tests short).
-    split = load("sign_language_digits", image_size=(128, 128), limit_per_class=fast_or_full(20, None),
-                 val_size=0.10, test_size=0.15)
-    base = imagenet_backbone("mobilenet_v2", input_shape=(128, 128, 3))
-    extractor = keras.Sequential([keras.Input((128, 128, 3)), keras.layers.Rescaling(1 / 127.5, offset=-1),
-                                  base, keras.layers.GlobalAveragePooling2D()])
-    features = {part: extractor.predict(getattr(split, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+    sign_dir = data.locate("sign_language_digits")
+    x_all, y_all, _ = data.load_image_folder(sign_dir, image_size=(32, 32))     # as in section 4
+    files = sorted(p for p in Path(sign_dir).rglob("*")                          # the same order
+                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
+    shot = np.array([int(p.stem.split("_")[-1]) for p in files])               # IMG_1118.JPG -> 1118
 
-    def train_head(rate):
-        seed_everything(SEED)
-        head = keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dropout(0.2),
-                                 keras.layers.Dense(10, activation="softmax")])
-        head.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
-                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        head.fit(features["train"], split.y_train, epochs=10, batch_size=32, verbose=0)
-        return head
+    person = np.zeros(len(y_all), dtype=int)     # each student shot the digits 0..9 in a row:
+    current, previous = -1, 10                   # a new person starts where the digit stops rising
+    for i in np.argsort(shot):
+        if y_all[i] <= previous:
+            current += 1
+        person[i], previous = current, y_all[i]
 
-    heads = {rate: train_head(rate) for rate in (1e-4, 1e-3, 1e-2)}
-    val = {rate: head.evaluate(features["val"], split.y_val, verbose=0)[1] for rate, head in heads.items()}
-    chosen = max(val, key=val.get)                               # chosen on validation only
-    test_accuracy = heads[chosen].evaluate(features["test"], split.y_test, verbose=0)[1]   # test: once
+    gray = x_all.astype("float32").mean(axis=-1).reshape(len(x_all), -1) / 255.0   # pixels(x_all)
 
-    def wilson_interval(correct, n, z=1.96):
-        p = correct / n
-        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-        return centre - half, centre + half
+    def one_nn(train, test):
+        knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
+        return float(knn.score(gray[test], y_all[test]))
 
-    low, _ = wilson_interval(round(val[chosen] * len(split.y_val)), len(split.y_val))
-    runner_up = max(acc for rate, acc in val.items() if rate != chosen)
-    print(val, chosen, f"test {test_accuracy:.2%}", f"runner-up {runner_up:.2%} vs low {low:.2%}")
-    answer = {"features": features, "split": split, "val": val, "chosen": chosen,
-              "test_accuracy": test_accuracy, "conclusion": "a" if runner_up < low else "b"}
+    random_split, by_person = [], []
+    for seed in range(fast_or_full(3, 10)):                  # N_SEEDS in the notebook
+        train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all,
+                                       random_state=seed)
+        random_split.append(one_nn(train, test))
+        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
+                           .split(gray, y_all, groups=person))
+        by_person.append(one_nn(train, test))
+
+    train, test = train_test_split(np.arange(len(y_all)), test_size=0.15, stratify=y_all, random_state=0)
+    knn = KNeighborsClassifier(n_neighbors=1).fit(gray[train], y_all[train])
+    nearest = train[knn.kneighbors(gray[test], return_distance=False)[:, 0]]
+    same_person = float(np.mean(person[nearest] == person[test]))
+
+    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
+                                 np.subtract(random_split, by_person)).ci95
+    conclusion = ("random split higher" if low > 0 else "random split lower" if high < 0
+                  else "no clear difference")
+    answer = {"random": random_split, "by_person": by_person, "same_person_neighbour": same_person,
+              "conclusion": conclusion}
     return answer
 
 
+@functools.lru_cache(maxsize=1)
+def _sign_photos() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # (gray pixels as section 4's `pixels`, labels, person of each photo), read once per session
+    sign_dir = data.locate("sign_language_digits")
+    x, y, _ = data.load_image_folder(sign_dir, image_size=(32, 32))
+    files = sorted(p for p in Path(sign_dir).rglob("*")
+                   if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
+    shot = np.array([int(p.stem.split("_")[-1]) for p in files])
+    person, current, previous = np.zeros(len(y), dtype=int), -1, 10
+    for i in np.argsort(shot):
+        current += int(y[i] <= previous)
+        person[i], previous = current, y[i]
+    return x.astype("float32").mean(axis=-1).reshape(len(x), -1) / 255.0, y, person
+
+
+@functools.lru_cache(maxsize=4)
+def _leak_numbers(n_seeds: int) -> tuple[list[float], list[float], float]:
+    # what the described experiment gives: 1-NN accuracy per seed, random and by-person split,
+    # and the share of same-person nearest neighbours in seed 0's random split
+    gray, y, person = _sign_photos()
+    index = np.arange(len(y))
+
+    def fit(train):
+        return KNeighborsClassifier(n_neighbors=1).fit(gray[train], y[train])
+
+    random_split, by_person = [], []
+    for seed in range(n_seeds):
+        train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=seed)
+        random_split.append(float(fit(train).score(gray[test], y[test])))
+        train, test = next(GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)
+                           .split(gray, y, groups=person))
+        by_person.append(float(fit(train).score(gray[test], y[test])))
+    train, test = train_test_split(index, test_size=0.15, stratify=y, random_state=0)
+    nearest = train[fit(train).kneighbors(gray[test], return_distance=False)[:, 0]]
+    return random_split, by_person, float(np.mean(person[nearest] == person[test]))
+
+
+
+
+def _close(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and np.allclose(a, b, atol=1e-6)
+
+
 @exercise("09.3", notebook=NOTEBOOK,
-          task="Choose the head's learning rate among 1e-4, 1e-3 and 1e-2 on the validation photos (section 4's "
-               "features, 10 epochs, seed SEED), then measure the chosen head's test accuracy once; answer a dict "
-               "with features, split, val, chosen, test_accuracy and conclusion ('a' or 'b').",
-          hint="For each rate: seed_everything(SEED), a new head (Dropout(0.2), Dense(10, softmax)) on "
-               "features['train'], Adam(learning_rate=rate), 10 epochs, and its accuracy on features['val']. "
-               "Pick the best validation accuracy; only then evaluate that one head on features['test']. For the "
-               "conclusion, compare the runner-up's validation accuracy with the chosen rate's wilson_interval.",
+          task="Split the sign photos by person (people inferred from the shot numbers), measure 1-NN's test "
+               "accuracy with a random and a by-person split over N_SEEDS seeds, and conclude from the interval.",
+          hint="Sort the photos by the number in their file name; a new person starts where the digit stops "
+               "rising. Then, per seed, train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed) "
+               "against GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed).split(x, y, "
+               "groups=person), both scored like one_nn_accuracy; conclude from the 95 % interval of the "
+               "paired differences random - by person.",
           solution=_solution_09_3)
 def _check_09_3(answer: Any) -> str | None:
-    if not isinstance(answer, dict) or any(key not in answer for key in _KEYS):
-        return f"the answer should be a dict with the keys {', '.join(repr(k) for k in _KEYS)}"
-    features, split, val = answer["features"], answer["split"], answer["val"]
-    if not (isinstance(features, dict) and all(part in features for part in ("train", "val", "test"))
-            and hasattr(split, "y_val")):
-        return "answer['features'] should be section 4's dict of features and answer['split'] the notebook's split"
-    if (len(features["val"]) != len(split.y_val) or len(features["test"]) != len(split.y_test)
-            or len(features["train"]) != len(split.y_train)):
-        return "the features do not line up with the split: use section 4's features of the same split"
-    if not isinstance(val, dict) or sorted(float(r) for r in val) != sorted(_RATES):
-        return "answer['val'] should map each learning rate, 1e-4, 1e-3 and 1e-2, to its validation accuracy"
-    val = {float(r): as_number(a, "an accuracy") for r, a in val.items()}
-    if any(isinstance(a, str) for a in val.values()):
-        return "answer['val'] should hold accuracies, numbers between 0 and 1"
-    if any(not 0 <= a <= 1 for a in val.values()):
-        return "give the accuracies as fractions between 0 and 1, like 0.97, not percentages"
-    chosen, reported = answer["chosen"], as_number(answer["test_accuracy"], "an accuracy")
-    if isinstance(reported, str):
-        return "answer['test_accuracy'] " + reported.removeprefix("the answer ")
-    if as_number(chosen, "a rate") not in _RATES:
-        return "answer['chosen'] should be one of the learning rates tried: 1e-4, 1e-3 or 1e-2"
-    chosen = float(chosen)
-    runs = {rate: _head_accuracies(features, split, rate) for rate in _RATES}
-    tolerance = 1.5 / len(split.y_val)                     # a photo: runs may differ in the last digit
-    if all(abs(val[r] - runs[r][1]) <= 1.5 / len(split.y_test) for r in _RATES) and not all(
-            abs(val[r] - runs[r][0]) <= tolerance for r in _RATES):
-        return ("answer['val'] holds test accuracies: a choice made on the test photos makes their accuracy "
-                "an optimistic estimate; measure every rate on features['val']")
-    if not all(abs(val[r] - runs[r][0]) <= tolerance for r in _RATES):
-        return ("answer['val'] is not what the described runs give on the validation photos (recomputed): "
-                "seed_everything(SEED) before each head, Dropout(0.2) and Dense(10, softmax), Adam with that "
-                "rate, 10 epochs, batch_size=32")
-    best_val = max(runs[r][0] for r in _RATES)
-    if runs[chosen][0] < best_val - 1e-9:
-        best_test = max(runs[r][1] for r in _RATES)
-        if runs[chosen][1] >= best_test - 1e-9:
-            return ("that rate is the best on the test photos, not on the validation photos: choosing on the test "
-                    "set turns it into a validation set, and its accuracy is no longer an honest estimate")
-        return "answer['chosen'] is not the rate with the best validation accuracy"
-    test = runs[chosen][1]
-    if abs(reported - test) > 1.5 / len(split.y_test):
-        if abs(reported - runs[chosen][0]) <= tolerance:
-            return "answer['test_accuracy'] is the chosen head's validation accuracy: evaluate it on features['test']"
-        if abs(reported - max(runs[r][1] for r in _RATES)) <= 1.5 / len(split.y_test):
-            return ("answer['test_accuracy'] is the best test accuracy of all rates, not the chosen one's: "
-                    "evaluate only the chosen head on the test photos, once")
-        return "answer['test_accuracy'] is not the chosen head's accuracy on features['test'] (recomputed)"
+    keys = ("random", "by_person", "same_person_neighbour", "conclusion")
+    if not isinstance(answer, dict) or any(k not in answer for k in keys):
+        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+    random_split = accuracies_per_seed(answer["random"], "random")
+    by_person = accuracies_per_seed(answer["by_person"], "by_person")
+    for problem in (random_split, by_person):
+        if isinstance(problem, str):
+            return problem
+    if len(random_split) != len(by_person):
+        return (f"{len(random_split)} random-split accuracies but {len(by_person)} by-person ones: measure both "
+                "on the same seeds, so that they pair up")
+    if not 3 <= len(random_split) <= 20:
+        return (f"{len(random_split)} seed(s): an interval needs at least 3 seeds (use N_SEEDS, seeds 0, 1, ...; "
+                "at most 20)")
+    right_random, right_person, right_share = _leak_numbers(len(random_split))
+    if _close(random_split, right_person) and _close(by_person, right_random):
+        return "the two lists are swapped: 'random' is the stratified random split, 'by_person' the person split"
+    if not _close(random_split, right_random):
+        return ("the random-split accuracies are not what 1-NN gives on the described split (seeds 0, 1, ... in "
+                "order; train_test_split with test_size=0.15, stratify=y_all, random_state=seed; gray pixels "
+                "as in one_nn_accuracy, photos at 32 x 32)")
+    if _close(by_person, right_random):
+        return ("the 'by_person' accuracies are those of the random split: the person split must keep each "
+                "person's photos on one side, so pass groups=person to GroupShuffleSplit's split()")
+    if not _close(by_person, right_person):
+        return ("the by-person accuracies are not what the described person split gives: check the person "
+                "rule (photos sorted by shot number, a new person wherever the digit does not rise) and "
+                "GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)")
+    share = as_number(answer["same_person_neighbour"], "a fraction between 0 and 1")
+    if isinstance(share, str):
+        return f"answer['same_person_neighbour']: {share}"
+    if not math.isclose(share, right_share, abs_tol=1e-6):
+        return ("'same_person_neighbour' is not the share of seed 0's random-split test photos whose nearest "
+                "training photo (1-NN's neighbour) was taken by the same person")
     conclusion = answer["conclusion"]
-    if not isinstance(conclusion, str) or conclusion.strip().lower() not in ("a", "b"):
-        return "answer['conclusion'] should be 'a' or 'b'"
-    right = "a" if _separated(val, chosen, len(split.y_val)) else "b"
-    if conclusion.strip().lower() != right:
-        return ("that conclusion does not follow from your numbers: compute the chosen rate's 95 % Wilson interval "
-                "from its validation accuracy and the number of validation photos, and see whether the "
-                "runner-up's validation accuracy falls inside it")
-    return None
+    if conclusion not in CONCLUSIONS_09_3:
+        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_09_3)}"
+    low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
+                                 np.subtract(random_split, by_person)).ci95
+    return interval_verdict(conclusion, low, high,
+                            ("random split higher", "random split lower", "no clear difference"), "random - by person")

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/04_reusing_layers_in_keras.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/06_reusing_layers_in_keras.ipynb)
 #
-# # 04 · Reusing layers in Keras
+# # 06 · Reusing layers in Keras
 #
 # **What you will learn**
 # - why reusing the *lower* layers of a trained network helps (speed, less data) and when
@@ -374,7 +374,7 @@ print(f"model B's test accuracy, lowest of the {len(RUNS)} runs: {min(r['B'] for
 # variables hold A's *values*, they are not A's variables, so every |ΔW| of A is exactly 0.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 04.1 — Model B on A, the safe way
+# ### Exercise 06.1 — Model B on A, the safe way
 #
 # You have seen what sharing layers does to model A. Now build model B on A yourself, the
 # slides' way, from a freshly loaded model A (`model_A = load_pretrained("fashion_mnist_model_a")`):
@@ -385,7 +385,7 @@ print(f"model B's test accuracy, lowest of the {len(RUNS)} runs: {min(r['B'] for
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: (model_A, model_B_on_A)
-check("04.1", answer)
+check("06.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · `trainable` takes effect at `compile()`, not before
@@ -469,7 +469,7 @@ print(f"largest difference between their predicted probabilities: {gap:.1e}")
 # price of reusing a model trained at another resolution.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 04.2 — A Resizing step for any model
+# ### Exercise 06.2 — A Resizing step for any model
 #
 # Section 5 put a `Resizing` step in front of one model by hand. Make it reusable: write a
 # function that takes a model for 28 × 28 images (like `model_B_on_A`) and returns a new model
@@ -480,7 +480,7 @@ print(f"largest difference between their predicted probabilities: {gap:.1e}")
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: a function: model for 28 x 28 images -> new model for 56 x 56 x 1 images
-check("04.2", answer)
+check("06.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The same steps with the `tlcourse` helpers
@@ -500,7 +500,7 @@ check("04.2", answer)
 # `below, above = cut_model(model, k)` gives the first *k* layers and the rest as two models, with
 # `above(below(x)) == model(x)`. Every cut in the course follows its rule: a model can be cut
 # where exactly **one** tensor crosses from the layers below to the layers above. A chain like
-# model A can be cut anywhere; inside a residual block (MobileNetV2, ResNet: notebooks 05 and 07)
+# model A can be cut anywhere; inside a residual block (MobileNetV2, ResNet: notebooks 07 and 10)
 # the skip and the main path both cross, and the cut is refused with the nearest valid depths.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -629,10 +629,10 @@ for baseline in ["scratch 1e-3", "scratch 1e-2"]:
 #   as about transfer — the same trap as picking the best seed.
 # - Géron's own conclusion: transfer learning does not work very well with small dense
 #   networks (they learn few, very task-specific patterns); it shines with deep CNNs, whose
-#   lower layers detect generic features. Notebooks 01–03 measure that on ImageNet networks.
+#   lower layers detect generic features. Notebooks 01–05 measure that on ImageNet networks.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 04.3 — Does reusing A help B with 50 images?
+# ### Exercise 06.3 — Does reusing A help B with 50 images?
 #
 # The slide promises that reused layers need **less training data**. Test it where data is
 # scarcer than above: **50** task-B training images (`draw_train_B(seed, n=50)`), against the
@@ -651,7 +651,7 @@ for baseline in ["scratch 1e-3", "scratch 1e-2"]:
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: {"transfer": [...], "scratch": [...], "conclusion": ...}
-check("04.3", answer)
+check("06.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Recap
@@ -669,7 +669,7 @@ check("04.3", answer)
 # - Helpers: `clone_with_weights`, `reuse_layers`, `freeze`, `unfreeze`, `compile_again`,
 #   `needs_recompile`, `trainable_report` (`tlcourse.surgery`); `run_seeds`,
 #   `plot_seed_pairs` (`tlcourse.experiments`).
-# - Exercises 04.1 (model B on A, the safe way), 04.2 (a `Resizing` step for any model) and 04.3
-#   (does reusing A help B with 50 images? seeds and an interval decide): `check("04.1", answer)`
-#   says what is right or wrong; instructors reveal a solution with `solution("04.1")` (from
+# - Exercises 06.1 (model B on A, the safe way), 06.2 (a `Resizing` step for any model) and 06.3
+#   (does reusing A help B with 50 images? seeds and an interval decide): `check("06.1", answer)`
+#   says what is right or wrong; instructors reveal a solution with `solution("06.1")` (from
 #   `tlcourse.exercises`).

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/07_cnn_architectures.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/10_cnn_architectures.ipynb)
 #
-# # 07 · CNN architectures
+# # 10 · CNN architectures
 #
 # **What you will learn**
 # - what ImageNet and its challenge (ILSVRC) are, and how the winners' top-5 error fell
@@ -273,7 +273,7 @@ print(f"{small_vgg.count_params():,} parameters, {convolutions:,} of them in the
 record("VGG16, CPU size", None, small_vgg)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 07.1 — VGG's 3 × 3 argument, counted
+# ### Exercise 10.1 — VGG's 3 × 3 argument, counted
 #
 # Section 4 says that two stacked 3 × 3 convolutions see a 5 × 5 patch with fewer weights than
 # one 5 × 5 convolution. Count it exactly, **biases included**, for C channels in and C filters:
@@ -285,7 +285,7 @@ record("VGG16, CPU size", None, small_vgg)
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: the function conv_params(C)
-check("07.1", answer)
+check("10.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · GoogLeNet (2014): the inception module
@@ -655,7 +655,7 @@ print("the shortcuts: resnet-32 "
 # 152 layers — and why almost every backbone in section 8 has skip connections.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 07.2 — Build a residual block
+# ### Exercise 10.2 — Build a residual block
 #
 # Build ResNet's basic block yourself with the functional API: input shape (8, 8, 16); the
 # residual path F(x) = 3 × 3 convolution (16 filters, `padding="same"`) → BatchNormalization →
@@ -665,10 +665,10 @@ print("the shortcuts: resnet-32 "
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: a keras.Model from (8, 8, 16) to (8, 8, 16)
-check("07.2", answer)
+check("10.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 07.3 — Is degradation a vanishing gradient? Measure it
+# ### Exercise 10.3 — Is degradation a vanishing gradient? Measure it
 #
 # A common explanation of the degradation problem: without shortcuts the gradient fades on its
 # way down 32 layers, so the first layers hardly learn. Test it where it would show — at the
@@ -696,7 +696,7 @@ check("07.2", answer)
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")
-check("07.3", answer)
+check("10.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · The networks in one table
@@ -883,7 +883,7 @@ print(f"backbone: {choice}, {backbone.count_params():,} parameters, output {back
 # ```
 #
 # The backbone is a `keras.Model` like the ones here: freeze it, put a head on it, compile and fit
-# exactly as in notebooks 03 and 04. `ImageClassifier` adds the pooling and a new `Dense` head
+# exactly as in notebooks 04 and 06. `ImageClassifier` adds the pooling and a new `Dense` head
 # (and the preset's own preprocessing) in one call. The list of presets, with their sizes, is on
 # [keras.io/keras_hub/presets](https://keras.io/keras_hub/presets/). The picking rules above
 # still apply: size, speed, input size, and the preprocessing the weights expect.
@@ -904,6 +904,6 @@ print(f"backbone: {choice}, {backbone.count_params():,} parameters, output {back
 #   `resnet`; depth as the papers count it: `weight_layer_depth` (all in `tlcourse.models`).
 # - Picking a backbone: accuracy, size, speed, input size. On a CPU start with MobileNetV2;
 #   use its own `preprocess_input`, and drop the top.
-# - Exercises 07.1 (parameters of 3 × 3 vs 5 × 5), 07.2 (a residual block) and 07.3 (is
-#   degradation a vanishing gradient? measured over seeds): `check("07.3", answer)` says what is
-#   right or wrong; instructors reveal a solution with `solution("07.3")` (from `tlcourse.exercises`).
+# - Exercises 10.1 (parameters of 3 × 3 vs 5 × 5), 10.2 (a residual block) and 10.3 (is
+#   degradation a vanishing gradient? measured over seeds): `check("10.3", answer)` says what is
+#   right or wrong; instructors reveal a solution with `solution("10.3")` (from `tlcourse.exercises`).

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/08_greedy_layerwise_pretraining.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/11_greedy_layerwise_pretraining.ipynb)
 #
-# # 08 · Greedy layer-wise pretraining
+# # 11 · Greedy layer-wise pretraining
 #
 # **What you will learn**
 # - what *greedy supervised pretraining* is: train a shallow network, freeze it, stack one
@@ -127,20 +127,20 @@ print(f"stage 2 (2 hidden layers): validation accuracy {stage2.evaluate(x_val, y
 print("hidden1 unchanged by stage 2:", np.array_equal(kernel_before, hidden[0].kernel.numpy()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 08.1 — Stage 3 by hand
+# ### Exercise 11.1 — Stage 3 by hand
 #
 # Take the method one stage further with the objects of this section: freeze what stage 2
 # trained, `stage2.get_layer("hidden2")`, then build `stage3` from the **same** layer objects —
 # the stem `stage2.layers[:2]`, `stage2.get_layer("hidden1")` and `stage2.get_layer("hidden2")`
 # (take them from `stage2`: later sections reuse the names `stem` and `hidden` for other
 # networks) — one new hidden layer `Dense(128, activation="sigmoid")` and a **new** output layer
-# `Dense(10, activation="softmax")`. Unlike model B in notebook 04, the layers are shared on
+# `Dense(10, activation="softmax")`. Unlike model B in notebook 06, the layers are shared on
 # purpose here: they *are* the network being built. Compile and fit it if you like. `answer` is
 # the pair `(stage2, stage3)`.
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: (stage2, stage3)
-check("08.1", answer)
+check("11.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · All stages in one call, then fine-tuning
@@ -297,7 +297,7 @@ fig.tight_layout()
 # - **Today**: ReLU units, sensible initialisation (Glorot 2010, He 2015) and adaptive optimisers
 #   such as Adam let gradients reach every layer, so end-to-end training works directly, and
 #   greedy stages only spend epochs on heads that are thrown away.
-#   Batch normalisation (2015) and residual connections (2015, notebook 07) removed the rest
+#   Batch normalisation (2015) and residual connections (2015, notebook 10) removed the rest
 #   of the need — which is why greedy layer-wise pretraining is rare today, and why "pretraining"
 #   now means training a whole network on a large *source* data set (ImageNet) and transferring it.
 #
@@ -309,7 +309,7 @@ fig.tight_layout()
 # If a verdict above reads "no clear difference", the seeds disagree: that, too, is a result.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 08.2 — How much gradient reaches the first layer?
+# ### Exercise 11.2 — How much gradient reaches the first layer?
 #
 # Why does the 2006-style network barely learn end to end? The sigmoid's derivative,
 # σ'(z) = σ(z)(1 − σ(z)), is at most 0.25 (at z = 0). On its way back to the weights of
@@ -322,12 +322,12 @@ fig.tight_layout()
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: the function gradient_bound(layers)
-check("08.2", answer)
+check("11.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 08.3 — How much gradient reaches `hidden1`? Measure it
+# ### Exercise 11.3 — How much gradient reaches `hidden1`? Measure it
 #
-# 08.2 gave a bound; now measure what section 5's network really passes down at the start of
+# 11.2 gave a bound; now measure what section 5's network really passes down at the start of
 # training, with sigmoid units and with ReLU.
 #
 # - **Measure**, for seeds 0, 1, …, n − 1 (n ≥ 3; n = 5 takes seconds) and each activation,
@@ -350,11 +350,11 @@ check("08.2", answer)
 #
 # `answer` is the pair `(results, conclusion)`, the conclusion one letter. The check recomputes
 # one of your seeds. Then compare your sigmoid mean with log10(0.25⁴) ≈ −2.4, the four sigmoid
-# derivatives between `hidden5` and `hidden1` at their largest (08.2's reasoning).
+# derivatives between `hidden5` and `hidden1` at their largest (11.2's reasoning).
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")
-check("08.3", answer)
+check("11.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Unsupervised pretraining: autoencoders
@@ -382,7 +382,7 @@ check("08.3", answer)
 #
 # | | one layer at a time | the whole network at once |
 # |---|---|---|
-# | **with labels** (supervised) | greedy supervised pretraining, sections 3–5 (seed 001) | ImageNet pretraining, notebooks 01–05 |
+# | **with labels** (supervised) | greedy supervised pretraining, sections 3–5 (seed 001) | ImageNet pretraining, notebooks 01–07 |
 # | **without labels** (unsupervised) | stacked autoencoders / RBMs (Hinton et al. 2006, Bengio et al. 2007) | one autoencoder, this section |
 #
 # - **Signal**: greedy supervised pretraining learns from labels, so its layers learn what
@@ -451,12 +451,12 @@ fig.suptitle(f"Autoencoder: each digit squeezed into {CODE} numbers and redrawn 
 #
 # - **from scratch**: a new, random encoder, everything trained (Adam 1e-3, section 5's "today");
 # - **autoencoder, frozen**: a copy of the pretrained encoder, frozen, and a new head trained on
-#   top with a larger step (Adam 1e-2, as for a lone new head in notebook 04);
+#   top with a larger step (Adam 1e-2, as for a lone new head in notebook 06);
 # - **autoencoder, fine-tuned**: that same model, then unfrozen and trained further at a **low**
 #   learning rate (Adam 1e-4): freeze → compile → fit → unfreeze → compile again → fit.
 #
 # From scratch gets as many epochs as the fine-tuned model had in total. `clone_with_weights`
-# (notebook 04) gives every run its own copy, so each starts from the same pretrained weights.
+# (notebook 06) gives every run its own copy, so each starts from the same pretrained weights.
 # Each seed draws a different 100 labelled images and new initial weights; the autoencoder is
 # pretrained once, as ImageNet weights are downloaded once.
 
@@ -520,7 +520,7 @@ ax.legend(fontsize=8);
 #   Adam, the *from scratch* column shows how far a random start already gets with 100 labels.
 #
 # Historically, unsupervised pretraining faded for images once large labelled data sets such as
-# ImageNet gave better features to transfer (notebooks 01–05); it returned in other forms
+# ImageNet gave better features to transfer (notebooks 01–07); it returned in other forms
 # (denoising and masked autoencoders, self-supervised learning) that make the reconstruction task
 # harder so that the features must capture more.
 
@@ -541,6 +541,6 @@ ax.legend(fontsize=8);
 #   ReLU + Adam. Modern deep learning replaced it with better activations, initialisation,
 #   optimisers, normalisation and skip connections — and with transfer from networks pretrained
 #   on large data sets.
-# - Exercises 08.1 (stage 3 by hand), 08.2 (the bound on the gradient through five sigmoids) and
-#   08.3 (that gradient measured, sigmoid vs ReLU, over seeds): `check("08.3", answer)` says what
-#   is right or wrong; instructors reveal a solution with `solution("08.3")` (from `tlcourse.exercises`).
+# - Exercises 11.1 (stage 3 by hand), 11.2 (the bound on the gradient through five sigmoids) and
+#   11.3 (that gradient measured, sigmoid vs ReLU, over seeds): `check("11.3", answer)` says what
+#   is right or wrong; instructors reveal a solution with `solution("11.3")` (from `tlcourse.exercises`).

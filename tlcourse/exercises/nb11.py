@@ -1,8 +1,8 @@
-"""Exercises of notebook 08_greedy_layerwise_pretraining: 08.1 (greedy stage 3 from stage 2) and
-08.2 (the most gradient left after n sigmoids) and 08.3 (that gradient, measured: sigmoid vs ReLU).
+"""Exercises of notebook 11_greedy_layerwise_pretraining: 11.1 (greedy stage 3 from stage 2) and
+11.2 (the most gradient left after n sigmoids) and 11.3 (that gradient, measured: sigmoid vs ReLU).
 
-Per exercise, its solution ``_solution_08_1`` (its body is the code ``solution("08.1")``
-shows) and its checker ``_check_08_1``, registered with the task and the hint. Nothing here is
+Per exercise, its solution ``_solution_11_1`` (its body is the code ``solution("11.1")``
+shows) and its checker ``_check_11_1``, registered with the task and the hint. Nothing here is
 public: :mod:`tlcourse.exercises` reaches them through its registry.
 """
 
@@ -33,14 +33,14 @@ from tlcourse.experiments import run_seeds
 
 __all__: list[str] = []
 
-NOTEBOOK = "08_greedy_layerwise_pretraining"
+NOTEBOOK = "11_greedy_layerwise_pretraining"
 
 
 def _dense_layers(model: Any) -> list[Any]:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
 
 
-def _solution_08_1() -> tuple[keras.Model, keras.Model]:
+def _solution_11_1() -> tuple[keras.Model, keras.Model]:
     # stages 1 and 2 as in section 3 (there they are trained before the next stage is built)
     stem = [keras.layers.Rescaling(1 / 255), keras.layers.Flatten()]
     hidden = [keras.layers.Dense(128, activation="sigmoid", name=f"hidden{i + 1}") for i in range(3)]
@@ -55,15 +55,15 @@ def _solution_08_1() -> tuple[keras.Model, keras.Model]:
     return answer
 
 
-@exercise("08.1", notebook=NOTEBOOK,
+@exercise("11.1", notebook=NOTEBOOK,
           task="Build greedy stage 3 from stage 2: freeze stage 2's hidden layers, reuse the same layer "
                "objects, add one new hidden layer and a new output layer; answer (stage2, stage3).",
           hint="Do what section 3 did for stage 2, one level up: trainable = False on "
                "stage2.get_layer('hidden2'), then a Sequential of keras.Input((28, 28)), stage2.layers[:2], "
                "stage 2's two hidden layers (the same objects), one new Dense(128, sigmoid) and a new "
                "Dense(10, softmax) head.",
-          solution=_solution_08_1)
-def _check_08_1(answer: Any) -> str | None:
+          solution=_solution_11_1)
+def _check_11_1(answer: Any) -> str | None:
     if not is_model_pair(answer):
         return "the answer should be a pair of Keras models: (stage2, stage3)"
     before, after = answer
@@ -101,7 +101,7 @@ def _check_08_1(answer: Any) -> str | None:
     return None
 
 
-def _solution_08_2() -> Callable[[int], float]:
+def _solution_11_2() -> Callable[[int], float]:
     # sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z)) is at most 0.25 (at z = 0); the chain rule multiplies
     # one such factor per sigmoid layer on the way down to hidden1's weights
     def gradient_bound(layers):
@@ -112,13 +112,13 @@ def _solution_08_2() -> Callable[[int], float]:
     return answer
 
 
-@exercise("08.2", notebook=NOTEBOOK,
+@exercise("11.2", notebook=NOTEBOOK,
           task="Write gradient_bound(layers): at most what fraction of the gradient is left after passing back "
                "through the derivatives of that many sigmoid layers (weights aside); answer the function.",
           hint="Each sigmoid layer contributes one factor of at most sigmoid(0) * (1 - sigmoid(0)), and along a "
                "chain (the chain rule) the factors multiply.",
-          solution=_solution_08_2)
-def _check_08_2(answer: Any) -> str | None:
+          solution=_solution_11_2)
+def _check_11_2(answer: Any) -> str | None:
     if not is_function(answer):
         return ("the answer should be the function gradient_bound itself, without parentheses after its "
                 "name, not " + type(answer).__name__)
@@ -154,7 +154,7 @@ def _check_08_2(answer: Any) -> str | None:
     return None
 
 
-# 08.3: how much of the gradient reaches hidden1, relative to hidden5, at initialisation
+# 11.3: how much of the gradient reaches hidden1, relative to hidden5, at initialisation
 _ACTIVATIONS = ("sigmoid", "relu")
 _PROBE = 256                                              # the first 256 MNIST training digits
 _CONCLUSIONS = ("a", "b", "c")
@@ -173,7 +173,7 @@ def _gradients_08(activation: str, seed: int) -> tuple[float, float]:
     return _SHARES[(activation, seed)]
 
 
-def _solution_08_3() -> tuple[Any, str]:
+def _solution_11_3() -> tuple[Any, str]:
     # the probe batch: the first 256 digits of MNIST's training set, raw pixels (the stem rescales)
     (x_mnist, y_mnist), _ = load_arrays("mnist")
     x_probe, y_probe = x_mnist[:256], y_mnist[:256]
@@ -202,7 +202,7 @@ def _solution_08_3() -> tuple[Any, str]:
     return answer
 
 
-@exercise("08.3", notebook=NOTEBOOK,
+@exercise("11.3", notebook=NOTEBOOK,
           task="Measure log10(|gradient at hidden1's kernel| / |gradient at hidden5's kernel|) of section 5's "
                "network at initialisation, sigmoid and ReLU, seeds 0..n-1 (n >= 3), on the first 256 MNIST "
                "training digits; answer (results of run_seeds, conclusion 'a', 'b' or 'c').",
@@ -211,8 +211,8 @@ def _solution_08_3() -> tuple[Any, str]:
                "model(x_probe, training=True), then tape.gradient(loss, [hidden[0].kernel, hidden[-1].kernel]) "
                "and log10 of the ratio of their tf.norm. Read the conclusion off "
                "results.paired_difference('sigmoid', 'relu').ci95.",
-          solution=_solution_08_3)
-def _check_08_3(answer: Any) -> str | None:
+          solution=_solution_11_3)
+def _check_11_3(answer: Any) -> str | None:
     read = seed_answer(answer, _ACTIVATIONS, _CONCLUSIONS)
     if isinstance(read, str):
         return read

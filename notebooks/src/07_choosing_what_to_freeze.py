@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/05_choosing_what_to_freeze.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/07_choosing_what_to_freeze.ipynb)
 #
-# # 05 · Choosing what to freeze
+# # 07 · Choosing what to freeze
 #
 # **What you will learn**
 # - the lecture's 2 × 2 table: how the **size** of your data set and its **similarity** to the
@@ -150,7 +150,7 @@ for name, k in STRATEGIES.items():
 print(f"{'from scratch':<19} k=0 with random weights: everything trains, nothing is transferred")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 05.1 — set up "fine-tune top" yourself
+# ### Exercise 07.1 — set up "fine-tune top" yourself
 #
 # The blog recommends *partial fine-tuning* for large, similar data: keep the generic lower
 # layers, re-train the top. Load the MNIST CNN (`load_pretrained("mnist_cnn")`), **freeze its
@@ -159,7 +159,7 @@ print(f"{'from scratch':<19} k=0 with random weights: everything trains, nothing
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: the MNIST CNN, conv layers frozen, Dense layers trainable, compiled
-check("05.1", answer)
+check("07.1", answer)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -324,7 +324,7 @@ def run_cell(size, similarity, seed):
 #
 # Four cells × four strategies × several seeds. The seed changes the training images, the new
 # head's initial weights and the shuffling; within a seed every strategy sees the **same**
-# images, so strategies are compared seed by seed (paired), as in notebook 04.
+# images, so strategies are compared seed by seed (paired), as in notebook 06.
 
 # %% slideshow={"slide_type": "subslide"}
 from tlcourse.experiments import run_seeds
@@ -757,7 +757,7 @@ for cell in grid:
 # input), and a far target, the **Sign Language Digits** photos (hands showing 0–9). First one
 # depth the raw way: freeze everything up to and including `block_15_add`, unfreeze the layers
 # above it — but keep their **BatchNormalization** layers frozen (their statistics came from
-# ImageNet; small fine-tuning batches would overwrite them, see notebook 03) — and compile.
+# ImageNet; small fine-tuning batches would overwrite them, see notebook 04) — and compile.
 
 # %% slideshow={"slide_type": "-"}
 signs = data.load("sign_language_digits", image_size=(96, 96), limit_per_class=fast_or_full(30, None))
@@ -973,12 +973,12 @@ print("never more than 2 points below the start, in any epoch:", ", ".join(kept)
 #   is **overwritten** — the accuracy falls to chance and does not come back.
 # - At a low rate the weights move by a few percent: the features are **adjusted**, and the
 #   accuracy keeps (or improves on) the head-trained start.
-# - The recipe, as in notebook 04: train the new head first on the frozen network, then unfreeze
+# - The recipe, as in notebook 06: train the new head first on the frozen network, then unfreeze
 #   and **compile again with a rate 10–100× lower** than for training from scratch (Adam: 1e-4
 #   or 1e-5). Rates in between are a gamble — the middle curve shows what they can do.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 05.2 — compile for fine-tuning
+# ### Exercise 07.2 — compile for fine-tuning
 #
 # Prepare a model for **fine-tuning all its layers**: every layer trainable except
 # BatchNormalization (kept frozen), compiled with a learning rate low enough to **keep** the
@@ -988,10 +988,10 @@ print("never more than 2 points below the start, in any epoch:", ", ".join(kept)
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: a Keras model, unfrozen (BatchNormalization frozen), compiled
-check("05.2", answer)
+check("07.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 05.3 — Choose a freeze depth on validation data, report its test accuracy
+# ### Exercise 07.3 — Choose a freeze depth on validation data, report its test accuracy
 #
 # Back to section 2's MNIST CNN. The grids compared strategies on the test set, and chose nothing
 # by it. In a real project you **choose** the depth — so you need data to choose on that is not
@@ -1013,7 +1013,7 @@ check("05.2", answer)
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: a dict of models, val, test, depth, test_accuracy and conclusion
-check("05.3", answer)
+check("07.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Recap
@@ -1037,7 +1037,7 @@ check("05.3", answer)
 #   pretrained weights by more than their own size and destroys the features.
 # - **Choose on validation, report on test**: a freeze depth (or any setting) picked by its test
 #   score makes that score optimistic; the chosen depth's test accuracy is the number to report.
-# - Exercises 05.1 (set up "fine-tune top"), 05.2 (compile for fine-tuning all layers) and 05.3
-#   (choose a freeze depth on validation data, report its test accuracy): `check("05.1", answer)`
-#   says what is right or wrong; instructors reveal a solution with `solution("05.1")` (from
+# - Exercises 07.1 (set up "fine-tune top"), 07.2 (compile for fine-tuning all layers) and 07.3
+#   (choose a freeze depth on validation data, report its test accuracy): `check("07.1", answer)`
+#   says what is right or wrong; instructors reveal a solution with `solution("07.1")` (from
 #   `tlcourse.exercises`).

@@ -1,7 +1,7 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/09_project_sign_language.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tlcourse/tlcourse/blob/main/notebooks/12_project_sign_language.ipynb)
 #
-# # 09 · Project: sign-language digits, end to end
+# # 12 · Project: sign-language digits, end to end
 #
 # **What you will learn**
 # - the whole transfer-learning pipeline of Elgendy's chapter 6 project, on real photos:
@@ -118,7 +118,7 @@ for correct, n in [(49, 50), (294, 300), (980, 1000)]:
 # all our choices may look at.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 09.1 — How many test photos for a given interval?
+# ### Exercise 12.1 — How many test photos for a given interval?
 #
 # The book's "98 %" on 50 photos leaves a wide interval. How many test photos does a claim need?
 # Write a function `photos_needed(accuracy, width)` that returns the **smallest** number of test
@@ -130,7 +130,7 @@ for correct, n in [(49, 50), (294, 300), (980, 1000)]:
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: the function photos_needed(accuracy, width)
-check("09.1", answer)
+check("12.1", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The data: a stratified split
@@ -318,7 +318,7 @@ print(f"phase 1, frozen backbone + new head: validation {history_fe.history['val
 #
 # And one from `tlcourse.surgery`: **BatchNormalization stays frozen**. Whether `fit` runs
 # a *trainable* BN layer in training mode despite `base(x, training=False)` depends on the Keras
-# version (notebook 03 measures yours); a frozen one stays in inference mode on every version, so
+# version (notebook 04 measures yours); a frozen one stays in inference mode on every version, so
 # a few batches of hand photos cannot overwrite ImageNet's statistics.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -492,11 +492,11 @@ print(f"each further training run on the same copies: {ft_seconds:.0f} s cached 
 # where plain `fit` draws new versions in every epoch.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 09.2 — Where to cut for another fine-tuning depth
+# ### Exercise 12.2 — Where to cut for another fine-tuning depth
 #
 # This notebook fine-tunes the last two stages, from block 10 on, and computes everything up
 # to the cut `CUT = "block_9_add"` once. Another project may fine-tune from another block:
-# notebook 03 fine-tuned only the last stage, from block 13 on. Write a function
+# notebook 04 fine-tuned only the last stage, from block 13 on. Write a function
 # `cut_before(base, block)` that returns the name of the cut for fine-tuning MobileNetV2 `base`
 # from block `block` on (2 to 16): the last frozen layer, whose output `bottom` computes once.
 # Look at a few blocks' names in `base.layers` first: do all blocks end the same way? Print
@@ -505,7 +505,7 @@ print(f"each further training run on the same copies: {ft_seconds:.0f} s cached 
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: the function cut_before(base, block)
-check("09.2", answer)
+check("12.2", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The test set, at last
@@ -616,7 +616,7 @@ else:
     fig.tight_layout()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 09.3 — Choose on validation, test once
+# ### Exercise 12.3 — Choose on validation, test once
 #
 # Phase 1 trained the head with Adam at 1e-3, a rate nobody chose. Choose it the honest way, on
 # the cached features of section 4 (each run takes seconds):
@@ -640,7 +640,7 @@ else:
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: a dict with features, split, val, chosen, test_accuracy, conclusion
-check("09.3", answer)
+check("12.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Save, reload, and check
@@ -797,6 +797,6 @@ for key, value in project_result.items():
 #   longer break reloading.
 # - Helpers used: `data.load`, `imagenet_backbone`, `set_freeze_depth`, `trainable_report`,
 #   `run_seeds`; the benchmark: `python -m tlcourse.bench`.
-# - Exercises 09.1 (test photos a claim needs), 09.2 (the cut for any fine-tuning depth) and
-#   09.3 (choose on validation, test once): `check("09.3", answer)` says what is right or wrong;
-#   instructors reveal a solution with `solution("09.3")` (from `tlcourse.exercises`).
+# - Exercises 12.1 (test photos a claim needs), 12.2 (the cut for any fine-tuning depth) and
+#   12.3 (choose on validation, test once): `check("12.3", answer)` says what is right or wrong;
+#   instructors reveal a solution with `solution("12.3")` (from `tlcourse.exercises`).

@@ -1,15 +1,15 @@
-"""Benchmark: the sign-language project of ``09_project_sign_language``, timed on this machine.
+"""Benchmark: the sign-language project of ``12_project_sign_language``, timed on this machine.
 
-The notebook is the benchmark: ``python benchmarks/notebook09.py`` runs
-``notebooks/09_project_sign_language.ipynb`` top to bottom in full mode (``TLCOURSE_FAST``
+The notebook is the benchmark: ``python benchmarks/notebook12.py`` runs
+``notebooks/12_project_sign_language.ipynb`` top to bottom in full mode (``TLCOURSE_FAST``
 unset) with nbclient (``execute_full_mode`` of ``tools/run_notebooks.py``, which also makes
 the notebooks' stored outputs), without writing the notebook back, reads the ``project_result``
 dictionary its last code cell leaves behind, and writes ``benchmarks/RESULTS.md``: the
 machine, the versions, and the result (backbone, image size, test accuracy, the pipeline's
 wall and CPU seconds). So the numbers in RESULTS.md come from exactly the code students read.
 
-    python benchmarks/notebook09.py                          # about 10 minutes on 2 CPU cores
-    python benchmarks/notebook09.py --output /tmp/RESULTS.md
+    python benchmarks/notebook12.py                          # about 10 minutes on 2 CPU cores
+    python benchmarks/notebook12.py --output /tmp/RESULTS.md
 
 ``make bench`` runs it. Needs the test extras (``nbclient``, ``ipykernel``), the repository's
 ``notebooks/`` and ``tools/``, and the offline data (``TLCOURSE_DATA``). Not part of the
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tools") not in sys.path:
     sys.path.insert(0, str(ROOT / "tools"))
 #: The notebook whose full-mode run is the benchmark.
-NOTEBOOK = ROOT / "notebooks" / "09_project_sign_language.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "12_project_sign_language.ipynb"
 #: Marks the line the appended cell prints: the JSON of the notebook's ``project_result``.
 MARKER = "TLCOURSE_BENCH_RESULT "
 
@@ -68,7 +68,7 @@ def machine_info() -> dict[str, str]:
         it; "unknown" where the OS does not tell), ``"OS"``, ``"Python"``, ``"TensorFlow"``,
         ``"Keras"``, ``"date (UTC)"``.
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> machine_info()["CPU cores"]  # doctest: +SKIP
         '2'
     """
@@ -91,7 +91,7 @@ def parse_result(lines: str | Sequence[str]) -> dict[str, Any]:
     Raises:
         ValueError: no such line (the notebook has no ``project_result``, or it failed).
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> parse_result('TLCOURSE_BENCH_RESULT {"test_accuracy": 0.99}')
         {'test_accuracy': 0.99}
     """
@@ -124,14 +124,14 @@ def format_results(machine: Mapping[str, str], result: Mapping[str, Any]) -> str
     Returns:
         The Markdown text, ending with a newline.
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> text = format_results({"CPU cores": "2"}, {"test_accuracy": 0.9871})
         >>> "| test accuracy (first seed: the saved model) | 98.71% |" in text
         True
     """
-    lines = ["# Benchmark: notebook 09, the sign-language project in full mode", "",
-             "Made by `python benchmarks/notebook09.py`, which runs "
-             "`notebooks/09_project_sign_language.ipynb` in full mode and reads its `project_result`.",
+    lines = ["# Benchmark: notebook 12, the sign-language project in full mode", "",
+             "Made by `python benchmarks/notebook12.py`, which runs "
+             "`notebooks/12_project_sign_language.ipynb` in full mode and reads its `project_result`.",
              "", "## Machine", "", Table(["", ""], machine.items()).markdown()]
     labels = dict(_RESULT_ROWS)
     keys = [k for k, _ in _RESULT_ROWS if k in result] + [k for k in result if k not in labels]
@@ -153,7 +153,7 @@ def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dic
     Raises:
         ValueError: the notebook left no ``project_result``.
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> run_notebook()["test_accuracy"]  # doctest: +SKIP
         0.98...
     """
@@ -170,7 +170,7 @@ def run_notebook(path: str | os.PathLike = NOTEBOOK, timeout: int = 3600) -> dic
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python benchmarks/notebook09.py [--notebook PATH] [--output PATH]``: run, then write RESULTS.md.
+    """``python benchmarks/notebook12.py [--notebook PATH] [--output PATH]``: run, then write RESULTS.md.
 
     Args:
         argv: command-line arguments (default: ``sys.argv[1:]``).
@@ -178,12 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code, 0.
 
-    Example (``09_project_sign_language``):
+    Example (``12_project_sign_language``):
         >>> main(["--output", "/tmp/RESULTS.md"])  # doctest: +SKIP
         0
     """
-    parser = argparse.ArgumentParser(prog="python benchmarks/notebook09.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--notebook", default=str(NOTEBOOK), help="the notebook to run (default: 09)")
+    parser = argparse.ArgumentParser(prog="python benchmarks/notebook12.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook", default=str(NOTEBOOK), help="the notebook to run (default: 12)")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"),
                         help="where to write the Markdown (default: benchmarks/RESULTS.md)")
     args = parser.parse_args(argv)
