@@ -262,7 +262,7 @@ def test_the_scaffolding_of_issue_12_is_folded():
     for stem, start in [("10_cnn_architectures", "def draw_inception("),
                         ("10_cnn_architectures", "predict_on_batch"),
                         ("08_open_datasets", "ON_HAND = ["), ("08_open_datasets", "PUBLISHED = ["),
-                        ("03_three_ways_to_transfer", "Markdown(table.markdown())")]:
+                        ("05_comparing_the_three_ways", "Markdown(table.markdown())")]:
         assert any(start in source for source in folded.get(stem, [])), f"{stem}: the cell with {start!r} is folded"
     for stem, sources in folded.items():
         for source in sources:

@@ -888,11 +888,11 @@ NOTEBOOKS = {
     "needs_recompile": "06_reusing_layers_in_keras",
     "compile_again": "06_reusing_layers_in_keras",
     "check_input_size": "06_reusing_layers_in_keras",
-    "with_new_head": "03_three_ways_to_transfer",
+    "with_new_head": "04_fine_tuning",
     "trainable_report": "03_three_ways_to_transfer",
     "set_freeze_depth": "07_choosing_what_to_freeze",
-    "current_learning_rate": "03_three_ways_to_transfer",
-    "outer_training_wins": "03_three_ways_to_transfer",
+    "current_learning_rate": "04_fine_tuning",
+    "outer_training_wins": "04_fine_tuning",
 }
 
 

@@ -781,7 +781,7 @@ def load_image_folder(directory: str | os.PathLike, image_size: Sequence[int] | 
 class Split:
     """Train, validation and test arrays of one data set, with the class names.
 
-    Example (``08_open_datasets``):
+    Example (``09_splits_and_leakage``):
         >>> split = load("digits", verbose=False)
         >>> sorted(split.sizes())
         ['test', 'train', 'val']
@@ -810,7 +810,7 @@ class Split:
         Returns:
             ``{"train": n, "val": n, "test": n}``.
 
-        Example (``08_open_datasets``):
+        Example (``09_splits_and_leakage``):
             >>> load("digits", verbose=False).sizes()["train"]
             1347
         """
@@ -836,7 +836,7 @@ class Split:
         Raises:
             ValueError: some images appear in more than one split (the message says where).
 
-        Example (``08_open_datasets``):
+        Example (``09_splits_and_leakage``):
             >>> load("digits", verbose=False).check_no_leakage()
             1797
         """
@@ -897,7 +897,7 @@ def stratified_split(x: np.ndarray, y: np.ndarray, *, val_size: float = 0.1, tes
     Returns:
         A :class:`Split`.
 
-    Example (``08_open_datasets``):
+    Example (``09_splits_and_leakage``):
         >>> x, y = np.zeros((100, 8, 8), "uint8"), np.repeat([0, 1], 50)
         >>> stratified_split(x, y, val_size=0.1, test_size=0.2).sizes()
         {'train': 70, 'val': 10, 'test': 20}

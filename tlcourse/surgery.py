@@ -307,7 +307,7 @@ def with_new_head(base: keras.Model, num_classes: int | None = None, *, units: i
     Returns:
         A new functional model (uncompiled) sharing ``base``'s layers.
 
-    Example (``03_three_ways_to_transfer``):
+    Example (``04_fine_tuning``):
         >>> model = with_new_head(mobilenet_base, num_classes=5, dropout=0.2)  # doctest: +SKIP
     """
     check_model(base, "with_new_head", "base")
@@ -641,7 +641,7 @@ def outer_training_wins() -> bool:
         True if the outer ``training=True`` reached the inner BatchNormalization (its moving
         statistics changed), False if the construction-time ``training=False`` held.
 
-    Example (``03_three_ways_to_transfer``):
+    Example (``04_fine_tuning``):
         >>> outer_training_wins()  # doctest: +SKIP
         True
     """
@@ -668,7 +668,7 @@ def current_learning_rate(model: keras.Model | keras.optimizers.Optimizer) -> fl
         The learning rate (for a schedule: its value at the optimizer's current step), rounded
         to the 7 significant digits a float32 variable holds.
 
-    Example (``03_three_ways_to_transfer``):
+    Example (``04_fine_tuning``):
         >>> model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-4), loss="mse")  # doctest: +SKIP
         >>> current_learning_rate(model)  # doctest: +SKIP
         0.0001

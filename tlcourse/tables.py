@@ -31,7 +31,7 @@ class Table:
     indices of rows HTML shows in grey (frozen layers). :meth:`markdown` gives a Markdown table
     for files and ``IPython.display.Markdown`` (cells may hold Markdown: code, links).
 
-    Example (``03_three_ways_to_transfer``):
+    Example (``05_comparing_the_three_ways``):
         >>> print(Table(["approach", "accuracy"], [["scratch", "0.91"], ["transfer", "0.97"]], align="lr"))
         approach  accuracy
         ------------------
@@ -69,7 +69,7 @@ class Table:
         Returns:
             The lines joined by newlines, trailing spaces removed; ready to ``print``.
 
-        Example (``03_three_ways_to_transfer``):
+        Example (``05_comparing_the_three_ways``):
             >>> Table(["a", "b"], [["1", "2"]]).text().splitlines()[1]
             '----'
         """
@@ -96,7 +96,7 @@ class Table:
         Returns:
             The lines joined by newlines, no newline at the end.
 
-        Example (``03_three_ways_to_transfer``):
+        Example (``05_comparing_the_three_ways``):
             >>> print(Table(["", ""], [["CPU cores", "2"]]).markdown())
             | | |
             |---|---|
@@ -114,7 +114,7 @@ class Table:
         Returns:
             One ``<table>`` element.
 
-        Example (``03_three_ways_to_transfer``):
+        Example (``05_comparing_the_three_ways``):
             >>> Table(["a"], [["<1>"]]).html()
             '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table>'
         """
