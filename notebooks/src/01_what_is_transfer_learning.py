@@ -59,8 +59,8 @@ if "google.colab" in sys.modules:
 # 상위 layer)만": only the layers added for the new task, "usually upper layers". The words
 # allow two readings — only the new head, or the network's upper layers re-trained with it —
 # and notebook 07 measures both. Lecture 6-3 uses "fine-tuning" narrowly — *also* re-training
-# some of the pretrained layers. This notebook measures both: a new layer on a frozen network (lecture
-# 6-3's "feature extractor") and fine-tuning the network's top; notebook 05 compares all
+# some of the pretrained layers. This notebook runs one of each: a new layer on a frozen network
+# (lecture 6-3's "feature extractor") and fine-tuning the network's top; notebook 05 compares all
 # three ways of lecture 6-3.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -855,7 +855,7 @@ check("01.2", answer)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 01.3 — Between two points of the curve: does fine-tuning pay at 100 photos?
 #
-# Back to dogs vs cats (section 6). In a full run the curve ran 20, 50, 200 and 1,000 photos;
+# Back to dogs vs cats and the curve of section 5. In a full run the curve ran 20, 50, 200 and 1,000 photos;
 # between 50 and 200 it says nothing measured. Run the three ways yourself at **100 photos**
 # with the notebook's seeds — one call, `run_seeds(lambda seed: three_ways(100, seed), SEEDS)`,
 # about a minute — and compare

@@ -442,7 +442,7 @@ print(f"\nImageNet has {imagenet_images / sign['train']:,.0f}× the images and "
 # - **A leak through ImageNet**: ImageNet's photos were collected from the web, like the photos
 #   of many contests. A test photo (or a near copy of it) may have been among the pretraining
 #   images, with a label: the pretrained weights have then *seen the test set*, the leak of
-#   section 5 by another road. A contest built on ImageNet's own images makes it certain.
+#   notebook 09 by another road. A contest built on ImageNet's own images makes it certain.
 # - **Licences**: ImageNet's terms allow non-commercial research and teaching only (the licence
 #   section above); whether weights trained on it carry that limit is unsettled, and a prize
 #   competition may not want the question.

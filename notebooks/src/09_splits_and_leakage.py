@@ -9,8 +9,9 @@
 # - how copies and augmented copies made before the split inflate the score, over several seeds;
 # - why validation is separate from test: choosing on the test set inflates the score (measured).
 #
-# Lecture: [6-5 Open data sets](../README.md#lecture-6-5-open-data-sets) (seed 000, section 6-5):
-# using an open data set well starts with splitting it well.
+# Lecture: [6-5 Open data sets](../README.md#lecture-6-5-open-data-sets) (seed 000) lists the data
+# sets; this notebook adds what every project that uses one needs and the lecture leaves out:
+# splitting it into training, validation and test photos without leaks.
 
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course from its repository (does nothing elsewhere).
@@ -42,7 +43,7 @@ N_SEEDS = fast_or_full(3, 10)          # repetitions of the split experiments be
 print(f"fast mode: {FAST}; split experiments repeated over {N_SEEDS} seeds")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4 · Splits done right
+# ## 1 · Splits done right
 #
 # Three parts, three jobs:
 #
@@ -158,7 +159,7 @@ print(f"1-NN test accuracy, stratified split: {one_nn_accuracy(split):.1%} "
 # ### Exercise 09.1 — Which classes does the naive slice hide?
 #
 # Wrong split #1 on any folder read class by class, so that its labels `y` come sorted. Slice
-# it the way section 4's naive split does: first 75 % train, next 10 % validation, last 15 %
+# it the way section 1's naive split does: first 75 % train, next 10 % validation, last 15 %
 # test, with the same `round`. Which classes of the **test** part never appear in the
 # **training** part — the classes a model trained on this split can never get right? Write a
 # function `never_trained(y)` that returns them as a list of class numbers, and try it on a
@@ -172,7 +173,7 @@ check("09.1", answer)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5 · Leakage: the same photo on both sides
+# ## 2 · Leakage: the same photo on both sides
 #
 # A split **leaks** when a test image, or a copy of it, is also in the training set: the model
 # is then tested on something it has memorised, and the test accuracy is a lie. It happens when
@@ -349,7 +350,7 @@ check("09.2", answer)
 # start a **new person wherever the digit does not rise** (…, 8, 9 | 0, 1, …). A random split then
 # puts most people on both sides; a model is later used on *new* people.
 #
-# Experiment, on `x_all, y_all` (section 4, 32 × 32; `image_files(sign_dir)` lists the files in the
+# Experiment, on `x_all, y_all` (section 1, 32 × 32; `image_files(sign_dir)` lists the files in the
 # same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
 #
 # - **random**: `train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed)`;
@@ -359,7 +360,7 @@ check("09.2", answer)
 #   (1-NN's neighbour, `KNeighborsClassifier.kneighbors`) was taken by **the same person**.
 #
 # A leak would make the random split score *higher*. Does it? Read the 95 % interval of the paired
-# differences *random − by person* (`run_seeds(...).paired_difference`, `run_seeds` from section 5) and
+# differences *random − by person* (`run_seeds(...).paired_difference`, `run_seeds` from section 2) and
 # pick the conclusion it supports: `"random split higher"`, `"no clear difference"` or
 # `"random split lower"`; then ask yourself what the same-person share says about why.
 # `answer = {"random": [...], "by_person": [...], "same_person_neighbour": share, "conclusion": ...}`
@@ -371,7 +372,7 @@ check("09.3", answer)
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · Why validation is separate from test
+# ## 3 · Why validation is separate from test
 #
 # Every choice made by looking at a score — epochs, learning rate, freeze depth, which model —
 # *fits* that score a little. If the choices are made on the test set, the test set has leaked
@@ -408,13 +409,6 @@ print(choice.paired_difference("chosen on test, test score", "chosen on val, tes
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
-# - The lecture's open data sets differ by orders of magnitude in size (MB to hundreds of GB),
-#   in labels (10 digits to 1000 ImageNet classes, boxes in COCO and Open Images) and in
-#   **licence** (open annotations ≠ open images; ImageNet: non-commercial research only).
-# - **Measure, don't copy**: counts, classes and resolutions come from the files; here they found
-#   sign-language photos that are not 100×100. `data.verify` checks a copy by content hash.
-# - ImageNet + ILSVRC made transfer learning possible: a large, varied, labelled, public set, a
-#   yearly benchmark, and released trained weights (`keras.applications`).
 # - Splits: never slice a sorted folder; use a **stratified** split (`train_test_split(...,
 #   stratify=y)` or `data.stratified_split`); **split first, then augment** the training part;
 #   check exact duplicates by hash (`check_no_leakage`); near-duplicates are harder to catch

@@ -32,7 +32,7 @@ NOTEBOOK = "09_splits_and_leakage"
 
 
 def _naive_parts(y: np.ndarray) -> dict[str, set[int]]:
-    # section 4's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
+    # section 1's naive slice of a sorted folder: first 75 % train, next 10 % validation, last 15 % test
     n = len(y)
     n_val, n_test = round(0.10 * n), round(0.15 * n)
     a, b = n - n_val - n_test, n - n_test
@@ -49,7 +49,7 @@ def _sorted_folders() -> list[np.ndarray]:
 
 def _solution_09_1() -> Callable[[np.ndarray], list[int]]:
     def never_trained(y):
-        # y: labels of a folder read class by class (sorted); cut as section 4's naive slice
+        # y: labels of a folder read class by class (sorted); cut as section 1's naive slice
         n = len(y)
         n_val, n_test = round(0.10 * n), round(0.15 * n)
         a, b = n - n_val - n_test, n - n_test              # the naive slice's cut points
@@ -60,9 +60,9 @@ def _solution_09_1() -> Callable[[np.ndarray], list[int]]:
 
 
 @exercise("09.1", notebook=NOTEBOOK,
-          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 4's "
+          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 1's "
                "naive test part that its training part never sees.",
-          hint="Cut y where section 4's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
+          hint="Cut y where section 1's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
                "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
           solution=_solution_09_1)
 def _check_09_1(answer: Any) -> str | None:
@@ -108,7 +108,7 @@ def _solution_09_2() -> Callable[[np.ndarray, np.ndarray], int]:
 @exercise("09.2", notebook=NOTEBOOK,
           task="Write leaked(x_train, x_test): the number of test images that have an exact copy "
                "in the training part.",
-          hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 5 does, then count "
+          hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 2 does, then count "
                "the test images whose hash is among the training images' hashes.",
           solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
@@ -147,7 +147,7 @@ CONCLUSIONS_09_3 = ("random split higher", "no clear difference", "random split 
 
 def _solution_09_3() -> dict[str, Any]:
     sign_dir = data.locate("sign_language_digits")
-    x_all, y_all, _ = data.load_image_folder(sign_dir, image_size=(32, 32))     # as in section 4
+    x_all, y_all, _ = data.load_image_folder(sign_dir, image_size=(32, 32))     # as in section 1
     files = sorted(p for p in Path(sign_dir).rglob("*")                          # the same order
                    if p.suffix.lower() in data.IMAGE_EXTENSIONS and not p.name.startswith("."))
     shot = np.array([int(p.stem.split("_")[-1]) for p in files])               # IMG_1118.JPG -> 1118
@@ -190,7 +190,7 @@ def _solution_09_3() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _sign_photos() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # (gray pixels as section 4's `pixels`, labels, person of each photo), read once per session
+    # (gray pixels as section 1's `pixels`, labels, person of each photo), read once per session
     sign_dir = data.locate("sign_language_digits")
     x, y, _ = data.load_image_folder(sign_dir, image_size=(32, 32))
     files = sorted(p for p in Path(sign_dir).rglob("*")
