@@ -44,7 +44,8 @@ PACKAGE_CATALOG = ROOT / "tlcourse" / "locale" / "ko.po"
 #: The first line of the Colab set-up cell (tools/colab.py writes it).
 SETUP_FIRST_LINE = "# Colab only: install the course"
 #: What the Korean set-up cell adds at its end: the package answers in Korean from here on.
-LANGUAGE_SWITCH = 'import tlcourse\ntlcourse.set_language("ko")  # check()와 힌트, 패키지의 메시지를 한국어로 표시합니다.'
+LANGUAGE_SWITCH = ('import tlcourse\n'
+                   'tlcourse.set_language("ko")  # check()의 답과 힌트 등 패키지의 메시지를 한국어로 표시합니다.')
 #: A Colab badge block; build points it at the Korean notebook.
 BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\((?P<url>[^)]*/notebooks/)(?P<name>[^/)]+\.ipynb)\)")
 #: How similar a changed block must be to its old version to keep the old translation as a
@@ -230,6 +231,7 @@ def merge(old: polib.POFile, pot: polib.POFile, memory: dict[str, str], prune: b
 
 def extract(notebooks: list[Path], prune: bool = False) -> int:
     CATALOGS.mkdir(parents=True, exist_ok=True)
+    extract_package(prune=prune)
     for notebook in notebooks:
         path = catalog_path(notebook)
         old = polib.pofile(str(path)) if path.exists() else new_catalog()
@@ -255,6 +257,59 @@ def _counts(po: polib.POFile) -> str:
 
 
 # ----------------------------------------------------------------------------- package messages
+
+MARKERS = ("_", "N_")        # tlcourse._i18n: translated when shown / marked for the catalog
+
+
+def package_strings(package: Path = ROOT / "tlcourse") -> list[tuple[str, str, int, bool]]:
+    """``(msgid, file, line, formatted)`` for every ``_("...")`` and ``N_("...")`` literal of the
+    package, in file order; ``formatted``: the call is followed by ``.format(...)``, so the text's
+    ``{placeholders}`` are fields (elsewhere braces are literal, like a dict in an example)."""
+    import ast
+
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        formatted = {id(node.value) for node in ast.walk(tree)
+                     if isinstance(node, ast.Attribute) and node.attr == "format"}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append((node.args[0].value, str(path.relative_to(ROOT)), node.lineno, id(node) in formatted))
+    return sorted(found, key=lambda f: (f[1], f[2]))
+
+
+def placeholders(text: str) -> list[tuple[str, str, str]]:
+    """The ``(name, conversion, format spec)`` of each ``{field}`` of a format string, sorted."""
+    import string
+
+    return sorted((name, conversion or "", spec or "") for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None)
+
+
+def package_template() -> polib.POFile:
+    """The package's messages as a template: one entry per distinct literal, with where it is used."""
+    pot = new_catalog()
+    entries: dict[str, polib.POEntry] = {}
+    for msgid, path, line, _formatted in package_strings():
+        if msgid not in entries:
+            entries[msgid] = polib.POEntry(msgid=msgid, msgstr="")
+            pot.append(entries[msgid])
+        entries[msgid].occurrences.append((path, str(line)))
+    return pot
+
+
+def extract_package(prune: bool = False) -> None:
+    old = polib.pofile(str(PACKAGE_CATALOG)) if PACKAGE_CATALOG.exists() else new_catalog()
+    po = merge(old, package_template(), {}, prune=prune)
+    po.header = ("Korean messages of the tlcourse package (check(), hints): the _(\"...\") and N_(\"...\") texts of\n"
+                 "tlcourse/. Written by python tools/ko.py extract; keep every {placeholder} as it is.")
+    PACKAGE_CATALOG.parent.mkdir(exist_ok=True)
+    text = str(po) + "\n"
+    if not PACKAGE_CATALOG.exists() or _text(PACKAGE_CATALOG) != text:
+        PACKAGE_CATALOG.write_text(text, encoding="utf-8")
+    print(f"{PACKAGE_CATALOG.relative_to(ROOT)}: {_counts(po)}")
+
 
 def package_messages() -> dict[str, str]:
     """English -> Korean of the package's messages (tlcourse/locale/ko.po), translated entries only."""
