@@ -41,7 +41,7 @@ if "google.colab" in sys.modules:
 # Before using one, know four things: **how big** it is, **what the labels are**, **under which
 # licence** you may use it, and **how to load** it. The next cells collect them.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # %matplotlib inline
 import collections
 from pathlib import Path
