@@ -494,7 +494,7 @@ check("08.2", answer)
 # ImageNet's networks learned from photos of a few hundred pixels. CIFAR-10's cats and dogs are
 # 32 × 32: is that why they are hard for ImageNet features, or are they harder in other ways too?
 # Separate the two with three sets of cats and dogs and the **same** frozen features
-# (`LIMIT = fast_or_full(100, 300)` photos per class and split):
+# (`LIMIT = fast_or_full(100, 250)` photos per class and split):
 #
 # - `pets_96`: the Dogs vs. Cats photos, `data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=LIMIT)`;
 # - `pets_32`: the **same photos** at 32 × 32 (`image_size=(32, 32)`);

@@ -362,7 +362,7 @@ _PER_CLASS_08_3 = 50
 
 
 def _solution_08_3() -> dict[str, Any]:
-    limit = fast_or_full(100, 300)                        # LIMIT in the notebook
+    limit = fast_or_full(100, 250)                        # LIMIT in the notebook
     pets_96 = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=limit)
     pets_32 = data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=limit)    # the same photos
     cifar_32 = data.load("cifar10", classes=("cat", "dog"), limit_per_class=limit)
@@ -397,7 +397,7 @@ def _solution_08_3() -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def _features_08_3() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     # per condition: features and labels of the pool (train + val) and of the test part, computed once
-    limit = fast_or_full(100, 300)
+    limit = fast_or_full(100, 250)
     splits = {"pets_96": data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=limit, verbose=False),
               "pets_32": data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=limit, verbose=False),
               "cifar_32": data.load("cifar10", classes=("cat", "dog"), limit_per_class=limit, verbose=False)}
