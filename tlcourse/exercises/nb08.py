@@ -259,7 +259,7 @@ def _projects_08_2() -> list[dict[str, Any]]:
     rng = np.random.default_rng(82)
     for _ in range(300):
         projects.append({"classes": int(rng.choice([2, 3, 5, 10, 10, 20, 100, 1000])),
-                         "per_class": int(rng.choice([50, 100, 179, 180, 206, 207, 500, 1000, 1281, 5000,
+                         "per_class": int(rng.choice([50, 100, 178, 179, 206, 207, 500, 1000, 1281, 5000,
                                                       6000, 12500])),
                          "side": int(rng.choice([8, 16, 28, 32, 48, 64, 96, 100, 128, 200])),
                          "colour": bool(rng.integers(2)), "commercial": bool(rng.integers(2))})
