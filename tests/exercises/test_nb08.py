@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -68,6 +69,12 @@ def test_08_1_rejects_an_assumed_size_numpy_order_and_resized_images(rejects):
         return {**right, "odd": [f for f in right["odd"] if Image.open(f).mode == "RGB"]}
 
     rejects("08.1", skips_gray, "misses")
+
+    def with_the_loader(folder):                                            # load_image_folder refuses mixed sizes
+        x, y, names = data.load_image_folder(folder)
+        return {"counts": dict(zip(names, np.bincount(y).tolist())), "typical": x.shape[2:0:-1], "odd": []}
+
+    rejects("08.1", with_the_loader, "different sizes", "several sizes")
 
 
 def test_08_1_accepts_file_names_and_string_paths():

@@ -183,10 +183,13 @@ def _check_08_1(answer: Any) -> str | None:
         _messy_folder(root)
         try:
             given = answer(root)
-        except Exception as error:    # a '._' file or a README opened as an image
+        except OSError as error:      # a '._' file, a note or a folder opened as an image
             return (f"measure_folder failed on the check's folder ({type(error).__name__}: {error}); real folders "
                     "hold READMEs, notes and hidden macOS '._' files next to the images: keep image extensions, "
                     "skip hidden files and folders")
+        except Exception as error:    # e.g. a loader that refuses mixed sizes
+            return (f"measure_folder failed on the check's folder ({type(error).__name__}: {error}): its photos "
+                    "have several sizes and no README to trust, as real folders do")
         problem = _compare_08_1(given, _measure_08_1(root), _MESSY)
     if problem:
         if isinstance(given, dict) and isinstance(given.get("counts"), dict) and given["counts"] and all(
