@@ -59,6 +59,7 @@ print(f"fast mode: {FAST}; split experiments repeated over {N_SEEDS} seeds")
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_CHECK_OUTPUT
+sign_dir = data.locate("sign_language_digits", download=False)      # the folder of the photos
 x_all, y_all, sign_names = data.load_image_folder(sign_dir, image_size=(32, 32))
 print(f"{len(x_all):,} photos of shape {x_all.shape[1:]}; labels in file order: "
       f"{y_all[:4]} ... {y_all[-4:]}")
@@ -350,8 +351,8 @@ check("09.2", answer)
 # start a **new person wherever the digit does not rise** (…, 8, 9 | 0, 1, …). A random split then
 # puts most people on both sides; a model is later used on *new* people.
 #
-# Experiment, on `x_all, y_all` (section 1, 32 × 32; `image_files(sign_dir)` lists the files in the
-# same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
+# Experiment, on `x_all, y_all` (section 1, 32 × 32; `sorted(Path(sign_dir).rglob("*.JPG"))` lists the
+# files in the same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
 #
 # - **random**: `train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed)`;
 # - **by person**: `GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)`
