@@ -24,9 +24,8 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "-"}
 # %matplotlib inline
-import collections
 import hashlib
-from pathlib import Path
+from pathlib import Path                  # for exercise 09.3: the photos' file names
 
 from tlcourse import data                 # first: it also quiets TensorFlow's start-up messages
 from tlcourse.config import FAST, SEED, fast_or_full, seed_everything
@@ -35,8 +34,6 @@ from tlcourse.exercises import check
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Markdown, display
-from PIL import Image
 
 seed_everything(SEED)
 N_SEEDS = fast_or_full(3, 10)          # repetitions of the split experiments below
