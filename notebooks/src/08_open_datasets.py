@@ -41,10 +41,9 @@ if "google.colab" in sys.modules:
 # Before using one, know four things: **how big** it is, **what the labels are**, **under which
 # licence** you may use it, and **how to load** it. The next cells collect them.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 # %matplotlib inline
 import collections
-import hashlib
 from pathlib import Path
 
 from tlcourse import data                 # first: it also quiets TensorFlow's start-up messages
@@ -58,8 +57,8 @@ from IPython.display import Markdown, display
 from PIL import Image
 
 seed_everything(SEED)
-N_SEEDS = fast_or_full(3, 10)          # repetitions of the split experiments below
-print(f"fast mode: {FAST}; split experiments repeated over {N_SEEDS} seeds")
+N_SEEDS = fast_or_full(3, 10)          # repetitions of exercise 08.3's experiment
+print(f"fast mode: {FAST}; exercise 08.3 repeated over {N_SEEDS} seeds")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Measure, don't copy: the sets on this machine
@@ -354,6 +353,24 @@ except ValueError as error:
 # With `image_size=(100, 100)` (the default of `data.load("sign_language_digits")`) every photo is
 # resized on loading, and the big ones become ordinary 100×100 photos like the rest.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 08.1 — Measure a folder, don't trust its README
+#
+# The cell above compared every photo with the README's 100 × 100. Write `measure_folder(folder)`
+# that assumes nothing: for a folder with one sub-folder of images per class, it returns
+# `{"counts": {class name: number of images}, "typical": (width, height), "odd": [paths]}` — the
+# images in each class folder, the size **most** of the images have (found, not assumed), and the
+# files whose size differs from it.
+#
+# Real folders hold more than images: a README, notes, `.DS_Store`, macOS's `._IMG_1118.JPG`
+# copies (not images at all), Jupyter's `.ipynb_checkpoints`; extensions come as `.JPG` as well as
+# `.jpg`. Try it on `sign_dir`. `answer` is the function itself: the check runs it on a messy
+# folder of its own and on the sign photos, and measures both itself.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a function measure_folder(folder) -> {"counts": ..., "typical": ..., "odd": ...}
+check("08.1", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Why ImageNet made transfer learning possible
 #
@@ -430,6 +447,24 @@ print(f"\nImageNet has {imagenet_images / sign['train']:,.0f}× the images and "
 # diverse, well-labelled, **public** set with a competition and **released weights** was.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 08.2 — Which open sets may a project train on?
+#
+# A project states what it needs, e.g. `{"classes": 10, "per_class": 500, "side": 32, "colour":
+# True, "commercial": True}`: at least that many classes, at least that many **training images per
+# class**, images at least `side` pixels on their shorter side, colour or not, and whether the model
+# goes into a **product** (commercial use).
+#
+# Write `candidates(project)`: the names of the classification sets of the tables (the keys of
+# `per_class` above) that meet **every** requirement. Copy each set's training images, classes,
+# resolution (photos of varying size: count them as 224 px) and colour from the tables, and decide
+# from its **licence** whether a product may use it. `answer` is the function: the check asks it
+# about a few hundred projects of its own.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a function candidates(project) -> list of data set names
+check("08.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### When pretrained models are not allowed
 #
 # Seed 002 adds a warning after listing the ImageNet networks: "경우에 따라 경진대회에서 사용하지
@@ -454,6 +489,40 @@ print(f"\nImageNet has {imagenet_images / sign['train']:,.0f}× the images and "
 # notebook) matter even more, and your validation score must come from the competition's data alone.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Experiment: does resolution matter for transfer? (Exercise 08.3)
+#
+# ImageNet's networks learned from photos of a few hundred pixels. CIFAR-10's cats and dogs are
+# 32 × 32: is that why they are hard for ImageNet features, or are they harder in other ways too?
+# Separate the two with three sets of cats and dogs and the **same** frozen features
+# (`LIMIT = fast_or_full(100, 250)` photos per class and split):
+#
+# - `pets_96`: the Dogs vs. Cats photos, `data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=LIMIT)`;
+# - `pets_32`: the **same photos** at 32 × 32 (`image_size=(32, 32)`);
+# - `cifar_32`: CIFAR-10's cats and dogs, `data.load("cifar10", classes=("cat", "dog"), limit_per_class=LIMIT)`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Features**: `imagenet_backbone("mobilenet_v2", (96, 96, 3))` (from `tlcourse.models`), every
+# image first resized to 96 × 96 (`keras.layers.Resizing(96, 96)`: all three sets meet the network
+# at the same size), then `backbone_preprocess("mobilenet_v2")`, then `GlobalAveragePooling2D`.
+# Compute them once per set, for the *pool* (`x_train` and `x_val` together) and the test part.
+#
+# **Per seed**, `seed` in `range(N_SEEDS)`: `rng = np.random.default_rng(seed)`; draw 50 cats and
+# 50 dogs of the pool, `np.concatenate([rng.choice(np.flatnonzero(y_pool == c), 50, replace=False)
+# for c in (0, 1)])`; fit `LogisticRegression(max_iter=1000)` (`sklearn.linear_model`) on their
+# features; score it on the set's test part.
+#
+# **Conclude** from the 95 % intervals of the paired differences (`PairedDifference` or
+# `run_seeds(...).paired_difference`, `tlcourse.experiments`): `"resolution"` from *pets_96 −
+# pets_32*, one of `"96 px higher"`, `"no clear difference"`, `"96 px lower"`; `"same_size"` from
+# *pets_32 − cifar_32*, one of `"pet photos higher"`, `"no clear difference"`, `"CIFAR higher"`.
+# `answer = {"pets_96": [...], "pets_32": [...], "cifar_32": [...], "resolution": ..., "same_size": ...}`
+# (test accuracies as fractions, one per seed). About a minute in full mode; the check repeats it.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: {"pets_96": [...], "pets_32": [...], "cifar_32": [...], "resolution": ..., "same_size": ...}
+check("08.3", answer)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
 # - The lecture's open data sets differ by orders of magnitude in size (MB to hundreds of GB),
@@ -463,7 +532,9 @@ print(f"\nImageNet has {imagenet_images / sign['train']:,.0f}× the images and "
 #   sign-language photos that are not 100×100. `data.verify` checks a copy by content hash.
 # - ImageNet + ILSVRC made transfer learning possible: a large, varied, labelled, public set, a
 #   yearly benchmark, and released trained weights (`keras.applications`).
-# - Exercises 08.1, 08.2 and 08.3: `check("08.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("08.1")` (from `tlcourse.exercises`).
+# - Exercises 08.1 (measure a folder from its files), 08.2 (which sets a project may train on, licence
+#   included) and 08.3 (experiment: does resolution matter for transfer? pet photos at 96 and 32 px
+#   against CIFAR-10's cats and dogs): `check("08.1", answer)` says what is right or wrong;
+#   instructors reveal a solution with `solution("08.1")` (from `tlcourse.exercises`).
 #
 # Next: notebook 09 splits a data set into training, validation and test photos without leaks.

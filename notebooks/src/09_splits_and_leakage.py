@@ -24,9 +24,8 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "-"}
 # %matplotlib inline
-import collections
 import hashlib
-from pathlib import Path
+from pathlib import Path                  # for exercise 09.3: the photos' file names
 
 from tlcourse import data                 # first: it also quiets TensorFlow's start-up messages
 from tlcourse.config import FAST, SEED, fast_or_full, seed_everything
@@ -35,8 +34,6 @@ from tlcourse.exercises import check
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Markdown, display
-from PIL import Image
 
 seed_everything(SEED)
 N_SEEDS = fast_or_full(3, 10)          # repetitions of the split experiments below
@@ -59,6 +56,7 @@ print(f"fast mode: {FAST}; split experiments repeated over {N_SEEDS} seeds")
 
 # %% slideshow={"slide_type": "-"}
 # NBVAL_CHECK_OUTPUT
+sign_dir = data.locate("sign_language_digits", download=False)      # the folder of the photos
 x_all, y_all, sign_names = data.load_image_folder(sign_dir, image_size=(32, 32))
 print(f"{len(x_all):,} photos of shape {x_all.shape[1:]}; labels in file order: "
       f"{y_all[:4]} ... {y_all[-4:]}")
@@ -350,8 +348,8 @@ check("09.2", answer)
 # start a **new person wherever the digit does not rise** (…, 8, 9 | 0, 1, …). A random split then
 # puts most people on both sides; a model is later used on *new* people.
 #
-# Experiment, on `x_all, y_all` (section 1, 32 × 32; `image_files(sign_dir)` lists the files in the
-# same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
+# Experiment, on `x_all, y_all` (section 1, 32 × 32; `sorted(Path(sign_dir).rglob("*.JPG"))` lists the
+# files in the same order), with 1-NN scored like `one_nn_accuracy`, for `seed` in `range(N_SEEDS)`:
 #
 # - **random**: `train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed)`;
 # - **by person**: `GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)`
