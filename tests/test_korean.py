@@ -329,10 +329,17 @@ def test_make_ko_builds_the_korean_edition_after_sync_and_notebooks():
     assert "build/slides/ko" in makefile.split("\n\n", 1)[0] and "/ko" in recipe("slides")
 
 
+def test_nbval_does_not_run_the_korean_notebooks_again():
+    """Same code, copied outputs: running them would only double CI's time (conftest.py)."""
+    namespace: dict = {}
+    exec((ROOT / "conftest.py").read_text(encoding="utf-8"), namespace)
+    assert "notebooks/ko" in namespace["collect_ignore"]
+
+
 def test_polib_and_the_package_catalog_are_installed():
     deps = load_tool("deps")
     assert any(r.startswith("polib>=") for r in deps.requirements())
-    assert "locale/*.po" in deps._pyproject()["tool"]["setuptools"]["package-data"]["tlcourse"]
+    assert "*.po" in deps._pyproject()["tool"]["setuptools"]["package-data"]["tlcourse.locale"]
     assert any(r.startswith("jupyterlab-language-pack-ko-kr") for r in deps.requirements(["lab"]))
 
 
