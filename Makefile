@@ -167,11 +167,14 @@ pretrain: $(VENV)/.installed-base
 	$(BIN)/python -m tlcourse.pretrain
 
 # Every notebook as a reveal.js deck, build/slides/NN_topic.slides.html, that opens from
-# file:// without a network (tools/slides/nbconvert_config.py points it at the local copies).
+# file:// without a network (tools/slides/nbconvert_config.py points it at the local copies);
+# the Korean notebooks as build/slides/ko/NN_topic.slides.html, with the same copies.
 # RISE (jupyterlab-rise, in the lab and slides extras) presents the notebooks live in `make lab`.
 slides: $(VENV)/.installed-slides $(SLIDES_STAMP)
 	$(BIN)/jupyter nbconvert --to slides --config tools/slides/nbconvert_config.py \
 		--output-dir $(SLIDES_DIR) notebooks/[0-9][0-9]_*.ipynb
+	TLCOURSE_SLIDES_ASSETS=../ $(BIN)/jupyter nbconvert --to slides --config tools/slides/nbconvert_config.py \
+		--output-dir $(SLIDES_DIR)/ko notebooks/ko/[0-9][0-9]_*.ipynb
 
 $(SLIDES_STAMP):
 	@mkdir -p $(SLIDES_DIR)/.npm
