@@ -993,7 +993,7 @@ def digits_as_mnist(x8: np.ndarray, box: int = 20) -> np.ndarray:
                          f"gives them, got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
         raise ValueError(f"digits_as_mnist(): x8 must hold numbers 0..16, got dtype {x.dtype}")
-    if x.size and not (0 <= x.min() and x.max() <= 16):
+    if x.size and not (x.min() >= 0 and x.max() <= 16):
         raise ValueError(f"digits_as_mnist(): x8 must have values 0..16 (the scikit-learn digits' range), got "
                          f"{x.min()}..{x.max()}; values up to 255 are already in MNIST's range: do not convert twice")
     if not is_int(box) or not 1 <= box <= 28:

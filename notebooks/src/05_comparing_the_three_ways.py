@@ -41,7 +41,7 @@ import numpy as np
 from tlcourse import data
 from tlcourse.config import FAST, SEED, fast_or_full, seed_everything
 from tlcourse.exercises import check
-from tlcourse.models import backbone_preprocess, imagenet_backbone, load_pretrained, pretrained_info
+from tlcourse.models import backbone_preprocess, imagenet_backbone, load_pretrained
 from tlcourse.surgery import trainable_report
 
 SIGN_PER_CLASS = fast_or_full(30, None)    # sign-language photos per digit (None = all ~206)
@@ -374,8 +374,10 @@ print(sign_results)
 #
 # The table gives test accuracy as mean ± sd over the seeds, and training seconds on this
 # machine: for ② the features of the training and validation photos plus the head, for ③ all of
-# ② plus the fine-tuning (it starts from ②'s head), for the scratch CNN its epochs. Loading the
-# weights and the test photos' features (evaluation, not training) are left out of all of them.
+# ② plus the fine-tuning (it starts from ②'s head), for the scratch CNN its epochs (its runs and
+# the sign photos' first fine-tuning also evaluate the validation photos after every epoch, for
+# the curves above). Loading the weights and the test photos' features (evaluation, not training)
+# are left out of all of them.
 # (The code that builds the table is folded away: click the bar beside the table to read it.)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -483,8 +485,8 @@ else:
 #
 # - **①** costs nothing and needs no labelled target data, but only fits a target that *is* the
 #   source task — and only once the inputs look like the source's.
-# - **②** trains a few thousand parameters on features computed once: the cheapest way to
-#   use a pretrained network on new classes.
+# - **②** trains only the new head (the parameter counts above) on features computed once: the
+#   cheapest way to use a pretrained network on new classes.
 # - **③** trains far more parameters, and every epoch runs the whole network again, so it costs
 #   much more time; it can adapt the high-level features to the target. Whether that buys
 #   accuracy, and how much, the verdicts above say for these two targets and this budget of
@@ -583,7 +585,7 @@ check("05.2", answer)
 #
 # `answer` is a dict `{"photos per digit": n, "from scratch": [...], "feature extraction": [...],
 # "conclusion": ...}`, one test accuracy per seed in the order of `SEEDS`. The check re-runs your
-# `n` (under half a minute). Then compare with the verdict above: what did the amount of data change?
+# `n` (about half a minute). Then compare with the verdict above: what did the amount of data change?
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: {"photos per digit": ..., "from scratch": [...], "feature extraction": [...], "conclusion": ...}

@@ -92,8 +92,8 @@ def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
 @exercise("05.1", notebook=NOTEBOOK,
           task="Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
                "choice between the three ways, and use it for situations (a)-(d).",
-          hint="Go down the 'when' column of notebook 03's table of the three ways: one question alone decides ①. For ② vs "
-               "③, lecture 6-4's 2 x 2 table: in which of its cells does the base stay frozen?",
+          hint="Go down the 'when' column of notebook 03's table of the three ways: one question alone decides ①. "
+               "For ② vs ③, lecture 6-4's 2 x 2 table: in which of its cells does the base stay frozen?",
           solution=_solution_05_1)
 def _check_05_1(answer: Any) -> str | None:
     if not is_function(answer):
