@@ -86,6 +86,14 @@ def test_05_2_rejects_a_choice_on_test_the_best_test_number_and_made_up_or_swapp
     if picked["val"] != picked["test"]:
         rejects("05.2", {**chosen, "test accuracy": picked["val"]}, "validation accuracy")
     rejects("05.2", {**chosen, "chosen": "both"}, "'feature extraction' or 'fine-tuning'")
+    # ③'s numbers made up (the choice and the reported test accuracy kept consistent with them): re-run, rejected
+    if chosen["chosen"] == "feature extraction":
+        made_up = {"val": 0.0 if fe["val"] > 0 else -1.0, "test": ft["test"]}
+        rejects("05.2", {**chosen, "fine-tuning": made_up}, "fine-tuning val accuracy is not what ③", "re-ran")
+    else:
+        far = 0.0 if ft["test"] > 0.5 else 1.0
+        rejects("05.2", {**chosen, "fine-tuning": {"val": ft["val"], "test": far}, "test accuracy": far},
+                "fine-tuning test accuracy is not what ③")
 
 
 @pytest.fixture(scope="module")

@@ -124,19 +124,25 @@ def _pets_transfer_model() -> tuple[keras.Model, keras.Model]:
 
 
 @functools.lru_cache(maxsize=2)
-def _feature_extraction_reference(seed: int) -> tuple[dict[str, float], dict[str, int]]:
-    # way 2 of approaches_2_and_3(pets, ..., seed), measured on validation AND test photos; the parts' sizes
+def _ways_reference(seed: int) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    # ② and ③ of approaches_2_and_3(pets, ..., seed), measured on validation AND test photos; the parts' sizes
     pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=fast_or_full(60, 250), verbose=False)
     model, _ = _pets_transfer_model()
     extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
     feats = {part: extractor.predict(getattr(pets, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
     seed_everything(seed)
-    model, _ = _pets_transfer_model()
+    model, base = _pets_transfer_model()
     head = keras.Sequential([keras.Input(shape=(1280,)), model.get_layer("new_head")])
     head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
     head.fit(feats["train"], pets.y_train, epochs=fast_or_full(8, 30), batch_size=32, verbose=0)
-    accuracy = {part: float(head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1])
-                for part in ("val", "test")}
+    accuracy = {"feature extraction": {part: float(head.evaluate(feats[part], getattr(pets, f"y_{part}"), verbose=0)[1])
+                                       for part in ("val", "test")}}
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy", metrics=["accuracy"])
+    set_freeze_depth(base, [layer.name for layer in base.layers].index("block_13_expand"))
+    compile_again(model, learning_rate=1e-4)
+    model.fit(pets.x_train, pets.y_train, epochs=fast_or_full(1, 4), batch_size=32, verbose=0)
+    accuracy["fine-tuning"] = {part: float(model.evaluate(getattr(pets, f"x_{part}"), getattr(pets, f"y_{part}"),
+                                                          verbose=0)[1]) for part in ("val", "test")}
     return accuracy, {part: len(getattr(pets, f"y_{part}")) for part in ("val", "test")}
 
 
@@ -195,7 +201,8 @@ def _check_05_2(answer: Any) -> str | None:
             if isinstance(number, str):
                 return f"answer[{way!r}][{part!r}]: {number}"
         measured[way] = numbers
-    reference, sizes = _feature_extraction_reference(SEED)
+    references, sizes = _ways_reference(SEED)
+    reference = references["feature extraction"]
     way_2 = measured["feature extraction"]
     if abs(way_2["val"] - reference["test"]) < 1e-6 and abs(way_2["test"] - reference["val"]) < 1e-6 \
             and reference["val"] != reference["test"]:
@@ -232,6 +239,11 @@ def _check_05_2(answer: Any) -> str | None:
             return ("'test accuracy' is the better of the two test accuracies, not the chosen way's: picking the "
                     "best test number after the fact is choosing on test")
         return "'test accuracy' should be the chosen way's accuracy on the test photos, as you measured it"
+    for part in ("val", "test"):                      # ③ last: the choice messages above teach more
+        if abs(measured["fine-tuning"][part] - references["fine-tuning"][part]) > 2.5 / sizes[part]:
+            return (f"the fine-tuning {part} accuracy is not what ③ of approaches_2_and_3 gives for seed SEEDS[0] "
+                    "(the check re-ran it): fine-tune the model whose head ② just trained (unfreeze_top, Adam at "
+                    f"1e-4, FT_EPOCHS epochs), then evaluate it on pets.x_{part}")
     return None
 
 
