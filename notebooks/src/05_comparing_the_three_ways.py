@@ -556,8 +556,8 @@ check("05.1", answer)
 #
 # `answer` is a dict:
 # `{"feature extraction": {"val": ..., "test": ...}, "fine-tuning": {"val": ..., "test": ...},
-# "chosen": "feature extraction" or "fine-tuning", "test accuracy": ...}`. The check re-runs ②
-# (seconds) and compares.
+# "chosen": "feature extraction" or "fine-tuning", "test accuracy": ...}`. The check re-runs ② and ③
+# for that seed (about half a minute) and compares.
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: {"feature extraction": {...}, "fine-tuning": {...}, "chosen": ..., "test accuracy": ...}
