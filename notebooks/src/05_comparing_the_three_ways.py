@@ -10,7 +10,8 @@
 #   own example (dogs vs cats) and on a far target (sign photos);
 # - one comparison table of the three ways and a CNN trained from scratch: test accuracy,
 #   training time, trainable parameters, and verdicts computed from the seeds;
-# - which way fits which situation, and how to choose between ② and ③ without peeking at the test set.
+# - which way fits which situation, and how to choose between ② and ③ without peeking at the test set;
+# - an experiment of your own: with only a few photos per digit, does the verdict change?
 #
 # Lecture: [6-3 Three ways to transfer](../README.md#lecture-6-3-three-ways-to-transfer)
 # (the advantages of fine-tuning) and 6-4's rule of thumb.
@@ -105,6 +106,8 @@ def frozen_features(split):
         seconds[part] = time.perf_counter() - start
     return feats, seconds
 
+
+# %% slideshow={"slide_type": "subslide"}
 def approaches_2_and_3(split, feats, seed, record=None):
     # ② new head on frozen features, then ③ fine-tune the top from that head; one seed
     seed_everything(seed)
