@@ -346,6 +346,7 @@ def _pooled_features(weights: str | None, signs: Any) -> dict[str, np.ndarray]:
 
 @functools.lru_cache(maxsize=1)
 def _imagenet_features(fast: bool) -> dict[str, np.ndarray]:
+    # `fast` only keys the cache: the photos and their features differ between fast and full mode
     return _pooled_features("imagenet", _signs())
 
 
