@@ -362,11 +362,13 @@ check("03.2", answer)
 # - **Collect** with `run_seeds` (`from tlcourse.experiments import run_seeds`): one dict
 #   `{"imagenet": ..., "random": ...}` per seed.
 # - **Conclude** from the 95 % interval of `results.paired_difference("imagenet", "random")`:
-#   - **a** — above 0: the pretrained weights, not the architecture alone, make ② work;
-#   - **b** — below 0: random weights serve better;
+#   - **a** — above 0: the ImageNet weights add accuracy beyond what the same architecture
+#     gives with random weights;
+#   - **b** — below 0: random weights serve the head better;
 #   - **c** — across 0: these seeds cannot tell them apart.
 #
-# `answer` is the pair `(results, conclusion)`. The check recomputes one of your seeds.
+# `answer` is the pair `(results, conclusion)`. The check recomputes one of your seeds. Then
+# compare both with chance (10 %): how much does the architecture alone already give?
 
 # %% slideshow={"slide_type": "-"}
 answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")

@@ -66,8 +66,9 @@ def _solution_03_1() -> Callable[[np.ndarray], np.ndarray]:
         ink = keras.ops.convert_to_numpy(keras.ops.image.resize(ink, (20, 20), interpolation="bilinear"))
         return np.clip(np.pad(ink, ((0, 0), (4, 4), (4, 4), (0, 0))), 0, 255)
 
-    answer = paper_as_mnist          # try it: accuracy_as_is(paper_as_mnist(x_paper)); the same as
-    return answer                    # digits_as_mnist((1 - x_paper) * 16)
+    # try it: accuracy_as_is(paper_as_mnist(x_paper)); digits_as_mnist((1 - x) * 16) does the same
+    answer = paper_as_mnist
+    return answer
 
 
 def _convert(answer: Any, x: np.ndarray) -> np.ndarray | str:
