@@ -362,12 +362,10 @@ check("03.2", answer)
 # - **Collect** with `run_seeds` (`from tlcourse.experiments import run_seeds`): one dict
 #   `{"imagenet": ..., "random": ...}` per seed.
 # - **Conclude** from the 95 % interval of `results.paired_difference("imagenet", "random")`:
-#   - **a** — above 0: the ImageNet weights add accuracy beyond what the same architecture
-#     gives with random weights;
-#   - **b** — below 0: random weights serve the head better;
-#   - **c** — across 0: these seeds cannot tell them apart.
+#   **a** — above 0: the ImageNet weights add accuracy beyond the same architecture with random
+#   weights; **b** — below 0: random weights serve better; **c** — across 0: no difference shown.
 #
-# `answer` is the pair `(results, conclusion)`. The check recomputes one of your seeds. Then
+# `answer` is the pair `(results, conclusion)`; the check recomputes one of your seeds. Then
 # compare both with chance (10 %): how much does the architecture alone already give?
 
 # %% slideshow={"slide_type": "-"}
