@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import keras
@@ -59,11 +60,18 @@ def test_03_1_rejects_wrong_ink_range_box_orientation_and_shape(rejects):
 
 # --- 03.2 ----------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4)
+def _base(height, width, weights):
+    # one base per size and weights, shared by the wrong answers below (each sets its trainable flag):
+    # building MobileNetV2 anew for every answer would take most of the test's time
+    return imagenet_backbone("mobilenet_v2", (height, width, 3), weights=weights)
+
+
 def _frozen(input_shape, num_classes, *, freeze=True, weights="imagenet", preprocess="mobilenet",
             pooling="avg", hidden=0, gray=True):
     # the solution's model with one step changed, as a student might get it wrong
     height, width, channels = input_shape
-    base = imagenet_backbone("mobilenet_v2", (height, width, 3), weights=weights)
+    base = _base(height, width, weights)
     base.trainable = not freeze
     inputs = keras.Input(shape=input_shape)
     x = keras.layers.Concatenate()([inputs] * 3) if channels == 1 and gray else inputs
