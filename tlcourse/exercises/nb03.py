@@ -79,7 +79,7 @@ def _convert(answer: Any, x: np.ndarray) -> np.ndarray | str:
         out = answer(given)
     except Exception as error:  # noqa: BLE001 - a student's function may raise anything: say which
         return (f"on {len(x)} paper scans of {size} x {size} pixels your function raised {type(error).__name__}: "
-                f"{error}. It should work for square scans of any size (resize them to the 20 x 20 box)")
+                f"{_short(error)}. It should work for square scans of any size (resize them to the 20 x 20 box)")
     if not np.array_equal(given, x):
         return "your function changed the scans it was given (in place): work on a copy, x.astype('float32')"
     try:
