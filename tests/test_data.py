@@ -846,3 +846,38 @@ def test_as_dataset_errors():
         data.as_dataset(x, y[:9])
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         data.as_dataset(x, y, batch_size=0)
+
+
+# --------------------------------------------------------------------------- digits in MNIST's layout
+
+
+def test_digits_as_mnist_is_notebook_03s_conversion():
+    x8 = data.load("digits", verbose=False).x_test[:20]            # bundled: no TLCOURSE_DATA needed
+    raw = x8.astype("float32")[..., np.newaxis] * (255 / 16)       # the raw cells of notebook 03
+    raw = keras.ops.convert_to_numpy(keras.ops.image.resize(raw, (20, 20), interpolation="bilinear"))
+    raw = np.clip(np.pad(raw, ((0, 0), (4, 4), (4, 4), (0, 0))), 0, 255)
+    x = data.digits_as_mnist(x8)
+    assert x.shape == (20, 28, 28, 1) and x.dtype == np.float32
+    np.testing.assert_array_equal(x, raw)
+    assert x[:, :4].max() == 0 and x[:, :, 24:].max() == 0 and x.max() <= 255     # black border, MNIST's range
+    full = data.digits_as_mnist(x8[..., np.newaxis], box=28)         # a channel axis is accepted too
+    assert full.shape == (20, 28, 28, 1) and full[:, 0].max() > 0    # box=28: the digit fills the image
+    white = data.digits_as_mnist(np.full((1, 8, 8), 16, dtype=np.uint8), box=5)   # odd border: 11 + 12
+    assert white[0, 11:16, 11:16, 0].min() == 255 and white.sum() == 255 * 25
+
+
+def test_digits_as_mnist_errors():
+    x8 = np.zeros((3, 8, 8), dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"shape \(n, 8, 8\).*got shape \(3, 28, 28\)"):
+        data.digits_as_mnist(np.zeros((3, 28, 28)))
+    with pytest.raises(ValueError, match=r"shape \(n, 8, 8\).*got shape \(8, 8\)"):
+        data.digits_as_mnist(x8[0])
+    with pytest.raises(ValueError, match="values 0..16.*do not convert twice"):
+        data.digits_as_mnist(data.digits_as_mnist(x8 + 16)[:, 10:18, 10:18, 0])
+    with pytest.raises(ValueError, match="values 0..16"):
+        data.digits_as_mnist(x8.astype(np.int8) - 1)
+    with pytest.raises(ValueError, match="numbers 0..16"):
+        data.digits_as_mnist(np.full((1, 8, 8), "a"))
+    for box in (0, 29, 20.0, True):
+        with pytest.raises(ValueError, match="box must be an int in 1..28"):
+            data.digits_as_mnist(x8, box=box)

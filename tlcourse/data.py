@@ -48,6 +48,7 @@ __all__ = [
     "Split",
     "as_dataset",
     "datasets_table",
+    "digits_as_mnist",
     "info",
     "load",
     "load_arrays",
@@ -957,6 +958,51 @@ def _load_digits() -> tuple[np.ndarray, np.ndarray]:
 
     bunch = load_digits()
     return bunch.images.astype(np.uint8), bunch.target.astype(np.int64)
+
+
+def digits_as_mnist(x8: np.ndarray, box: int = 20) -> np.ndarray:
+    """The scikit-learn 8 x 8 digits in MNIST's layout, for a network trained on MNIST.
+
+    MNIST digits are white on black, values 0..255, scaled into a 20 x 20 box centred in
+    28 x 28. The scikit-learn digits are 8 x 8 with values 0..16 filling the whole image. So:
+    stretch the values to 0..255, upsample to ``box`` x ``box`` (bilinear, with
+    ``keras.ops.image.resize``) and pad with black to 28 x 28.
+
+    Args:
+        x8: the digits, shape ``(n, 8, 8)`` (or ``(n, 8, 8, 1)``), values 0..16, as
+            ``load("digits")`` gives them.
+        box: side of the square the digit fills, 1..28 (MNIST: 20; 28 = no border).
+
+    Returns:
+        float32 images of shape ``(n, 28, 28, 1)``, values 0..255.
+
+    Raises:
+        ValueError: ``x8`` is not a batch of 8 x 8 images with values 0..16 (already
+            converted images have values up to 255), or ``box`` is not an int in 1..28.
+
+    Example (``03_three_ways_to_transfer``):
+        >>> x = digits_as_mnist(np.full((2, 8, 8), 16, dtype=np.uint8))
+        >>> x.shape, float(x.max())
+        ((2, 28, 28, 1), 255.0)
+    """
+    x = np.asarray(x8)
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if x.ndim != 3 or x.shape[1:] != (8, 8):
+        raise ValueError(f"digits_as_mnist(): x8 must be 8x8 digits of shape (n, 8, 8), as load('digits') "
+                         f"gives them, got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise ValueError(f"digits_as_mnist(): x8 must hold numbers 0..16, got dtype {x.dtype}")
+    if x.size and not (x.min() >= 0 and x.max() <= 16):
+        raise ValueError(f"digits_as_mnist(): x8 must have values 0..16 (the scikit-learn digits' range), got "
+                         f"{x.min()}..{x.max()}; values up to 255 are already in MNIST's range: do not convert twice")
+    if not is_int(box) or not 1 <= box <= 28:
+        raise ValueError(f"digits_as_mnist(): box must be an int in 1..28 (MNIST: 20), got {box!r}")
+    x = x.astype("float32")[..., np.newaxis] * (255 / 16)                  # 0..16 -> 0..255
+    x = keras.ops.convert_to_numpy(keras.ops.image.resize(x, (box, box), interpolation="bilinear"))
+    pad = (28 - box) // 2
+    x = np.pad(x, ((0, 0), (pad, 28 - box - pad), (pad, 28 - box - pad), (0, 0)))   # black border
+    return np.clip(x, 0, 255).astype("float32")
 
 
 def load(name: str, *, data_dir: str | os.PathLike | None = None, image_size: Sequence[int] | None = None,

@@ -218,6 +218,27 @@ for name, acc in approach_1.items():
 # - it can only answer with the **source's classes**. Sign-language photos or "cat vs dog"
 #   with a digit network are out of reach: that is where ② and ③ come in.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.1 — Paper scans for the MNIST network
+#
+# Another lab scanned the same digits **on paper**: black ink on white, values as fractions,
+# 0 = black ink, 1 = white paper, at whatever square size its scanner gives (8 × 8 here:
+# `x_paper = 1 - x_digits / 16`). Approach ① still fits (same task, same classes) if the scans
+# are made to look like MNIST first.
+#
+# Write `paper_as_mnist(x)`: scans `(n, s, s)` of any size `s` → MNIST's layout `(n, 28, 28, 1)`,
+# for the **unchanged** `mnist_cnn`. List first what differs from the source data: which
+# colour is the ink, what range do the values have (and what does `mnist_cnn`'s first layer do
+# with them), how big is the digit and where does it sit. Then try
+# `accuracy_as_is(paper_as_mnist(x_paper))`.
+#
+# `answer` is the function. The check feeds it blank paper, a page of ink, ink at one edge and
+# 12 × 12 scans, and measures `mnist_cnn` on all 1,797 paper digits in your layout.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a function paper_as_mnist(x) -> images (n, 28, 28, 1)
+check("03.1", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## ② A frozen feature extractor with a new classifier
 #
@@ -303,6 +324,54 @@ sign_acc_2 = signs_model.evaluate(signs.x_test, signs.y_test, verbose=0)[1]   # 
 print(f"head trained in {sign_head_seconds:.0f} s (+ {sign_feature_seconds:.0f} s of features)")
 print(f"② frozen MobileNetV2 + new head: {sign_acc_2:.2%} on {len(signs.y_test)} unseen photos (chance: 10%)")
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.2 — Approach ② for any photos
+#
+# The raw cell above builds ② for 96 × 96 colour photos and 10 classes. Write it once for all:
+# `frozen_classifier(input_shape, num_classes)` returns one Keras model that takes **raw
+# 0..255 photos** of `input_shape`, `(height, width, 3)` or grayscale `(height, width, 1)`, and
+# outputs `num_classes` probabilities; only the new head may train.
+#
+# Think about what each step is for: which weights the base must hold and keep, what the
+# ImageNet weights expect the pixels to look like, how a 1-channel photo can meet a base that
+# was trained on 3 channels, and what turns the last feature maps into one vector per photo.
+#
+# `answer` is the function. The check builds `frozen_classifier((96, 96, 3), 10)` and
+# `frozen_classifier((64, 64, 1), 3)`, looks at what trains and which weights the base holds, and
+# compares their outputs on probe photos with a reference that uses your head's weights.
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: a function frozen_classifier(input_shape, num_classes) -> keras.Model
+check("03.2", answer)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 03.3 — How much of ② do the ImageNet weights bring?
+#
+# ② reached the accuracy above with a frozen base. Is that the merit of the **pretrained
+# weights**, or would the same architecture with **random** weights serve nearly as well?
+#
+# - **Measure**, for seeds 0, 1, …, n − 1 (n ≥ 3; n = 3 takes about a minute): right after
+#   `seed_everything(seed)`, a random base `imagenet_backbone("mobilenet_v2", (96, 96, 3),
+#   weights=None)`, and this section's extractor on it (`backbone_preprocess`, `base(x,
+#   training=False)`, `GlobalAveragePooling2D`) for `signs.x_train` and `signs.x_test`; the
+#   ImageNet features are `sign_features`. Train **the same head** on each feature set: first
+#   **standardise** each feature with the training photos' mean and sd (`(f - mean) / sd`, with
+#   `sd` replaced by 1 where it is 0: a random base's features are tiny, around 1e-12), then
+#   `seed_everything(seed)`, a new `Dense(10, softmax)`, Adam 1e-3, `HEAD_EPOCHS` epochs,
+#   batch 32; record its accuracy on the **test** photos.
+# - **Collect** with `run_seeds` (`from tlcourse.experiments import run_seeds`): one dict
+#   `{"imagenet": ..., "random": ...}` per seed.
+# - **Conclude** from the 95 % interval of `results.paired_difference("imagenet", "random")`:
+#   **a** — above 0: the ImageNet weights add accuracy beyond the same architecture with random
+#   weights; **b** — below 0: random weights serve better; **c** — across 0: no difference shown.
+#
+# `answer` is the pair `(results, conclusion)`; the check recomputes one of your seeds. Then
+# compare both with chance (10 %): how much does the architecture alone already give?
+
+# %% slideshow={"slide_type": "-"}
+answer = ...   # your answer here: (results of run_seeds, "a", "b" or "c")
+check("03.3", answer)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Recap
 #
@@ -314,7 +383,9 @@ print(f"② frozen MobileNetV2 + new head: {sign_acc_2:.2%} on {len(signs.y_test
 #   same features every epoch, so compute them once and train the head in seconds.
 # - Helpers: `imagenet_backbone`, `backbone_preprocess`, `load_pretrained` (`tlcourse.models`);
 #   `trainable_report` (`tlcourse.surgery`).
-# - Exercises 03.1, 03.2 and 03.3: `check("03.1", answer)` says what is right or wrong; instructors
-#   reveal a solution with `solution("03.1")` (from `tlcourse.exercises`).
+# - Exercises: 03.1 makes paper scans look like MNIST for ①; 03.2 builds ② for any photo shape
+#   and number of classes; 03.3 measures how much of ②'s accuracy the ImageNet weights bring.
+#   `check("03.1", answer)` says what is right or wrong; instructors reveal a solution with
+#   `solution("03.1")` (from `tlcourse.exercises`).
 #
 # Next: notebook 04 fine-tunes the top of the base (③).

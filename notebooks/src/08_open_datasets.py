@@ -9,7 +9,8 @@
 #   how to load each; for the sets on this machine the numbers are **measured from the files**;
 # - what the sets on hand look like (sample grids), and that real data is messier than its
 #   README;
-# - why ImageNet, and the ILSVRC challenge built on it, made transfer learning possible;
+# - why ImageNet, and the ILSVRC challenge built on it, made transfer learning possible, and when
+#   pretrained models are not allowed.
 #
 # Splits, leakage and validation vs test are notebook 09.
 #
@@ -485,8 +486,8 @@ check("08.2", answer)
 # For you: **read the rules before you start** (on Kaggle, the "external data" and "pretrained
 # models" clauses; some ban them, others allow only publicly available weights declared in the
 # forum). Where they are banned, train **from scratch**: notebook 01's small CNN and notebook 10's
-# architectures are the starting points, augmentation (notebook 12) and careful splits (this
-# notebook) matter even more, and your validation score must come from the competition's data alone.
+# architectures are the starting points, augmentation (notebook 12) and careful splits (notebook
+# 09) matter even more, and your validation score must come from the competition's data alone.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Experiment: does resolution matter for transfer? (Exercise 08.3)

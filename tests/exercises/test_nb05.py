@@ -1,4 +1,4 @@
-"""Exercises 05.1 and 05.2 (05_comparing_the_three_ways): the solutions pass, mistakes get helpful messages."""
+"""Exercises 05.1, 05.2 and 05.3 (05_comparing_the_three_ways): the solutions pass, mistakes get helpful messages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tlcourse.exercises import check, passes
-from tlcourse.exercises.nb05 import _solution_05_1, _solution_05_2
+from tlcourse.exercises.nb05 import _solution_05_1, _solution_05_2, _solution_05_3
 
 
 @pytest.mark.parametrize("exercise_id, solve", [("05.1", _solution_05_1)])
@@ -86,3 +86,57 @@ def test_05_2_rejects_a_choice_on_test_the_best_test_number_and_made_up_or_swapp
     if picked["val"] != picked["test"]:
         rejects("05.2", {**chosen, "test accuracy": picked["val"]}, "validation accuracy")
     rejects("05.2", {**chosen, "chosen": "both"}, "'feature extraction' or 'fine-tuning'")
+    # ③'s numbers made up (the choice and the reported test accuracy kept consistent with them): re-run, rejected
+    if chosen["chosen"] == "feature extraction":
+        made_up = {"val": 0.0 if fe["val"] > 0 else -1.0, "test": ft["test"]}
+        rejects("05.2", {**chosen, "fine-tuning": made_up}, "fine-tuning val accuracy is not what ③", "re-ran")
+    else:
+        far = 0.0 if ft["test"] > 0.5 else 1.0
+        rejects("05.2", {**chosen, "fine-tuning": {"val": ft["val"], "test": far}, "test accuracy": far},
+                "fine-tuning test accuracy is not what ③")
+
+
+@pytest.fixture(scope="module")
+def few(solved):
+    # the scratch CNN and ②'s head on 10 photos per digit, over SEEDS; the checker re-runs them
+    return solved("05.3", _solution_05_3)
+
+
+@needs_data
+def test_05_3_the_solution_passes(few, capsys):
+    assert passes("05.3", few)
+    check("05.3", few)
+    assert "05.3 correct" in capsys.readouterr().out
+
+
+@needs_data
+def test_05_3_rejects_swapped_reordered_made_up_or_mis_measured_numbers(few, rejects):
+    from tlcourse.exercises.nb05 import _signs
+
+    size = len(_signs().y_test)
+    scratch, frozen = few["from scratch"], few["feature extraction"]
+    rejects("05.3", few["conclusion"], "should be a dict")                           # the label alone
+    rejects("05.3", {**few, "from scratch": frozen, "feature extraction": scratch}, "swapped")
+    if max(abs(a - b) for a, b in zip(frozen, frozen[::-1])) > 2 / size:             # seeds far enough apart
+        rejects("05.3", {**few, "feature extraction": frozen[::-1]}, "order of SEEDS")
+    made_up = [min(1.0, round(v * size + 5) / size) if v < 0.5 else round(v * size - 5) / size for v in scratch]
+    rejects("05.3", {**few, "from scratch": made_up}, "not what the experiment gives", "re-ran")
+    rejects("05.3", {**few, "feature extraction": [100 * v for v in frozen]}, "fractions")
+    rejects("05.3", {**few, "from scratch": scratch[:1]}, "one test accuracy per seed")
+    on_validation = [(2 * round(v * 15) + 1) / 30 for v in frozen]                  # k / 30: the 30 validation photos
+    rejects("05.3", {**few, "feature extraction": on_validation}, f"the {size} test photos")
+    for n in (0, 155, 10.0, True, "10"):                                             # all photos, or no count
+        rejects("05.3", {**few, "photos per digit": n}, "photos per digit")
+
+
+@needs_data
+def test_05_3_rejects_a_conclusion_its_own_numbers_do_not_support(few, rejects):
+    from tlcourse.experiments import SeedResults
+
+    rows = [{"f": f, "s": s} for s, f in zip(few["from scratch"], few["feature extraction"])]
+    low, high = SeedResults(tuple(range(len(rows))), rows).paired_difference("f", "s").ci95
+    right = "transfer better" if low > 0 else "scratch better" if high < 0 else "not clearly apart"
+    assert few["conclusion"] == right
+    for wrong in {"transfer better", "scratch better", "not clearly apart"} - {right}:
+        rejects("05.3", {**few, "conclusion": wrong}, "contradicts" if right != "not clearly apart" else "includes 0")
+    rejects("05.3", {**few, "conclusion": "transfer"}, "'conclusion' should be one of")

@@ -283,4 +283,4 @@ def list_exercises(notebook: str | None = None) -> list[Exercise]:
 
 # Each notebook's module registers its exercises with `exercise` (defined above) when it is
 # imported; importing them here fills the registry whenever tlcourse.exercises is imported.
-from tlcourse.exercises import nb01, nb02, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12  # noqa: E402, F401
+from tlcourse.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12  # noqa: E402, F401
