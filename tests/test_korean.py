@@ -163,14 +163,17 @@ def _headings(markdown: str) -> list[str]:
 
 
 def anchors(path: Path) -> set[str]:
-    """The anchors a link may name in ``path``: GitHub's for a .md file (duplicates numbered);
+    """The anchors a link may name in ``path``: GitHub's for a .md file (duplicates numbered) and
+    its explicit ``<a id="...">`` anchors (README.ko.md keeps the English README's, so a link's
+    anchor is the same in both editions);
     for a notebook, GitHub's or JupyterLab's (the heading with spaces as "-") of any heading."""
     if path.suffix == ".ipynb":
         text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
         return {a for h in _headings(text) for a in (github_anchor(h), h.replace(" ", "-"))}
     seen: dict[str, int] = {}
-    result = set()
-    for heading in _headings(path.read_text(encoding="utf-8")):
+    text = path.read_text(encoding="utf-8")
+    result = set(re.findall(r"""<a\s+(?:id|name)=["']([^"']+)["']""", text))   # explicit anchors
+    for heading in _headings(text):
         anchor = github_anchor(heading)
         result.add(anchor if anchor not in seen else f"{anchor}-{seen[anchor]}")
         seen[anchor] = seen.get(anchor, 0) + 1
@@ -230,6 +233,8 @@ def test_the_link_checker_knows_githubs_anchor_rules(tmp_path):
     assert anchors(doc) == {"top", "notes", "notes-1"}
     assert broken_links(doc, "[x](a.md#notes-1) [y](#top) [z](https://x.org/#q)", anchors(doc)) == []
     assert len(broken_links(doc, "[x](b.md) [y](#nope) `[q](no.md)`", anchors(doc))) == 2
+    doc.write_text('<a id="lecture-map"></a>\n\n## 강의 지도\n', encoding="utf-8")
+    assert anchors(doc) == {"lecture-map", "강의-지도"}
 
 
 # ------------------------------------------------------------------ the glossary
