@@ -68,10 +68,10 @@ print(f"fast mode: {FAST} | signs: head {HEAD_EPOCHS} epochs, fine-tuning {FT_EP
 # would do harm). Notebook 03 built that model step by step in raw Keras; the next cell rebuilds
 # it in one go with the helpers that wrap those calls (`data.load`, `imagenet_backbone`,
 # `backbone_preprocess`, `with_new_head`), computes the frozen features once and trains the head
-# on them, as 03 did. It defines `signs` (the photos), `base`, `signs_model` and `sign_acc_2`
-# (②'s test accuracy). (The code is folded away: click the bar to read it.)
+# on them, as 03 did. It defines `signs` (the photos), `base`, `signs_model`, `extractor` and
+# `sign_acc_2` (②'s test accuracy).
 
-# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
+# %% slideshow={"slide_type": "subslide"}
 from tlcourse.surgery import with_new_head
 
 seed_everything(SEED)                                    # the new head's random initial weights
@@ -425,7 +425,7 @@ pets_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                    loss="binary_crossentropy", metrics=["accuracy"])
 start = time.perf_counter()
 history_pets = pets_model.fit(train_ds, validation_data=val_ds, epochs=PETS_EPOCHS,
-                              callbacks=[checkpoint, stopper], verbose=0)
+                              callbacks=[checkpoint, stopper], shuffle=False, verbose=0)   # train_ds shuffles itself
 pets_head_seconds = time.perf_counter() - start
 
 val_acc = history_pets.history["val_accuracy"]
@@ -480,7 +480,7 @@ def fine_tune(first_trainable, learning_rate):
                        loss="binary_crossentropy", metrics=["accuracy"])   # after changing trainable
     seed_everything(SEED)
     start = time.perf_counter()
-    pets_model.fit(train_ds, validation_data=val_ds, epochs=PETS_FT_EPOCHS, verbose=0)
+    pets_model.fit(train_ds, validation_data=val_ds, epochs=PETS_FT_EPOCHS, shuffle=False, verbose=0)
     seconds = time.perf_counter() - start
     return {"trainable": trainable_report(pets_model).totals["trainable"], "seconds": seconds,
             "test accuracy": pets_model.evaluate(test_ds, verbose=0, return_dict=True)["accuracy"]}
@@ -551,7 +551,7 @@ watched = {"base (Conv_1)": pets_base.get_layer("Conv_1").kernel, "head": pets_m
 before = {name: v.numpy().copy() for name, v in watched.items()}
 seed_everything(SEED)
 start = time.perf_counter()
-two_rates.fit(train_ds, validation_data=val_ds, epochs=PETS_FT_EPOCHS, verbose=0)
+two_rates.fit(train_ds, validation_data=val_ds, epochs=PETS_FT_EPOCHS, shuffle=False, verbose=0)
 pets_results["whole base 1e-5, head 1e-3"] = {
     "trainable": trainable_report(pets_model).totals["trainable"], "seconds": time.perf_counter() - start,
     "test accuracy": two_rates.evaluate(test_ds, verbose=0, return_dict=True)["accuracy"]}
@@ -594,7 +594,7 @@ check("04.2", answer)
 # validation photos that choice is itself noisy: does the kept epoch really do better on new photos
 # than simply the last one? Measure it over the seeds `range(n)`, n = `fast_or_full(3, 5)`, on the
 # sign photos of section ②. Compute the frozen features of `signs.x_train`, `x_val` and `x_test`
-# once with `extractor` (the folded cell defines it). For each seed:
+# once with `extractor` (section "Where ③ starts" defines it). For each seed:
 # 1. `seed_everything(seed)`, then a new head `keras.Sequential([keras.Input(shape=(1280,)),
 #    keras.layers.Dense(10, activation="softmax")])`, Adam at 1e-3, sparse categorical cross-entropy;
 # 2. fit it `fast_or_full(10, 40)` epochs, batch 32, on the training features, with the validation

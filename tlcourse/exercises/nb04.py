@@ -218,7 +218,7 @@ _SPOT_CHECK = random.Random()           # which seed the checker re-runs: not kn
 
 
 def _solution_04_3() -> tuple[Any, str]:
-    # In the notebook: signs and extractor are there already (the folded cell of "Where ③ starts").
+    # In the notebook: signs and extractor are there already (section "Where ③ starts").
     signs = data.load("sign_language_digits", image_size=(96, 96), limit_per_class=fast_or_full(30, None))
     base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
     photo = keras.Input(shape=(96, 96, 3))
