@@ -93,7 +93,6 @@ signs_model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 sign_acc_2 = signs_model.evaluate(signs.x_test, signs.y_test, verbose=0)[1]   # whole model, raw photos
 print(f"② frozen MobileNetV2 + new head: {sign_acc_2:.2%} on {len(signs.y_test)} unseen photos (chance: 10%)")
-print(trainable_report(signs_model))
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
