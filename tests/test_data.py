@@ -881,3 +881,43 @@ def test_digits_as_mnist_errors():
     for box in (0, 29, 20.0, True):
         with pytest.raises(ValueError, match="box must be an int in 1..28"):
             data.digits_as_mnist(x8, box=box)
+
+
+# --------------------------------------------------------------------------- sample_image_folder
+
+
+@needs_data
+def test_sample_image_folder_links_the_photos_load_reads(tmp_path):
+    folder = data.sample_image_folder("cats_vs_dogs", "test", per_class=10, destination=tmp_path / "pets")
+    assert folder == tmp_path / "pets" and sorted(p.name for p in folder.iterdir()) == ["cat", "dog"]
+    x, y, names = data.load_image_folder(folder, (32, 32))
+    split = data.load("cats_vs_dogs", image_size=(32, 32), limit_per_class=10, verbose=False)
+    assert names == ["cat", "dog"] and np.array_equal(x, split.x_test) and np.array_equal(y, split.y_test)
+    ds = keras.utils.image_dataset_from_directory(folder, image_size=(32, 32), batch_size=4, shuffle=False)
+    assert ds.class_names == ["cat", "dog"] and sum(len(labels) for _, labels in ds) == 20
+
+
+@needs_data
+def test_sample_image_folder_of_a_data_set_without_splits_and_into_a_new_temporary_folder():
+    folder = data.sample_image_folder("sign_language_digits", None, per_class=2)
+    assert sorted(p.name for p in folder.iterdir()) == [str(d) for d in range(10)]
+    assert all(len(list((folder / d).iterdir())) == 2 for d in "0123456789")
+
+
+def test_sample_image_folder_says_what_to_pass_instead(tmp_path, folder):
+    with pytest.raises(ValueError, match=r"'mnist' is not a folder of photos; use one of \[.*'cats_vs_dogs'"):
+        data.sample_image_folder("mnist")
+    with pytest.raises(ValueError, match=r"per_class must be None or a positive int"):
+        data.sample_image_folder("cats_vs_dogs", per_class=0)
+    entry = data.info("cats_vs_dogs")
+    with pytest.raises(ValueError, match=r"has the splits \['test', 'train'\], got split='validation'"):
+        data._split_folders(entry, tmp_path, "validation")
+    with pytest.raises(ValueError, match=r"has no official splits, got split='train'; use split=None"):
+        data._split_folders(data.info("sign_language_digits"), tmp_path, "train")
+
+
+@needs_data
+def test_sample_image_folder_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "old.txt").write_text("something")
+    with pytest.raises(ValueError, match=r"destination .* is not empty"):
+        data.sample_image_folder("cats_vs_dogs", per_class=1, destination=tmp_path)

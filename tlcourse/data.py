@@ -20,6 +20,8 @@ import gzip
 import hashlib
 import os
 import pickle
+import shutil
+import tempfile
 import warnings
 import zipfile
 import zlib
@@ -54,6 +56,7 @@ __all__ = [
     "load_arrays",
     "load_image_folder",
     "locate",
+    "sample_image_folder",
     "stratified_split",
     "tree_sha256",
     "verify",
@@ -773,6 +776,71 @@ def load_image_folder(directory: str | os.PathLike, image_size: Sequence[int] | 
         raise ValueError(f"images in {directory} have different sizes {shapes[:5]}: pass "
                          f"image_size=(height, width), e.g. image_size={shapes[0]}")
     return np.stack(images), np.asarray(labels, dtype=np.int64), list(names)
+
+
+def _split_folders(entry: DatasetInfo, path: Path, split: str | None) -> dict[str, Path]:
+    """``{class name: its folder in this copy}`` of one split of an image-folder data set."""
+    layout = _layout(entry, path)
+    splits = sorted({ours.split("/")[0] for ours in layout if "/" in ours})
+    if splits and split not in splits:
+        raise ValueError(f"sample_image_folder(): {entry.name!r} has the splits {splits}, got split={split!r}; "
+                         f"use e.g. split={splits[-1]!r}")
+    if not splits and split is not None:
+        raise ValueError(f"sample_image_folder(): {entry.name!r} has no official splits, got split={split!r}; "
+                         "use split=None (and image_dataset_from_directory's validation_split)")
+    prefix = f"{split}/" if splits else ""
+    return {c: path / layout[prefix + c][0] for c in entry.class_names}
+
+
+def sample_image_folder(name: str, split: str | None = "train", per_class: int | None = None, *,
+                        destination: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
+                        seed: int = SEED) -> Path:
+    """A folder of class sub-folders holding some photos of a course image folder, as on disk in a project.
+
+    For ``keras.utils.image_dataset_from_directory``: the sub-folders are named by the class names
+    (``cat``, ``dog``, whatever the copy calls them), and hold links to ``per_class`` photos of
+    each class (copies where links are not allowed), the seeded subset ``load(name,
+    limit_per_class=per_class, seed=seed)`` reads for that split.
+
+    Args:
+        name: an image-folder data set of :data:`DATASETS`, e.g. ``"cats_vs_dogs"``.
+        split: ``"train"`` or ``"test"`` for a data set with official splits; ``None`` for one
+            without (``"sign_language_digits"``).
+        per_class: photos per class (None = all).
+        destination: an empty or new folder to fill; None = a new temporary folder.
+        data_dir: the offline data folder; ``None`` reads ``TLCOURSE_DATA``.
+        seed: the seed of the subset.
+
+    Returns:
+        The folder, with one sub-folder per class.
+
+    Raises:
+        ValueError: not an image-folder data set, an unknown split, a bad ``per_class``, or a
+            ``destination`` that is not empty.
+        DataNotFoundError: the data set is not on this machine and cannot be downloaded.
+
+    Example (``04_fine_tuning``):
+        >>> folder = sample_image_folder("cats_vs_dogs", "train", per_class=150)  # doctest: +SKIP
+        >>> keras.utils.image_dataset_from_directory(folder, image_size=(96, 96))  # doctest: +SKIP
+    """
+    entry = info(name)
+    if entry.kind != "image_folder":
+        folders = [k for k, v in DATASETS.items() if v.kind == "image_folder"]
+        raise ValueError(f"sample_image_folder(): {name!r} is not a folder of photos; use one of {folders}")
+    limit = _positive_int_or_none(per_class, "per_class")
+    sources = _split_folders(entry, locate(name, data_dir), split)
+    out = Path(tempfile.mkdtemp(prefix=f"tlcourse_{entry.name}_")) if destination is None else Path(destination)
+    if out.exists() and any(out.iterdir()):
+        raise ValueError(f"sample_image_folder(): destination {out} is not empty; give a new or empty folder")
+    for class_name, source in sources.items():
+        found = _image_files(source)
+        (out / class_name).mkdir(parents=True, exist_ok=True)
+        for i in _pick(len(found), limit, seed, source.name):  # the subset load() reads
+            try:
+                (out / class_name / found[i].name).symlink_to(found[i].resolve())
+            except OSError:  # no links allowed (Windows without developer mode): copy
+                shutil.copy2(found[i], out / class_name / found[i].name)
+    return out
 
 
 # --------------------------------------------------------------------------- splits

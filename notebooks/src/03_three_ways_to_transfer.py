@@ -167,6 +167,8 @@ def digits_as_mnist(x8, box=20):
 x_digits_28 = digits_as_mnist(x_digits)
 (_, _), (x_mnist, y_mnist) = data.load_arrays("mnist")
 print("converted:", x_digits_28.shape, x_digits_28.dtype, f"{x_digits_28.min():.0f}..{x_digits_28.max():.0f}")
+# the same conversion as a course helper, in one line (notebook 05 uses it)
+print("tlcourse.data.digits_as_mnist gives the same:", np.array_equal(data.digits_as_mnist(x_digits), x_digits_28))
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(3, 10, figsize=(12, 4.2))

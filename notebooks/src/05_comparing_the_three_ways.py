@@ -381,7 +381,6 @@ print(sign_results)
 # the sign photos' first fine-tuning also evaluate the validation photos after every epoch, for
 # the curves above). Loading the weights and the test photos' features (evaluation, not training)
 # are left out of all of them.
-# (The code that builds the table is folded away: click the bar beside the table to read it.)
 
 # %% slideshow={"slide_type": "subslide"}
 # NBVAL_CHECK_OUTPUT
@@ -404,7 +403,11 @@ print(f"③ unfreezes the top N_TOP = {N_TOP} of MobileNetV2's {len(base.layers)
 for name, (trainable, total) in params.items():
     print(f"{name:<14} trainable {trainable:>9,} of {total:>9,} parameters ({trainable / total:6.2%})")
 
-# %% jupyter={"source_hidden": true} slideshow={"slide_type": "subslide"} tags=["remove-input"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The comparison table. (The code that builds it is folded away: click the bar beside the table to
+# read it.)
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "-"} tags=["remove-input"]
 from IPython.display import Markdown
 
 from tlcourse.tables import Table
