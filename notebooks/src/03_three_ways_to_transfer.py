@@ -41,10 +41,13 @@ if "google.colab" in sys.modules:
 # *fine-tuning*. Either way you usually change two things: the **input shape** (your image
 # size, not 224 × 224) and the **dense head** (your classes, not ImageNet's 1,000).
 #
-# This notebook runs all three on real data, each where it belongs:
-# - ① on a target of the *same kind* as the source (digits → digits);
-# - ② and ③ on a *far* target, photos of hands showing digits in sign language, and on the
-#   lecture's own example, dogs vs cats, both with an ImageNet network.
+# This notebook runs ① and ② on real data, each where it belongs:
+# - ① on a target of the *same kind* as the source (digits → digits; online, also the lecture's own
+#   example, dogs vs cats, with ImageNet's classifier);
+# - ② on a *far* target, photos of hands showing digits in sign language, with an ImageNet network.
+#
+# Notebook 04 fine-tunes (③) from where ② ends; notebook 05 runs all three over several seeds,
+# dogs vs cats included, and compares them in one table.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Set-up
