@@ -1,6 +1,6 @@
 """Exercises of notebook 04_fine_tuning: 04.1 (fine-tune block 16 and Conv_1 of MobileNetV2),
-04.2 (callbacks that keep the best validation epoch) and 04.3 (experiment: the whole base at 1e-5
-vs the top only at 1e-4, over seeds).
+04.2 (callbacks that keep the best validation epoch) and 04.3 (experiment: does the epoch the
+checkpoint keeps beat the last epoch on the test photos, over seeds).
 
 Per exercise, its solution ``_solution_04_1`` (its body is the code ``solution("04.1")``
 shows) and its checker ``_check_04_1``, registered with the task and the hint. Nothing here is
