@@ -5,15 +5,22 @@
 #                + the JupyterLab browser test (Debian's chromium, if installed)
 #   make sync    copy each notebook's text source, notebooks/src/NN_topic.py (jupytext.toml), into
 #                notebooks/NN_topic.ipynb; unchanged cells keep their outputs; runs nothing. Edit the
-#                text, then make sync (or make notebooks). NB=notebooks/NN_topic.ipynb for one
+#                text, then make sync (or make notebooks). NB=notebooks/NN_topic.ipynb for one;
+#                then make ko
 #   make notebooks  make sync, then run the notebooks in full mode and store their outputs
-#                (tools/run_notebooks.py); NB=notebooks/07_choosing_what_to_freeze.ipynb for one
+#                (tools/run_notebooks.py); NB=notebooks/07_choosing_what_to_freeze.ipynb for one;
+#                then make ko
+#   make ko      the Korean edition: notebooks/ko/NN_topic.ipynb from each English notebook and its
+#                catalog notebooks/locale/ko/NN_topic.po (tools/ko.py build; runs nothing, outputs
+#                copied); fails, naming cell and text, where a translation is missing. After changing
+#                English text: python tools/ko.py extract, translate, make ko (CONTRIBUTING.md)
 #   make sources NB=notebooks/07_choosing_what_to_freeze.ipynb  the other way: a notebook changed
 #                as .ipynb (in Jupyter, by tools/colab.py, or by a merge) into its text source;
 #                without NB, every notebook
 #   make bench   time notebook 12 in full mode (benchmarks/RESULTS.md) and the freeze-depth
 #                slider (benchmarks/slider_latency.md); about 15 min on 2 cores
-#   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline)
+#   make slides  export every notebook as a reveal.js deck to build/slides/ (opens offline), the
+#                Korean notebooks to build/slides/ko/
 #   make test-compat  the unit tests and the Keras-sensitive notebooks on the declared floor
 #                (lowest Python and every dependency at its lowest version) and on the pinned
 #                keras-nightly, each in its own venv under build/compat/
@@ -67,7 +74,7 @@ COMPAT_PYTEST = -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env --
 # JupyterLab looks for an installation's defaults; tools/lab_settings.py says why.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab test unit sync sources notebooks bench pretrain slides clean help test-compat test-floor test-nightly
+.PHONY: lab test unit sync sources notebooks ko bench pretrain slides clean help test-compat test-floor test-nightly
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -133,6 +140,7 @@ unit: $(VENV)/.installed-test
 # refuses a notebook changed on its own side (see tools/sync_notebooks.py). NB=... for one.
 sync: $(VENV)/.installed-test
 	$(BIN)/python tools/sync_notebooks.py $(NB)
+	$(BIN)/python tools/ko.py build $(NB)
 
 # The notebooks into their text sources: after editing a notebook as .ipynb. NB=... for one.
 sources: $(VENV)/.installed-test
@@ -141,6 +149,12 @@ sources: $(VENV)/.installed-test
 # Sync, then re-execute every notebook (or NB) in full mode and store its outputs and code hash.
 notebooks: sync
 	$(BIN)/python tools/run_notebooks.py $(NB)
+	$(BIN)/python tools/ko.py build $(NB)
+
+# The Korean edition (issue #15), generated from the English notebooks and the catalogs
+# notebooks/locale/ko/*.po; tests/test_korean.py fails when notebooks/ko/ is not what this writes.
+ko: $(VENV)/.installed-test
+	$(BIN)/python tools/ko.py build $(NB)
 
 # Measurements on this machine: the sign-language project in full mode -> benchmarks/RESULTS.md,
 # the freeze-depth slider's latency per move -> benchmarks/slider_latency.md.
@@ -153,11 +167,14 @@ pretrain: $(VENV)/.installed-base
 	$(BIN)/python -m tlcourse.pretrain
 
 # Every notebook as a reveal.js deck, build/slides/NN_topic.slides.html, that opens from
-# file:// without a network (tools/slides/nbconvert_config.py points it at the local copies).
+# file:// without a network (tools/slides/nbconvert_config.py points it at the local copies);
+# the Korean notebooks as build/slides/ko/NN_topic.slides.html, with the same copies.
 # RISE (jupyterlab-rise, in the lab and slides extras) presents the notebooks live in `make lab`.
 slides: $(VENV)/.installed-slides $(SLIDES_STAMP)
 	$(BIN)/jupyter nbconvert --to slides --config tools/slides/nbconvert_config.py \
 		--output-dir $(SLIDES_DIR) notebooks/[0-9][0-9]_*.ipynb
+	TLCOURSE_SLIDES_ASSETS=../ $(BIN)/jupyter nbconvert --to slides --config tools/slides/nbconvert_config.py \
+		--output-dir $(SLIDES_DIR)/ko notebooks/ko/[0-9][0-9]_*.ipynb
 
 $(SLIDES_STAMP):
 	@mkdir -p $(SLIDES_DIR)/.npm

@@ -1,8 +1,13 @@
-"""Repository-wide pytest hooks: per-notebook wall times at the end of a run."""
+"""Repository-wide pytest hooks: per-notebook wall times at the end of a run; notebooks/ko/ not collected."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+# The Korean notebooks (notebooks/ko/, tools/ko.py) are the English ones with translated prose:
+# the same code and copied outputs, so nbval does not run them a second time;
+# tests/test_korean.py checks that they are exactly what `make ko` writes.
+collect_ignore = ["notebooks/ko"]
 
 _notebook_seconds: dict[str, float] = defaultdict(float)
 

@@ -15,11 +15,13 @@ With Chromium and the local copies present, every notebook's deck is also measur
 ``tools/screenshot_slides.py`` does it (that script gives the full report and screenshots):
 no slide may be taller than 720 or wider than 1280, and no code cell or output may have lines
 cut off on the right. Fonts differ between machines, so a slide may be a few pixels too tall
-(``HEIGHT_TOLERANCE``); without Chromium (CI) the test skips and says why.
+(``HEIGHT_TOLERANCE``); without Chromium (CI) the test skips and says why. The Korean decks
+(notebooks/ko/, exported to build/slides/ko/) are measured the same way.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +39,8 @@ BUILT = ROOT / "build" / "slides"  # where `make slides` unpacks reveal.js & co.
 NOTEBOOK = ROOT / "notebooks" / "00_start_here.ipynb"
 LOCAL_JS = ("reveal.js/", "requirejs/", "jquery/", "mathjax/")
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+#: The Korean edition that exists (tests/test_korean.py fails where one is missing).
+KOREAN = [ROOT / "notebooks" / "ko" / nb.name for nb in NOTEBOOKS if (ROOT / "notebooks" / "ko" / nb.name).exists()]
 # Pixels (slide units) a slide may be too tall: font metrics differ between machines.
 HEIGHT_TOLERANCE = 10
 
@@ -166,29 +170,60 @@ def test_deck_opens_offline_in_chromium(exported, tmp_path):
     assert not report["js_errors"], report["js_errors"]
 
 
+def _export(notebooks: list[Path], out: Path, assets: str = "") -> None:
+    """The notebooks exported as `make slides` does it (``assets``: TLCOURSE_SLIDES_ASSETS)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--config", str(CONFIG),
+         "--output-dir", str(out), *map(str, notebooks)],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "TLCOURSE_SLIDES_ASSETS": assets})
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 @pytest.fixture(scope="module")
 def measured_decks(tmp_path_factory) -> dict[str, dict]:
-    """Every notebook exported as `make slides` does it and measured in headless Chromium.
+    """Every notebook exported as `make slides` does it and measured in headless Chromium: the
+    English decks by their stem, the Korean ones (build/slides/ko/, rendered with the installed
+    Noto CJK fonts) as ``ko/<stem>``.
 
-    One nbconvert run for all notebooks (~1 min), one browser for all decks (~1 min).
+    One nbconvert run per language (~1 min each), one browser for all decks (~2 min).
     """
     shots, binary = _browser_or_skip()
     out = tmp_path_factory.mktemp("decks")
-    result = subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--config", str(CONFIG),
-         "--output-dir", str(out), *map(str, NOTEBOOKS)],
-        capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
+    _export(NOTEBOOKS, out)
+    if KOREAN:
+        _export(KOREAN, out / "ko", assets="../")
     for name in ("reveal.js", "requirejs", "jquery", "mathjax"):
         (out / name).symlink_to(BUILT / name, target_is_directory=True)
+    decks = [(nb.stem, out / f"{nb.stem}.slides.html") for nb in NOTEBOOKS]
+    decks += [(f"ko/{nb.stem}", out / "ko" / f"{nb.stem}.slides.html") for nb in KOREAN]
     with shots.Chromium(binary, timeout=120) as browser:
-        return {nb.stem: shots.check_deck(browser, out / f"{nb.stem}.slides.html", shots=None)
-                for nb in NOTEBOOKS}
+        return {key: shots.check_deck(browser, deck, shots=None) for key, deck in decks}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_slide_overflows_1280x720(measured_decks, notebook):
-    report = measured_decks[notebook.stem]
+    _assert_fits(measured_decks[notebook.stem])
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"ko-{p.stem}")
+def test_no_korean_slide_overflows_1280x720(measured_decks, notebook):
+    """The Korean edition (notebooks/ko/, tools/ko.py) as `make slides` exports it to build/slides/ko/."""
+    assert f"ko/{notebook.stem}" in measured_decks, f"no notebooks/ko/{notebook.name}: make ko"
+    _assert_fits(measured_decks[f"ko/{notebook.stem}"])
+
+
+def test_korean_decks_use_the_copies_one_folder_up(tmp_path):
+    """build/slides/ko/*.slides.html load reveal.js & co. from build/slides/ (`make slides`)."""
+    if not KOREAN:
+        pytest.fail("no Korean notebook in notebooks/ko/: make ko")
+    _export(KOREAN[:1], tmp_path, assets="../")
+    deck = _Deck()
+    deck.feed((tmp_path / f"{KOREAN[0].stem}.slides.html").read_text(encoding="utf-8"))
+    assert deck.assets and all(a.startswith(tuple("../" + p for p in LOCAL_JS)) for a in deck.assets), deck.assets
+    assert '"../reveal.js/dist/reveal.js"' in "\n".join(deck.scripts)
+
+
+def _assert_fits(report: dict) -> None:
     assert "error" not in report, report["error"]
     assert report["size"] == [1280, 720]
     cut = []

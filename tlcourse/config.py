@@ -1,7 +1,9 @@
-"""Course-wide settings read from the environment: fast mode, data folder, seeding.
+"""Course-wide settings read from the environment: fast mode, data folder, seeding, language.
 
 ``FAST`` is the only switch notebooks use to shrink epochs and subsets (same cells, same
-code path); CI sets ``TLCOURSE_FAST=1``. Taught in ``notebooks/00_start_here.ipynb``.
+code path); CI sets ``TLCOURSE_FAST=1``. The language of the package's messages (check(),
+hints) is English unless ``TLCOURSE_LANG=ko`` or :func:`set_language` says Korean (defined in
+``tlcourse._i18n``, which the exercises share). Taught in ``notebooks/00_start_here.ipynb``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["FAST", "SEED", "VersionCheck", "data_dir", "environment_report", "fast_or_full", "seed_everything",
-           "version_checks"]
+from tlcourse._i18n import get_language, set_language
+
+__all__ = ["FAST", "SEED", "VersionCheck", "data_dir", "environment_report", "fast_or_full", "get_language",
+           "seed_everything", "set_language", "version_checks"]
 
 T = TypeVar("T")
 

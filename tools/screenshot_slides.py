@@ -5,6 +5,7 @@ Run ``make slides`` first; then
     .venv/bin/python tools/screenshot_slides.py                  # every deck in build/slides/
     .venv/bin/python tools/screenshot_slides.py build/slides/00_start_here.slides.html
     .venv/bin/python tools/screenshot_slides.py --strict         # exit 1 if a slide overflows
+    .venv/bin/python tools/screenshot_slides.py --out build/screenshots/ko build/slides/ko/*.slides.html  # Korean
 
 For each deck it opens ``file://.../NN_topic.slides.html#/0/0`` (the title slide) and
 ``#/<h>/<v>`` of the first slide with a plot that fits on screen (else the first slide with a
@@ -50,6 +51,11 @@ WIDTH, HEIGHT = 1280, 720
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "devtools:")
 
+# The module id the deck loaded reveal.js under: "reveal.js/dist/reveal.js" beside the copies,
+# "../reveal.js/dist/reveal.js" for the Korean decks in build/slides/ko/ (read from its style sheet link).
+REVEAL_MODULE = ("(document.querySelector('link[href$=\"dist/reveal.css\"]')?.getAttribute('href') "
+                 "|| 'reveal.js/dist/reveal.css').replace(/reveal\\.css$/, 'reveal.js')")
+
 # Waits in the page until reveal.js is initialised, every image is decoded, the fonts are
 # loaded and MathJax (if any) has typeset; then returns reveal.js's slide size.
 READY_JS = """
@@ -63,16 +69,16 @@ READY_JS = """
       new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
   await document.fonts.ready;
   if (window.MathJax && MathJax.Hub) await new Promise(r => MathJax.Hub.Queue(r));
-  const Reveal = await new Promise(r => require(['reveal.js/dist/reveal.js'], r));
+  const Reveal = await new Promise(r => require([REVEAL_MODULE], r));
   const c = Reveal.getConfig();
   return {width: c.width, height: c.height, indices: Reveal.getIndices()};
 })()
-"""
+""".replace("REVEAL_MODULE", REVEAL_MODULE)
 
 # Visits every slide and measures it (in slide units: reveal.js scales the whole .slides box).
 MEASURE_JS = """
 (async () => {
-  const Reveal = await new Promise(r => require(['reveal.js/dist/reveal.js'], r));
+  const Reveal = await new Promise(r => require([REVEAL_MODULE], r));
   const {width: W, height: H} = Reveal.getConfig();
   const start = Reveal.getIndices();
   const frame = () => new Promise(r => requestAnimationFrame(() => r()));
@@ -116,7 +122,7 @@ MEASURE_JS = """
   Reveal.slide(start.h, start.v);
   return {width: W, height: H, slides: out};
 })()
-"""
+""".replace("REVEAL_MODULE", REVEAL_MODULE)
 
 
 class Chromium:

@@ -281,3 +281,15 @@ print(trainable_report(helper_model).totals == report.totals)
 #   freeze, and how to fine-tune.
 #
 # Next: the [lecture map](../README.md#lecture-map) lists the notebooks that follow.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## 한국어판 · The Korean edition
+#
+# Every notebook also exists in Korean, in `notebooks/ko/` (this one:
+# [ko/00_start_here.ipynb](ko/00_start_here.ipynb)): the same cells, code and outputs, with the
+# prose translated. Its first code cell adds `tlcourse.set_language("ko")`, so `check()` and its
+# hints answer in Korean there; `tlcourse.set_language("en")` switches back, and the environment
+# variable `TLCOURSE_LANG=ko` chooses Korean before the course is imported.
+#
+# The lecture's terms in Korean and English, with the notebook that teaches each one, are in the
+# [glossary (용어집)](GLOSSARY.md).

@@ -12,6 +12,10 @@ notebooks' checkers share in ``_common``. Each checker is a small function that 
 ``None`` for a right answer and one sentence saying what is wrong otherwise; it needs nothing
 from the notebook (it builds what it needs) so a unit test can run it alone.
 
+Everything ``check`` prints is in the language :func:`tlcourse.set_language` chose: checkers
+wrap their sentences in ``_()`` (``tlcourse._i18n``), tasks and hints in ``N_()``; the Korean
+texts are in ``tlcourse/locale/ko.po`` (CONTRIBUTING.md, "Korean edition").
+
 A solution is a function too, so that it is code the tests run and tools read: its body is
 what a student would write in the cell, ending with ``answer = ...``, then ``return answer``.
 ``solution("06.1")`` shows the module's imports the body uses, a blank line, and the body
@@ -28,6 +32,8 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from tlcourse._i18n import _
 
 __all__ = ["Exercise", "check", "exercise", "list_exercises", "passes", "run_solution", "solution"]
 
@@ -157,12 +163,14 @@ def _get(exercise_id: str) -> Exercise:
 def _verdict(ex: Exercise, answer: Any) -> tuple[bool, str]:
     # (right?, what check prints after the id): the checker's sentence, or "not answered yet"
     if answer is Ellipsis:
-        return False, "not answered yet: replace `...` with your answer and run the cell again."
+        return False, _("not answered yet: replace `...` with your answer and run the cell again.")
     try:
         problem = ex.checker(answer)
     except Exception as error:  # a student's odd answer must not crash the notebook
-        problem = f"the check could not use this answer ({type(error).__name__}: {error})"
-    return (True, "correct. Well done.") if problem is None else (False, f"not yet: {problem}")
+        problem = _("the check could not use this answer ({error_type}: {error})").format(
+            error_type=type(error).__name__, error=error)
+    return (True, _("correct. Well done.")) if problem is None else (False, _("not yet: {problem}").format(
+        problem=problem))
 
 
 def check(exercise_id: str, answer: Any) -> None:
@@ -190,7 +198,7 @@ def check(exercise_id: str, answer: Any) -> None:
     ok, verdict = _verdict(ex, answer)
     print(f"{exercise_id} {verdict}")
     if not ok:
-        print(f"Hint: {ex.hint}")
+        print(_("Hint: {hint}").format(hint=_(ex.hint)))
 
 
 def passes(exercise_id: str, answer: Any) -> bool:

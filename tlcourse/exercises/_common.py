@@ -13,6 +13,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from tlcourse._i18n import _
+
 __all__: list[str] = []
 
 
@@ -50,13 +52,14 @@ def is_model_pair(answer: Any) -> bool:
 
 
 def as_number(answer: Any, what: str) -> float | str:
-    """``answer`` as a float, or the sentence saying it is not ``what`` (e.g. "a number")."""
+    """``answer`` as a float, or the sentence saying it is not ``what`` (e.g. "a number", marked
+    with ``N_`` where it is written: it is translated here)."""
     if isinstance(answer, bool):                # float(True) works, but True is no count
-        return f"the answer should be {what}, not True or False"
+        return _("the answer should be {what}, not True or False").format(what=_(what))
     try:
         return float(answer)
     except (TypeError, ValueError):
-        return f"the answer should be {what}, not {type(answer).__name__}"
+        return _("the answer should be {what}, not {type}").format(what=_(what), type=type(answer).__name__)
 
 
 # --- experiments over seeds, answered as (SeedResults, conclusion): 10.3 and 11.3 -----------------
@@ -93,26 +96,29 @@ def seed_answer(answer: Any, metrics: Sequence[str], letters: Sequence[str], *,
     for the seeds 0, 1, ..., n - 1 (n >= ``min_seeds``: no picked seeds); ``conclusion`` one of
     ``letters`` (returned lower-case).
     """
-    what = f"a pair (results, conclusion): results from run_seeds, conclusion one of {', '.join(letters)}"
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return f"the answer should be {what}"
+        return _("the answer should be a pair (results, conclusion): results from run_seeds, conclusion one of "
+                 "{letters}").format(letters=", ".join(letters))
     results, conclusion = answer
     if not (hasattr(results, "seeds") and hasattr(results, "values") and hasattr(results, "metrics")):
-        return f"the first item should be what run_seeds returns (a SeedResults), not {type(results).__name__}"
+        return _("the first item should be what run_seeds returns (a SeedResults), not {type}").format(
+            type=type(results).__name__)
     missing = [m for m in metrics if m not in results.metrics]
     if missing:
-        return (f"the results have no metric {missing[0]!r}: the function given to run_seeds should return "
-                f"a dict with the keys {', '.join(repr(m) for m in metrics)}")
+        return _("the results have no metric {metric}: the function given to run_seeds should return a dict "
+                 "with the keys {keys}").format(metric=repr(missing[0]), keys=", ".join(repr(m) for m in metrics))
     seeds = [int(s) for s in results.seeds]
     if len(seeds) < min_seeds:
-        return f"{len(seeds)} seed(s) cannot show how much the result varies: run at least {min_seeds}"
+        return _("{n} seed(s) cannot show how much the result varies: run at least {min_seeds}").format(
+            n=len(seeds), min_seeds=min_seeds)
     if seeds != list(range(len(seeds))):
-        return (f"run the seeds 0, 1, ..., n - 1 (here range({len(seeds)})), not {seeds}: seeds picked by hand "
-                "can pick the result")
+        return _("run the seeds 0, 1, ..., n - 1 (here range({n})), not {seeds}: seeds picked by hand can pick "
+                 "the result").format(n=len(seeds), seeds=seeds)
     if not all(np.all(np.isfinite(results.values(m))) for m in metrics):
-        return "some measured values are NaN or infinite: check the measurement"
+        return _("some measured values are NaN or infinite: check the measurement")
     if not isinstance(conclusion, str) or conclusion.strip().lower() not in letters:
-        return f"the conclusion should be one of the letters {', '.join(repr(x) for x in letters)}"
+        return _("the conclusion should be one of the letters {letters}").format(
+            letters=", ".join(repr(x) for x in letters))
     return results, conclusion.strip().lower()
 
 
@@ -132,12 +138,16 @@ def interval_verdict(conclusion: str, low: float, high: float, labels: Sequence[
     right = above if low > 0 else below if high < 0 else across
     if conclusion == right:
         return None
+    values = {"what": what, "low": 100 * low, "high": 100 * high, "conclusion": repr(conclusion)}
     if right == across:
-        return (f"the 95 % interval of your paired differences ({what}), {100 * low:+.1f} to {100 * high:+.1f} "
-                f"points, includes 0: {conclusion!r} claims more than your seeds show (a mean or a win count "
-                "alone does not decide)")
-    return (f"the whole 95 % interval of your paired differences ({what}, {100 * low:+.1f} to {100 * high:+.1f} "
-            f"points) lies {'above' if right == above else 'below'} 0, so {conclusion!r} contradicts your own numbers")
+        return _("the 95 % interval of your paired differences ({what}), {low:+.1f} to {high:+.1f} points, "
+                 "includes 0: {conclusion} claims more than your seeds show (a mean or a win count alone does "
+                 "not decide)").format(**values)
+    if right == above:
+        return _("the whole 95 % interval of your paired differences ({what}, {low:+.1f} to {high:+.1f} points) "
+                 "lies above 0, so {conclusion} contradicts your own numbers").format(**values)
+    return _("the whole 95 % interval of your paired differences ({what}, {low:+.1f} to {high:+.1f} points) "
+             "lies below 0, so {conclusion} contradicts your own numbers").format(**values)
 
 
 def is_share_of(value: float, n: int) -> bool:
@@ -148,12 +158,14 @@ def is_share_of(value: float, n: int) -> bool:
 def accuracies_per_seed(values: Any, what: str) -> list[float] | str:
     """``values`` as a list of accuracies (fractions), one per seed, or the sentence saying what
     is wrong with ``answer[what]``."""
+    key = f"answer[{what!r}]"
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        return f"answer[{what!r}] should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)"
+        return _("{key} should be a list of test accuracies, one per seed (seeds 0, 1, 2, ...)").format(key=key)
     numbers = [as_number(v, "a number") for v in values]
     problem = next((n for n in numbers if isinstance(n, str)), None)
     if problem:
-        return f"answer[{what!r}]: {problem}"
+        return f"{key}: {problem}"
     if any(not 0 <= n <= 1 for n in numbers):
-        return f"answer[{what!r}] should hold accuracies as fractions between 0 and 1, like 0.73, not percentages"
+        return _("{key} should hold accuracies as fractions between 0 and 1, like 0.73, not percentages").format(
+            key=key)
     return numbers

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import as_number, is_share_of
@@ -51,40 +52,43 @@ def _solution_01_1() -> dict[str, str]:
 
 
 @exercise("01.1", notebook=NOTEBOOK,
-          task="Match the four terms (source task, target task, pretraining, fine-tuning) to the "
-               "letters A-D of the circuit-board story.",
-          hint="Two letters name problems to solve and two name training steps; the seed 001 words "
-               "above say where the knowledge comes from and which step runs first, on the large data set.",
+          task=N_("Match the four terms (source task, target task, pretraining, fine-tuning) to the "
+                  "letters A-D of the circuit-board story."),
+          hint=N_("Two letters name problems to solve and two name training steps; the seed 001 words "
+                  "above say where the knowledge comes from and which step runs first, on the large data set."),
           solution=_solution_01_1)
 def _check_01_1(answer: Any) -> str | None:
     if not isinstance(answer, dict):
-        return ("the answer should be a dict like {'source task': 'A', 'target task': 'B', "
-                "'pretraining': 'C', 'fine-tuning': 'D'}")
+        return _("the answer should be a dict like {'source task': 'A', 'target task': 'B', "
+                 "'pretraining': 'C', 'fine-tuning': 'D'}")
     given = {}
     for key, value in answer.items():
         term = _term(key)
         if term is None:
-            return f"{key!r} is not one of the four terms: source task, target task, pretraining, fine-tuning"
+            return _("{key} is not one of the four terms: source task, target task, pretraining, "
+                     "fine-tuning").format(key=repr(key))
         letter = str(value).strip().upper()
         if letter not in _IS_TASK:
-            return f"{term}: {value!r} is not one of the letters A, B, C, D"
+            return _("{term}: {value} is not one of the letters A, B, C, D").format(term=term, value=repr(value))
         given[term] = letter
     missing = [term for term in _TERMS if term not in given]
     if missing:
-        return f"the dict has no entry for {' and '.join(missing)}"
+        return _("the dict has no entry for {terms}").format(terms=" and ".join(missing))
     if len(set(given.values())) < 4:
-        return "a letter appears twice: each of A, B, C, D belongs to exactly one term"
+        return _("a letter appears twice: each of A, B, C, D belongs to exactly one term")
     for term, letter in given.items():
         if letter == _TERMS[term]:
             continue
         if term.endswith("task") and not _IS_TASK[letter]:
-            return f"the {term} is a problem to solve, but {letter} describes a training step"
+            return _("the {term} is a problem to solve, but {letter} describes a training step").format(
+                term=term, letter=letter)
         if not term.endswith("task") and _IS_TASK[letter]:
-            return f"{term} is a training step, but {letter} describes a problem to solve"
+            return _("{term} is a training step, but {letter} describes a problem to solve").format(
+                term=term, letter=letter)
         if term.endswith("task"):
-            return ("source and target are swapped: the source task is where the knowledge is learned "
-                    "from a lot of data, the target task is the new problem")
-        return "pretraining and fine-tuning are swapped: which of the two runs first, on the large data set?"
+            return _("source and target are swapped: the source task is where the knowledge is learned "
+                     "from a lot of data, the target task is the new problem")
+        return _("pretraining and fine-tuning are swapped: which of the two runs first, on the large data set?")
     return None
 
 
@@ -126,46 +130,49 @@ def _solution_01_2() -> dict[str, Any]:
 
 
 @exercise("01.2", notebook=NOTEBOOK,
-          task="From five seeds' test accuracies of scratch and transfer, compute the mean paired "
-               "difference transfer - scratch and its 95 % interval (in points), and give the verdict: "
-               "'better', 'worse' or 'no clear difference'.",
-          hint="Put the five seeds into SeedResults and call paired_difference('transfer', 'scratch'), "
-               "as section 7 does (its .mean and .ci95 are fractions: times 100 for points), or compute "
-               "the mean of the five differences ± t * sd / sqrt(5) yourself, with t for 4 degrees of freedom.",
+          task=N_("From five seeds' test accuracies of scratch and transfer, compute the mean paired "
+                  "difference transfer - scratch and its 95 % interval (in points), and give the verdict: "
+                  "'better', 'worse' or 'no clear difference'."),
+          hint=N_("Put the five seeds into SeedResults and call paired_difference('transfer', 'scratch'), "
+                  "as section 7 does (its .mean and .ci95 are fractions: times 100 for points), or compute "
+                  "the mean of the five differences ± t * sd / sqrt(5) yourself, with t for 4 degrees of "
+                  "freedom."),
           solution=_solution_01_2)
 def _check_01_2(answer: Any) -> str | None:
     if not isinstance(answer, dict) or not {"mean", "ci95", "verdict"} <= set(answer):
-        return ("the answer should be a dict {'mean': ..., 'ci95': (low, high), 'verdict': ...}: the "
-                "numbers that decide, and the verdict they give")
-    mean = as_number(answer["mean"], "a number (points)")
+        return _("the answer should be a dict {'mean': ..., 'ci95': (low, high), 'verdict': ...}: the "
+                 "numbers that decide, and the verdict they give")
+    mean = as_number(answer["mean"], N_("a number (points)"))
     if isinstance(mean, str):
         return f"'mean': {mean}"
     try:
         low, high = (float(v) for v in answer["ci95"])
     except (TypeError, ValueError):
-        return "'ci95' should be two numbers, (low, high), in points"
+        return _("'ci95' should be two numbers, (low, high), in points")
     ref_mean, ref_low, ref_high = _reference_01_2()
     if abs(mean * 100 - ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
-        return "'mean' looks like a fraction: give the difference in points (times 100), as the verdict line does"
+        return _("'mean' looks like a fraction: give the difference in points (times 100), as the verdict line "
+                 "does")
     if abs(mean + ref_mean) < 0.05 and abs(mean - ref_mean) > 0.05:
-        return "'mean' has the wrong sign: the difference is transfer - scratch, seed by seed"
+        return _("'mean' has the wrong sign: the difference is transfer - scratch, seed by seed")
     if abs(mean - ref_mean) > 0.05:
-        return ("'mean' is not the mean of the five per-seed differences transfer - scratch (in points): "
-                "subtract within each seed, then average")
+        return _("'mean' is not the mean of the five per-seed differences transfer - scratch (in points): "
+                 "subtract within each seed, then average")
     if abs(low - ref_low) > 0.05 or abs(high - ref_high) > 0.05:
         if abs((high - low) - (ref_high - ref_low)) > 0.05 and abs(low + high - 2 * ref_mean) < 0.1:
-            return ("'ci95' is centred on the right mean but has the wrong width: the half-width is "
-                    "t * sd / sqrt(n), with the sd of the five *differences* (a paired comparison) and t of "
-                    "Student's distribution with 4 degrees of freedom (not 1.96: five seeds are few)")
-        return "'ci95' is not the 95 % interval of the mean difference: mean ± t * sd / sqrt(5), in points"
+            return _("'ci95' is centred on the right mean but has the wrong width: the half-width is "
+                     "t * sd / sqrt(n), with the sd of the five *differences* (a paired comparison) and t of "
+                     "Student's distribution with 4 degrees of freedom (not 1.96: five seeds are few)")
+        return _("'ci95' is not the 95 % interval of the mean difference: mean ± t * sd / sqrt(5), in points")
     verdict = _verdict(answer["verdict"])
     if verdict is None:
-        return f"'verdict': {answer['verdict']!r} is none of 'better', 'worse' or 'no clear difference'"
+        return _("'verdict': {verdict} is none of 'better', 'worse' or 'no clear difference'").format(
+            verdict=repr(answer["verdict"]))
     if verdict == "better":
-        return ("your own interval contains zero: winning most seeds is not enough, 'better' needs the "
-                "whole 95 % interval above zero")
+        return _("your own interval contains zero: winning most seeds is not enough, 'better' needs the "
+                 "whole 95 % interval above zero")
     if verdict == "worse":
-        return "'worse' needs the whole 95 % interval below zero, and yours contains zero"
+        return _("'worse' needs the whole 95 % interval below zero, and yours contains zero")
     return None
 
 
@@ -282,51 +289,57 @@ def _solution_01_3() -> dict[str, Any]:
 
 
 @exercise("01.3", notebook=NOTEBOOK,
-          task="Run the three ways at 100 photos (a size the curve did not run) over the notebook's seeds, and "
-               "say from the paired difference's 95 % interval whether fine-tuning is 'better', 'worse' or "
-               "'no clear difference' than frozen features there.",
-          hint="results = run_seeds(lambda seed: three_ways(100, seed), SEEDS) runs it (about a minute); "
-               "results.paired_difference('fine-tuning', 'features') gives the interval, and its verdict() "
-               "sentence says what it means. Answer with the SeedResults itself, not numbers copied from it.",
+          task=N_("Run the three ways at 100 photos (a size the curve did not run) over the notebook's seeds, "
+                  "and say from the paired difference's 95 % interval whether fine-tuning is 'better', 'worse' "
+                  "or 'no clear difference' than frozen features there."),
+          hint=N_("results = run_seeds(lambda seed: three_ways(100, seed), SEEDS) runs it (about a minute); "
+                  "results.paired_difference('fine-tuning', 'features') gives the interval, and its verdict() "
+                  "sentence says what it means. Answer with the SeedResults itself, not numbers copied from it."),
           solution=_solution_01_3)
 def _check_01_3(answer: Any) -> str | None:
     if not isinstance(answer, dict) or not {"photos", "results", "conclusion"} <= set(answer):
-        return "the answer should be a dict {'photos': 100, 'results': <what run_seeds returned>, 'conclusion': ...}"
+        return _("the answer should be a dict {'photos': 100, 'results': <what run_seeds returned>, "
+                 "'conclusion': ...}")
     if answer["photos"] != _PHOTOS_01_3:
-        return (f"'photos' is {answer['photos']!r}: the exercise asks for {_PHOTOS_01_3} photos, between the "
-                "curve's 50 and 200, a size it did not run")
+        return _("'photos' is {photos}: the exercise asks for {n} photos, between the curve's 50 and 200, a size "
+                 "it did not run").format(photos=repr(answer["photos"]), n=_PHOTOS_01_3)
     results = answer["results"]
     if not isinstance(results, SeedResults):
-        return "'results' should be what run_seeds returned (a SeedResults), with every seed's row"
+        return _("'results' should be what run_seeds returned (a SeedResults), with every seed's row")
     seeds = tuple(SEED + i for i in range(fast_or_full(2, 3)))
     if tuple(results.seeds) != seeds:
-        return (f"'results' has the seeds {list(results.seeds)}, not the notebook's SEEDS {list(seeds)}: one "
-                "row per seed, all of them, or the interval is not the one the curve's verdicts use")
+        return _("'results' has the seeds {given}, not the notebook's SEEDS {seeds}: one row per seed, all of "
+                 "them, or the interval is not the one the curve's verdicts use").format(
+                     given=list(results.seeds), seeds=list(seeds))
     missing = [m for m in ("features", "fine-tuning", "features s", "fine-tuning s") if m not in results.metrics]
     if missing:
-        return f"'results' has no {', '.join(map(repr, missing))}: run three_ways(100, seed) for each seed"
+        return _("'results' has no {metrics}: run three_ways(100, seed) for each seed").format(
+            metrics=", ".join(map(repr, missing)))
     if any(row["fine-tuning s"] <= row["features s"] for row in results.rows):
-        return ("in some row fine-tuning took no longer than the head alone, but three_ways' fine-tuning clock "
-                "starts where the head's stopped: these rows are not what three_ways measured")
+        return _("in some row fine-tuning took no longer than the head alone, but three_ways' fine-tuning clock "
+                 "starts where the head's stopped: these rows are not what three_ways measured")
     reference, n_test = _features_reference(_PHOTOS_01_3, seeds)
     for row, seed in zip(results.rows, seeds):
         for way in ("features", "fine-tuning"):
             if not is_share_of(row[way], n_test):
-                return (f"seed {seed}: {way} = {row[way]!r} is not an accuracy on the {n_test:,} test photos "
-                        "(a whole number of them, divided by their count)")
+                return _("seed {seed}: {way} = {value} is not an accuracy on the {n_test:,} test photos (a whole "
+                         "number of them, divided by their count)").format(
+                             seed=seed, way=way, value=repr(row[way]), n_test=n_test)
         if abs(row["features"] - reference[seed]) > 2.5 / n_test:
-            return (f"seed {seed}: the frozen-features accuracy {row['features']:.4f} is not what three_ways(100, "
-                    f"{seed}) gives; the check re-ran that way and gets another number: same photos (draw(100, "
-                    "seed)), same seed, same recipe")
+            return _("seed {seed}: the frozen-features accuracy {accuracy:.4f} is not what three_ways(100, {seed}) "
+                     "gives; the check re-ran that way and gets another number: same photos (draw(100, seed)), "
+                     "same seed, same recipe").format(seed=seed, accuracy=row["features"])
     diff = results.paired_difference("fine-tuning", "features")
     low, high = diff.ci95
     right = "better" if low > 0 else "worse" if high < 0 else "no clear difference"
     given = _verdict(answer["conclusion"])
     if given is None:
-        return f"'conclusion': {answer['conclusion']!r} is none of 'better', 'worse' or 'no clear difference'"
+        return _("'conclusion': {conclusion} is none of 'better', 'worse' or 'no clear difference'").format(
+            conclusion=repr(answer["conclusion"]))
     if given != right:
-        return (f"your own interval for fine-tuning - features is {100 * low:+.2f} to {100 * high:+.2f} points "
-                f"(fine-tuning higher in {diff.wins} of {diff.n} seeds): '{given}' needs "
-                + ("the whole interval above zero" if given == "better" else "the whole interval below zero"
-                   if given == "worse" else "an interval that contains zero"))
+        needs = {"better": N_("the whole interval above zero"), "worse": N_("the whole interval below zero"),
+                 "no clear difference": N_("an interval that contains zero")}[given]
+        return _("your own interval for fine-tuning - features is {low:+.2f} to {high:+.2f} points (fine-tuning "
+                 "higher in {wins} of {n} seeds): '{given}' needs {needs}").format(
+                     low=100 * low, high=100 * high, wins=diff.wins, n=diff.n, given=given, needs=_(needs))
     return None

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import as_number, is_function, weighted_layers
@@ -75,37 +76,41 @@ def _solution_02_1() -> Callable[[keras.Model], keras.Model]:
 
 
 @exercise("02.1", notebook=NOTEBOOK,
-          task="Write conv_extractor(model): ONE keras.Model whose outputs are the feature maps of every "
-               "convolution layer of `model` (Conv2D, DepthwiseConv2D, ...), in model.layers order.",
-          hint="Section 4's raw cell does it for MobileNetV2 with a list of names; get the names from "
-               "the model itself (isinstance with keras.layers.Conv2D and keras.layers.DepthwiseConv2D, "
-               "or tlcourse.features.conv_layers) and start the model from model.inputs: a Sequential "
-               "model has no .input until it has been called.",
+          task=N_("Write conv_extractor(model): ONE keras.Model whose outputs are the feature maps of every "
+                  "convolution layer of `model` (Conv2D, DepthwiseConv2D, ...), in model.layers order."),
+          hint=N_("Section 4's raw cell does it for MobileNetV2 with a list of names; get the names from "
+                  "the model itself (isinstance with keras.layers.Conv2D and keras.layers.DepthwiseConv2D, "
+                  "or tlcourse.features.conv_layers) and start the model from model.inputs: a Sequential "
+                  "model has no .input until it has been called."),
           solution=_solution_02_1)
 def _check_02_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return "the answer should be a function that takes a model and returns a new keras.Model"
+        return _("the answer should be a function that takes a model and returns a new keras.Model")
     for source, wanted in ((_tiny_cnn(), ["stem", "dw", "project", "last"]),
                            (_tiny_sequential(), ["conv1", "conv2"])):
         kind = "Sequential" if isinstance(source, keras.Sequential) else "functional"
         extractor = answer(source)
         if not isinstance(extractor, keras.Model):
-            return f"for a {kind} model the function returned a {type(extractor).__name__}, not a keras.Model"
+            return _("for a {kind} model the function returned a {type}, not a keras.Model").format(
+                kind=kind, type=type(extractor).__name__)
         x = np.random.default_rng(0).uniform(0, 255, size=(2, *source.inputs[0].shape[1:])).astype("float32")
         got = _outputs(extractor, x)
         expected = [_outputs(keras.Model(source.inputs, source.get_layer(n).output), x)[0] for n in wanted]
         if len(got) != len(expected):
-            return (f"a test {kind} model with {len(wanted)} convolution layers ({', '.join(wanted)}) got "
-                    f"{len(got)} output(s): one output per convolution layer (depthwise ones count too)")
+            return _("a test {kind} model with {n} convolution layers ({names}) got {got} output(s): one output "
+                     "per convolution layer (depthwise ones count too)").format(
+                         kind=kind, n=len(wanted), names=", ".join(wanted), got=len(got))
         for name, g, e in zip(wanted, got, expected):
             if g.shape != e.shape:
                 shapes = [tuple(o.shape[1:]) for o in got]
-                return (f"on a test {kind} model the outputs have shapes {shapes}, but the convolution "
-                        f"layers {wanted} output {[tuple(o.shape[1:]) for o in expected]}: take exactly "
-                        "the convolution layers, in model.layers order")
+                return _("on a test {kind} model the outputs have shapes {shapes}, but the convolution layers "
+                         "{names} output {expected}: take exactly the convolution layers, in model.layers "
+                         "order").format(kind=kind, shapes=shapes, names=wanted,
+                                         expected=[tuple(o.shape[1:]) for o in expected])
             if not np.allclose(g, e, rtol=1e-4, atol=1e-5):
-                return (f"on a test {kind} model the output for {name!r} has the right shape but other "
-                        "values: the extractor must share the model's layers and weights (no clone_model)")
+                return _("on a test {kind} model the output for {name} has the right shape but other values: the "
+                         "extractor must share the model's layers and weights (no clone_model)").format(
+                             kind=kind, name=repr(name))
     return None
 
 
@@ -127,15 +132,15 @@ def _solution_02_2() -> Callable[[keras.Model, int, int], keras.Model]:
 
 
 @exercise("02.2", notebook=NOTEBOOK,
-          task="Write reuse_first_k(source, k, num_classes): the first k layers of `source` with their "
-               "weights and frozen, the layers above re-initialised and trainable, a new softmax output.",
-          hint="Section 5's raw cell builds it for k = 4: a clone with the source's weights for layers[:k], "
-               "a second clone_model (new random weights) for layers[k:-1], a new Dense(num_classes, "
-               "'softmax') with a name of its own, then trainable = False on the first k layers.",
+          task=N_("Write reuse_first_k(source, k, num_classes): the first k layers of `source` with their "
+                  "weights and frozen, the layers above re-initialised and trainable, a new softmax output."),
+          hint=N_("Section 5's raw cell builds it for k = 4: a clone with the source's weights for layers[:k], "
+                  "a second clone_model (new random weights) for layers[k:-1], a new Dense(num_classes, "
+                  "'softmax') with a name of its own, then trainable = False on the first k layers."),
           solution=_solution_02_2)
 def _check_02_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return "the answer should be a function reuse_first_k(source, k, num_classes) that returns a model"
+        return _("the answer should be a function reuse_first_k(source, k, num_classes) that returns a model")
     source = _tiny_sequential()
     before = [w.copy() for w in source.get_weights()]
     flags = [layer.trainable for layer in source.layers]
@@ -143,40 +148,43 @@ def _check_02_2(answer: Any) -> str | None:
     for k in (2, 4):
         model = answer(source, k, 3)
         if not isinstance(model, keras.Model):
-            return f"the function returned a {type(model).__name__}, not a keras.Model"
+            return _("the function returned a {type}, not a keras.Model").format(type=type(model).__name__)
         if [layer.trainable for layer in source.layers] != flags:
-            return ("the function froze layers of the source model itself (they are shared): clone the "
-                    "source first, keras.models.clone_model + set_weights")
+            return _("the function froze layers of the source model itself (they are shared): clone the "
+                     "source first, keras.models.clone_model + set_weights")
         x = np.random.default_rng(1).uniform(0, 255, size=(2, 14, 14, 1)).astype("float32")
         y = _outputs(model, x)[0]
         if y.shape != (2, 3):
-            return (f"with num_classes=3 the model outputs shape {y.shape[1:]}, not (3,): end with a new "
-                    "Dense(num_classes, activation='softmax')")
+            return _("with num_classes=3 the model outputs shape {shape}, not (3,): end with a new "
+                     "Dense(num_classes, activation='softmax')").format(shape=y.shape[1:])
         if not np.allclose(y.sum(axis=1), 1, atol=1e-4) or (y < 0).any():
-            return "the outputs are not probabilities: the new output layer needs activation='softmax'"
+            return _("the outputs are not probabilities: the new output layer needs activation='softmax'")
         weighted = weighted_layers(model)
         frozen_names = [layer.name for layer in source.layers[:k] if layer.weights]
         if len(weighted) != len(own):
-            return (f"for k={k} the model has {len(weighted)} layers with weights; it needs "
-                    f"{len(own)}: the reused ones, the source's other layers above the cut (they stay, "
-                    "re-initialised) but not its old output layer, and one new output layer")
+            return _("for k={k} the model has {n} layers with weights; it needs {needed}: the reused ones, the "
+                     "source's other layers above the cut (they stay, re-initialised) but not its old output "
+                     "layer, and one new output layer").format(k=k, n=len(weighted), needed=len(own))
         for layer, original in zip(weighted[:-1], own[:-1]):
             same = all(np.array_equal(a, b) for a, b in zip(layer.get_weights(), original.get_weights()))
             reused = original.name in frozen_names
             if reused and not same:
-                return (f"for k={k} layer {original.name!r} is below the cut but does not hold the source's "
-                        "weights: copy them (set_weights) into the reused layers")
+                return _("for k={k} layer {name} is below the cut but does not hold the source's weights: copy "
+                         "them (set_weights) into the reused layers").format(k=k, name=repr(original.name))
             if reused and layer.trainable:
-                return f"for k={k} the reused layer {original.name!r} is still trainable: freeze it"
+                return _("for k={k} the reused layer {name} is still trainable: freeze it").format(
+                    k=k, name=repr(original.name))
             if not reused and same:
-                return (f"for k={k} layer {original.name!r} is above the cut but kept the source's weights: "
-                        "above the cut the layers start again from new random weights (clone_model)")
+                return _("for k={k} layer {name} is above the cut but kept the source's weights: above the cut "
+                         "the layers start again from new random weights (clone_model)").format(
+                             k=k, name=repr(original.name))
             if not reused and not layer.trainable:
-                return f"for k={k} layer {original.name!r} is above the cut, so it must be trainable"
+                return _("for k={k} layer {name} is above the cut, so it must be trainable").format(
+                    k=k, name=repr(original.name))
         if not weighted[-1].trainable:
-            return "the new output layer is frozen: it must train"
+            return _("the new output layer is frozen: it must train")
     if any(not np.array_equal(a, b) for a, b in zip(before, source.get_weights())):
-        return "the function changed the source model's weights: work on clones"
+        return _("the function changed the source model's weights: work on clones")
     return None
 
 
@@ -234,39 +242,41 @@ def _solution_02_3() -> dict[str, Any]:
 def _accuracies(results: Any, target: str) -> dict[int, tuple[float, Any]] | str:
     # {54: (accuracy, the CutResult or None), 154: ...} from the student's dict, or what is wrong with it
     if not isinstance(results, dict) or sorted(results) != list(_DEPTHS):
-        return f"answer[{target!r}] should be a dict with the keys 54 and 154 (the depths k), each a probe's result"
+        return _("{key} should be a dict with the keys 54 and 154 (the depths k), each a probe's result").format(
+            key=f"answer[{target!r}]")
     out = {}
     for depth, value in results.items():
+        key = f"answer[{target!r}][{depth}]"
         if isinstance(value, CutResult):
             if value.depth != depth:
-                return (f"answer[{target!r}][{depth}] is the probe of depth {value.depth}: measure at k = {depth}, "
-                        "train_above_cut(cache, k, ...)")
+                return _("{key} is the probe of depth {depth}: measure at k = {k}, train_above_cut(cache, k, "
+                         "...)").format(key=key, depth=value.depth, k=depth)
             if value.mode != "head":
-                return (f"answer[{target!r}][{depth}] was trained with mode={value.mode!r}: a linear probe trains "
-                        "nothing but the new classifier, mode='head'")
+                return _("{key} was trained with mode={mode}: a linear probe trains nothing but the new "
+                         "classifier, mode='head'").format(key=key, mode=repr(value.mode))
             out[depth] = (value.val_accuracy, value)
         else:
-            number = as_number(value, "a probe's result (CutResult) or its validation accuracy")
+            number = as_number(value, N_("a probe's result (CutResult) or its validation accuracy"))
             if isinstance(number, str):
-                return f"answer[{target!r}][{depth}]: {number}"
+                return f"{key}: {number}"
             out[depth] = (number, None)
     return out
 
 
 @exercise("02.3", notebook=NOTEBOOK,
-          task="Measure section 6's linear probe at k = 54 and k = 154 on a NEAR target (dogs vs cats), compare "
-               "what the top adds there with what it adds for the hand signs, and say for which target the "
-               "top layer helps more ('near' or 'far').",
-          hint="Load dogs vs cats as section 6 loads the signs (same size, limit_per_class=SIGNS_PER_CLASS, "
-               "val_size=0.4), preprocess, build an ActivationCache of `pretrained`, then "
-               "train_above_cut(cache, k, mode='head', pooling='flatten', epochs=PROBE_EPOCHS, seed=SEEDS[0]) "
-               "for k = 54 and 154; the signs' rows are in probe_runs[0].rows. Compare the two gains "
-               "accuracy(154) - accuracy(54).",
+          task=N_("Measure section 6's linear probe at k = 54 and k = 154 on a NEAR target (dogs vs cats), "
+                  "compare what the top adds there with what it adds for the hand signs, and say for which "
+                  "target the top layer helps more ('near' or 'far')."),
+          hint=N_("Load dogs vs cats as section 6 loads the signs (same size, limit_per_class=SIGNS_PER_CLASS, "
+                  "val_size=0.4), preprocess, build an ActivationCache of `pretrained`, then "
+                  "train_above_cut(cache, k, mode='head', pooling='flatten', epochs=PROBE_EPOCHS, seed=SEEDS[0]) "
+                  "for k = 54 and 154; the signs' rows are in probe_runs[0].rows. Compare the two gains "
+                  "accuracy(154) - accuracy(54)."),
           solution=_solution_02_3)
 def _check_02_3(answer: Any) -> str | None:
     if not isinstance(answer, dict) or not {"near", "far", "conclusion"} <= set(answer):
-        return ("the answer should be a dict {'near': {54: ..., 154: ...}, 'far': {54: ..., 154: ...}, "
-                "'conclusion': 'near' or 'far'}")
+        return _("the answer should be a dict {'near': {54: ..., 154: ...}, 'far': {54: ..., 154: ...}, "
+                 "'conclusion': 'near' or 'far'}")
     near, far = _accuracies(answer["near"], "near"), _accuracies(answer["far"], "far")
     for problem in (near, far):
         if isinstance(problem, str):
@@ -274,35 +284,41 @@ def _check_02_3(answer: Any) -> str | None:
     settings = _probe_settings()
     reference, params = _near_reference(settings["per_class"], settings["epochs"], settings["seed"])
     for target, results, classes in (("near", near, 2), ("far", far, 10)):
-        for depth, (_, result) in results.items():
+        for depth, (_accuracy, result) in results.items():
             if result is None:
                 continue
+            key = f"answer[{target!r}][{depth}]"
             if result.epochs != settings["epochs"]:
-                return (f"answer[{target!r}][{depth}] trained {result.epochs} epochs; section 6's probes train "
-                        f"PROBE_EPOCHS = {settings['epochs']}: the same recipe for both targets")
+                return _("{key} trained {epochs} epochs; section 6's probes train PROBE_EPOCHS = {probe_epochs}: the "
+                         "same recipe for both targets").format(key=key, epochs=result.epochs,
+                                                                probe_epochs=settings["epochs"])
             expected = params[depth] if classes == 2 else (params[depth] - 1) * 10 + 10
             if result.trainable_params != expected:
-                other = "dogs vs cats (2 classes)" if classes == 10 else "the hand signs (10 classes)"
+                other = N_("dogs vs cats (2 classes)") if classes == 10 else N_("the hand signs (10 classes)")
                 if result.trainable_params == (params[depth] if classes == 10 else (params[depth] - 1) * 10 + 10):
-                    return f"answer[{target!r}][{depth}] is a probe on {other}: near is dogs vs cats, far the signs"
-                return (f"answer[{target!r}][{depth}]'s classifier has {result.trainable_params:,} weights, not the "
-                        f"{expected:,} of a linear probe on the flattened maps: use pooling='flatten' as section 6")
+                    return _("{key} is a probe on {other}: near is dogs vs cats, far the signs").format(
+                        key=key, other=_(other))
+                return _("{key}'s classifier has {params:,} weights, not the {expected:,} of a linear probe on the "
+                         "flattened maps: use pooling='flatten' as section 6").format(
+                             key=key, params=result.trainable_params, expected=expected)
     for depth in _DEPTHS:
         if abs(near[depth][0] - reference[depth]) > 1e-6:
-            return (f"the dogs-vs-cats accuracy at k = {depth} is not what section 6's recipe gives "
-                    f"({near[depth][0]:.3f}): same photos (limit_per_class=SIGNS_PER_CLASS, val_size=0.4), "
-                    "preprocessed with `preprocess` as in section 6, seed=SEEDS[0], PROBE_EPOCHS epochs, "
-                    "validation accuracy")
+            return _("the dogs-vs-cats accuracy at k = {depth} is not what section 6's recipe gives ({accuracy:.3f}): "
+                     "same photos (limit_per_class=SIGNS_PER_CLASS, val_size=0.4), preprocessed with `preprocess` "
+                     "as in section 6, seed=SEEDS[0], PROBE_EPOCHS epochs, validation accuracy").format(
+                         depth=depth, accuracy=near[depth][0])
     for depth in _DEPTHS:
         if not 0.0 <= far[depth][0] <= 1.0:
-            return f"answer['far'][{depth}] = {far[depth][0]} is no accuracy (between 0 and 1)"
+            return _("{key} = {value} is no accuracy (between 0 and 1)").format(
+                key=f"answer['far'][{depth}]", value=far[depth][0])
     gain_near = near[154][0] - near[54][0]
     gain_far = far[154][0] - far[54][0]
     conclusion = str(answer["conclusion"]).strip().lower()
     if conclusion not in ("near", "far"):
-        return f"'conclusion' should be 'near' or 'far', not {answer['conclusion']!r}"
+        return _("'conclusion' should be 'near' or 'far', not {conclusion}").format(
+            conclusion=repr(answer["conclusion"]))
     if conclusion != ("near" if gain_near > gain_far else "far"):
-        return (f"your numbers say otherwise: from k = 54 to k = 154 the near target gains "
-                f"{100 * gain_near:+.1f} points and the far one {100 * gain_far:+.1f}; the conclusion names the "
-                "target that gains more")
+        return _("your numbers say otherwise: from k = 54 to k = 154 the near target gains {near:+.1f} points and "
+                 "the far one {far:+.1f}; the conclusion names the target that gains more").format(
+                     near=100 * gain_near, far=100 * gain_far)
     return None

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import interval_verdict, is_function, is_share_of, seed_answer, weighted_layers
@@ -78,22 +79,23 @@ def _convert(answer: Any, x: np.ndarray) -> np.ndarray | str:
     try:
         out = answer(given)
     except Exception as error:  # noqa: BLE001 - a student's function may raise anything: say which
-        return (f"on {len(x)} paper scans of {size} x {size} pixels your function raised {type(error).__name__}: "
-                f"{_short(error)}. It should work for square scans of any size (resize them to the 20 x 20 box)")
+        return _("on {n} paper scans of {size} x {size} pixels your function raised {error}: {message}. It should "
+                 "work for square scans of any size (resize them to the 20 x 20 box)").format(
+                     n=len(x), size=size, error=type(error).__name__, message=_short(error))
     if not np.array_equal(given, x):
-        return "your function changed the scans it was given (in place): work on a copy, x.astype('float32')"
+        return _("your function changed the scans it was given (in place): work on a copy, x.astype('float32')")
     try:
         out = np.asarray(keras.ops.convert_to_numpy(out), dtype="float32")
     except Exception:  # noqa: BLE001
-        return f"your function returned a {type(out).__name__}, not an array of images"
+        return _("your function returned a {type}, not an array of images").format(type=type(out).__name__)
     if out.shape == (len(x), 28, 28):
-        return ("the images have shape (n, 28, 28): mnist_cnn takes (n, 28, 28, 1), add the channel axis "
-                "(x[..., np.newaxis])")
+        return _("the images have shape (n, 28, 28): mnist_cnn takes (n, 28, 28, 1), add the channel axis "
+                 "(x[..., np.newaxis])")
     if out.shape != (len(x), 28, 28, 1):
-        return (f"on {len(x)} scans of {size} x {size} your function returned shape {out.shape}: MNIST's layout "
-                f"is ({len(x)}, 28, 28, 1)")
+        return _("on {n} scans of {size} x {size} your function returned shape {shape}: MNIST's layout "
+                 "is ({n}, 28, 28, 1)").format(n=len(x), size=size, shape=out.shape)
     if not np.all(np.isfinite(out)):
-        return "some pixels are NaN or infinite"
+        return _("some pixels are NaN or infinite")
     return out
 
 
@@ -107,36 +109,38 @@ def _layout_problem(answer: Any, size: int) -> str | None:
         return full
     inside, top = full[:, 4:24, 4:24], full.max()
     if blank[:, 4:24, 4:24].mean() >= inside.mean():
-        return ("blank white paper came out at least as bright as a scan full of ink: to mnist_cnn a bright pixel "
-                "is ink. MNIST is white ink on black, the scans are black ink on white: invert them")
+        return _("blank white paper came out at least as bright as a scan full of ink: to mnist_cnn a bright pixel "
+                 "is ink. MNIST is white ink on black, the scans are black ink on white: invert them")
     if blank.max() > 1:
-        return "blank paper should come out all black (0): there is no ink on it"
+        return _("blank paper should come out all black (0): there is no ink on it")
     if top <= 1.01:
-        return ("a scan that is all ink comes out at most 1: mnist_cnn's first layer divides by 255 itself, so it "
-                "wants MNIST's raw 0..255 values, ink = 255")
+        return _("a scan that is all ink comes out at most 1: mnist_cnn's first layer divides by 255 itself, so it "
+                 "wants MNIST's raw 0..255 values, ink = 255")
     if top < 250:
-        return (f"a scan that is all ink comes out at most {top:.1f}, but MNIST's ink is 255: stretch the scans' "
-                "0..1 (not 0..16 as the scikit-learn digits) to 0..255")
+        return _("a scan that is all ink comes out at most {top:.1f}, but MNIST's ink is 255: stretch the scans' "
+                 "0..1 (not 0..16 as the scikit-learn digits) to 0..255").format(top=top)
     if top > 255.5:
-        return f"full ink comes out as {top:.0f}, above MNIST's 255"
+        return _("full ink comes out as {top:.0f}, above MNIST's 255").format(top=top)
     rows, cols = (np.flatnonzero((full[0, ..., 0] > 127).any(axis=a)) for a in (1, 0))
     height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
     if (height, width) == (28, 28):
-        return ("the ink fills the whole 28 x 28 image: MNIST digits sit in a 20 x 20 box centred in 28 x 28, "
-                "with 4 black pixels on every side")
+        return _("the ink fills the whole 28 x 28 image: MNIST digits sit in a 20 x 20 box centred in 28 x 28, "
+                 "with 4 black pixels on every side")
     if (height, width) != (20, 20):
-        return f"a scan full of ink becomes a {height} x {width} box of ink: MNIST's box is 20 x 20"
+        return _("a scan full of ink becomes a {height} x {width} box of ink: MNIST's box is 20 x 20").format(
+            height=height, width=width)
     if (rows[0], cols[0]) != (4, 4):
-        return (f"the 20 x 20 box is not centred: it starts at row {rows[0]}, column {cols[0]}; MNIST's has 4 black "
-                "pixels on every side")
+        return _("the 20 x 20 box is not centred: it starts at row {row}, column {column}; MNIST's has 4 black "
+                 "pixels on every side").format(row=rows[0], column=cols[0])
     if inside.min() < 250:
-        return f"full ink should be 255 all over the box, but parts of it are only {inside.min():.0f}"
+        return _("full ink should be 255 all over the box, but parts of it are only {low:.0f}").format(
+            low=inside.min())
     return None
 
 
 def _orientation_problem(answer: Any) -> str | None:
     # ink in the first two columns (then rows) of the scan must land left (then top) in the image
-    for axis, where in ((2, "left"), (1, "top")):
+    for axis, where in ((2, N_("left")), (1, N_("top"))):
         scan = np.ones((1, 8, 8), "float32")
         if axis == 1:
             scan[:, :2, :] = 0
@@ -147,25 +151,25 @@ def _orientation_problem(answer: Any) -> str | None:
             return out
         profile = out[0, ..., 0].sum(axis=0 if axis == 2 else 1)     # ink per column (or per row)
         if profile.sum() <= 0 or np.average(np.arange(28), weights=profile) >= 11:    # the box's centre: 13.5
-            return (f"ink at the {where} of a scan ends up elsewhere: the digits are flipped or transposed; keep "
-                    "rows and columns as they are")
+            return _("ink at the {where} of a scan ends up elsewhere: the digits are flipped or transposed; keep "
+                     "rows and columns as they are").format(where=_(where))
     return None
 
 
 @exercise("03.1", notebook=NOTEBOOK,
-          task="Write paper_as_mnist(x): paper scans (n, s, s) with 0 = black ink and 1 = white paper, any size s, "
-               "-> MNIST's layout (n, 28, 28, 1), so that mnist_cnn reads them as is.",
-          hint="List what differs from MNIST: ink colour (which of the two is bright?), value range (what does "
-               "mnist_cnn's first layer divide by?), size and box. digits_as_mnist above does all but one of "
-               "the steps, for scans in 0..16.",
+          task=N_("Write paper_as_mnist(x): paper scans (n, s, s) with 0 = black ink and 1 = white paper, any size "
+                  "s, -> MNIST's layout (n, 28, 28, 1), so that mnist_cnn reads them as is."),
+          hint=N_("List what differs from MNIST: ink colour (which of the two is bright?), value range (what does "
+                  "mnist_cnn's first layer divide by?), size and box. digits_as_mnist above does all but one of "
+                  "the steps, for scans in 0..16."),
           solution=_solution_03_1)
 def _check_03_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return "the answer should be a function paper_as_mnist(x) that returns the converted images"
+        return _("the answer should be a function paper_as_mnist(x) that returns the converted images")
     for size in (8, 12):
         problem = _layout_problem(answer, size)
         if problem is not None:
-            return problem if size == 8 else f"for scans of 12 x 12 pixels: {problem}"
+            return problem if size == 8 else _("for scans of 12 x 12 pixels: {problem}").format(problem=problem)
     problem = _orientation_problem(answer)
     if problem is not None:
         return problem
@@ -175,9 +179,9 @@ def _check_03_1(answer: Any) -> str | None:
         return converted
     theirs, mine = _accuracy_as_is(converted, y), _accuracy_as_is(_paper_reference(x), y)
     if theirs < mine - 0.02:
-        return (f"mnist_cnn gets {theirs:.1%} of the 1,797 paper digits right in your layout, clearly less than "
-                "MNIST's own layout gives: ink 255 on black 0, the whole scan resized smoothly into the "
-                "20 x 20 box, centred")
+        return _("mnist_cnn gets {accuracy:.1%} of the 1,797 paper digits right in your layout, clearly less than "
+                 "MNIST's own layout gives: ink 255 on black 0, the whole scan resized smoothly into the "
+                 "20 x 20 box, centred").format(accuracy=theirs)
     return None
 
 
@@ -244,32 +248,35 @@ def _trainable_problem(model: keras.Model, shape: tuple[int, int, int], k: int) 
     if count == head:
         return None
     if count == 0:
-        return "nothing in the model trains: the base stays frozen, but the new head must train"
+        return _("nothing in the model trains: the base stays frozen, but the new head must train")
     cells = (-(-shape[0] // 32)) * (-(-shape[1] // 32))
     if count == 1280 * cells * k + k:
-        return ("the head's Dense layer sees every position of the last feature maps (Flatten): pool each map to "
-                "one number first (GlobalAveragePooling2D), as section ② does")
+        return _("the head's Dense layer sees every position of the last feature maps (Flatten): pool each map to "
+                 "one number first (GlobalAveragePooling2D), as section ② does")
     if count > 2_000_000:
-        return (f"{count:,} weights are trainable: the base is not frozen (base.trainable = False), so fit would "
-                "overwrite its ImageNet weights")
-    return (f"{count:,} weights are trainable, not the {head:,} of one new Dense({k}) on the 1,280 pooled "
-            "features: the new head is a single Dense layer")
+        return _("{count:,} weights are trainable: the base is not frozen (base.trainable = False), so fit would "
+                 "overwrite its ImageNet weights").format(count=count)
+    return _("{count:,} weights are trainable, not the {head:,} of one new Dense({k}) on the 1,280 pooled "
+             "features: the new head is a single Dense layer").format(count=count, head=head, k=k)
 
 
 def _model_problem(model: Any, shape: tuple[int, int, int], k: int) -> str | None:
     called = f"frozen_classifier({shape}, {k})"
     if not isinstance(model, keras.Model):
-        return f"{called} returned a {type(model).__name__}, not a keras.Model"
+        return _("{called} returned a {type}, not a keras.Model").format(called=called, type=type(model).__name__)
     if tuple(model.input_shape[1:]) != shape:
-        return f"{called} takes inputs of shape {tuple(model.input_shape[1:])}, not the {shape} it was asked for"
+        return _("{called} takes inputs of shape {given}, not the {shape} it was asked for").format(
+            called=called, given=tuple(model.input_shape[1:]), shape=shape)
     try:
         out = keras.ops.convert_to_numpy(model(_probe(shape), training=False))
     except Exception as error:  # noqa: BLE001 - a model built wrongly may fail only when called
-        return f"the model of {called} raised {type(error).__name__} on photos of shape {shape}: {_short(error)}"
+        return _("the model of {called} raised {error} on photos of shape {shape}: {message}").format(
+            called=called, error=type(error).__name__, shape=shape, message=_short(error))
     if out.shape != (2, k):
-        return f"{called} outputs shape {out.shape[1:]}, not ({k},): the new head has one unit per class"
+        return _("{called} outputs shape {given}, not ({k},): the new head has one unit per class").format(
+            called=called, given=out.shape[1:], k=k)
     if not np.allclose(out.sum(axis=1), 1, atol=1e-4) or (out < 0).any():
-        return "the outputs are not probabilities: the new head needs activation='softmax'"
+        return _("the outputs are not probabilities: the new head needs activation='softmax'")
     problem = _trainable_problem(model, shape, k)
     if problem is not None:
         return problem
@@ -277,11 +284,11 @@ def _model_problem(model: Any, shape: tuple[int, int, int], k: int) -> str | Non
     weights = [w for layer in layers[:-1] for w in layer.get_weights()]
     reference = _reference_base(shape[:2]).get_weights()
     if len(weights) != len(reference) or any(a.shape != b.shape for a, b in zip(weights, reference)):
-        return ("below the head the model is not MobileNetV2 without its top: build the base with "
-                "imagenet_backbone('mobilenet_v2', ...) (include_top=False)")
+        return _("below the head the model is not MobileNetV2 without its top: build the base with "
+                 "imagenet_backbone('mobilenet_v2', ...) (include_top=False)")
     if any(not np.array_equal(a, b) for a, b in zip(weights, reference)):
-        return ("the base does not hold the ImageNet weights (weights=None gives random ones): "
-                "imagenet_backbone loads them from the offline file")
+        return _("the base does not hold the ImageNet weights (weights=None gives random ones): "
+                 "imagenet_backbone loads them from the offline file")
     kernel, bias = layers[-1].get_weights()
 
     def gives(variant: str) -> bool:         # the student's outputs = the base's features (variant) + their head
@@ -290,34 +297,35 @@ def _model_problem(model: Any, shape: tuple[int, int, int], k: int) -> str | Non
     if gives("right"):
         return None
     if gives("raw"):
-        return ("the photos reach the base as raw 0..255 values: the ImageNet weights expect -1..1, so apply "
-                "backbone_preprocess('mobilenet_v2') inside the model, before the base")
+        return _("the photos reach the base as raw 0..255 values: the ImageNet weights expect -1..1, so apply "
+                 "backbone_preprocess('mobilenet_v2') inside the model, before the base")
     if gives("0..1"):
-        return ("the photos reach the base scaled to 0..1, but MobileNetV2's ImageNet weights expect -1..1: "
-                "use backbone_preprocess('mobilenet_v2'), the network's own preprocessing")
+        return _("the photos reach the base scaled to 0..1, but MobileNetV2's ImageNet weights expect -1..1: "
+                 "use backbone_preprocess('mobilenet_v2'), the network's own preprocessing")
     if gives("max"):
-        return ("the head pools with the maximum: section ②'s head averages each feature map "
-                "(GlobalAveragePooling2D), the pooling MobileNetV2's top was trained with")
-    return ("on probe photos the model's outputs differ from a frozen ImageNet MobileNetV2 + preprocessing + "
-            "average pooling + your head's weights: the photo (0..255, gray repeated to 3 channels) goes "
-            "through backbone_preprocess, the base, GlobalAveragePooling2D and the head, nothing else")
+        return _("the head pools with the maximum: section ②'s head averages each feature map "
+                 "(GlobalAveragePooling2D), the pooling MobileNetV2's top was trained with")
+    return _("on probe photos the model's outputs differ from a frozen ImageNet MobileNetV2 + preprocessing + "
+             "average pooling + your head's weights: the photo (0..255, gray repeated to 3 channels) goes "
+             "through backbone_preprocess, the base, GlobalAveragePooling2D and the head, nothing else")
 
 
 @exercise("03.2", notebook=NOTEBOOK,
-          task="Write frozen_classifier(input_shape, num_classes): approach ② as one Keras model for raw 0..255 "
-               "photos of that shape (RGB or grayscale), a frozen ImageNet MobileNetV2 and a new softmax head.",
-          hint="Section ②'s raw cell does it for (96, 96, 3) and 10 classes; make the shape and the classes "
-               "arguments. The ImageNet base takes 3 channels only: give a grayscale photo its channel three "
-               "times (keras.layers.Concatenate()([x, x, x])) before the preprocessing.",
+          task=N_("Write frozen_classifier(input_shape, num_classes): approach ② as one Keras model for raw 0..255 "
+                  "photos of that shape (RGB or grayscale), a frozen ImageNet MobileNetV2 and a new softmax head."),
+          hint=N_("Section ②'s raw cell does it for (96, 96, 3) and 10 classes; make the shape and the classes "
+                  "arguments. The ImageNet base takes 3 channels only: give a grayscale photo its channel three "
+                  "times (keras.layers.Concatenate()([x, x, x])) before the preprocessing."),
           solution=_solution_03_2)
 def _check_03_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return "the answer should be a function frozen_classifier(input_shape, num_classes) that returns a model"
+        return _("the answer should be a function frozen_classifier(input_shape, num_classes) that returns a model")
     for shape, k in _CASES:
         try:
             model = answer(shape, k)
         except Exception as error:  # noqa: BLE001 - a student's function may raise anything: say which
-            return f"frozen_classifier({shape}, {k}) raised {type(error).__name__}: {_short(error)}"
+            return _("frozen_classifier({shape}, {k}) raised {error}: {message}").format(
+                shape=shape, k=k, error=type(error).__name__, message=_short(error))
         problem = _model_problem(model, shape, k)
         if problem is not None:
             return problem
@@ -419,15 +427,15 @@ def _solution_03_3() -> tuple[Any, str]:
 
 
 @exercise("03.3", notebook=NOTEBOOK,
-          task="Train the same head (features standardised, HEAD_EPOCHS) on ImageNet features and on the features "
-               "of a randomly initialised MobileNetV2, seeds 0..n-1 (n >= 3), test accuracy on the signs; "
-               "answer (results of run_seeds, conclusion 'a', 'b' or 'c').",
-          hint="Per seed: seed_everything(seed), then imagenet_backbone('mobilenet_v2', (96, 96, 3), weights=None) "
-               "and section ②'s extractor on it (preprocess, base(x, training=False), GlobalAveragePooling2D) "
-               "for the train and test photos; sign_features serve for ImageNet. For both: standardise with the "
-               "training photos' mean and sd, seed_everything(seed), a new Dense(10, softmax), Adam 1e-3, "
-               "HEAD_EPOCHS, batch 32, evaluate on the test photos. Read the conclusion off "
-               "results.paired_difference('imagenet', 'random').ci95.",
+          task=N_("Train the same head (features standardised, HEAD_EPOCHS) on ImageNet features and on the "
+                  "features of a randomly initialised MobileNetV2, seeds 0..n-1 (n >= 3), test accuracy on the signs; "
+                  "answer (results of run_seeds, conclusion 'a', 'b' or 'c')."),
+          hint=N_("Per seed: seed_everything(seed), then imagenet_backbone('mobilenet_v2', (96, 96, 3), "
+                  "weights=None) and section ②'s extractor on it (preprocess, base(x, training=False), "
+                  "GlobalAveragePooling2D) for the train and test photos; sign_features serve for ImageNet. For "
+                  "both: standardise with the training photos' mean and sd, seed_everything(seed), a new "
+                  "Dense(10, softmax), Adam 1e-3, HEAD_EPOCHS, batch 32, evaluate on the test photos. Read the "
+                  "conclusion off results.paired_difference('imagenet', 'random').ci95."),
           solution=_solution_03_3)
 def _check_03_3(answer: Any) -> str | None:
     read = seed_answer(answer, _FEATURES, _CONCLUSIONS)
@@ -438,8 +446,9 @@ def _check_03_3(answer: Any) -> str | None:
     n_test = len(signs.y_test)
     for name in _FEATURES:
         if not all(is_share_of(float(v), n_test) for v in results.values(name)):
-            return (f"the {name!r} numbers are not accuracies on the {n_test} test photos (a whole number of them "
-                    "divided by their count): evaluate each head on the test photos' features, as fractions")
+            return _("the {name} numbers are not accuracies on the {n_test} test photos (a whole number of them "
+                     "divided by their count): evaluate each head on the test photos' features, as "
+                     "fractions").format(name=repr(name), n_test=n_test)
     seed = random.choice(list(results.seeds))                # one seed, recomputed: a made-up table fails
     mine, features, signs = _reference_03_3(int(seed), fast_or_full(True, False))
     theirs = {name: float(results.values(name)[int(seed)]) for name in _FEATURES}
@@ -447,18 +456,19 @@ def _check_03_3(answer: Any) -> str | None:
     if not all(abs(theirs[n] - mine[n]) <= tolerance for n in _FEATURES):
         swapped = {"imagenet": theirs["random"], "random": theirs["imagenet"]}
         if all(abs(swapped[n] - mine[n]) <= tolerance for n in _FEATURES):
-            return "the 'imagenet' and 'random' numbers are swapped"
+            return _("the 'imagenet' and 'random' numbers are swapped")
         if abs(theirs["imagenet"] - mine["imagenet"]) <= tolerance:
             raw = _head_accuracy(features["random"], signs, int(seed), standardise=False)
             if abs(theirs["random"] - raw) <= tolerance and abs(raw - mine["random"]) > tolerance:
-                return ("the random features were not standardised: a random MobileNetV2's pooled features are tiny "
-                        "(its BatchNormalization statistics were never fitted), so the head barely moves. "
-                        "Standardise both feature sets with the training photos' mean and sd")
-            return (f"the 'random' number of seed {seed} is not what the described experiment gives (recomputed): "
-                    "call seed_everything(seed) right before imagenet_backbone(..., weights=None), use section ②'s "
-                    "extractor on it, and the same standardised head as for the ImageNet features")
-        return (f"the 'imagenet' number of seed {seed} is not what the described experiment gives (recomputed): "
-                "section ②'s features of the train and test photos, standardised with the training photos' mean "
-                "and sd, seed_everything(seed), a new Dense(10, softmax), Adam 1e-3, HEAD_EPOCHS epochs, batch 32")
+                return _("the random features were not standardised: a random MobileNetV2's pooled features are "
+                         "tiny (its BatchNormalization statistics were never fitted), so the head barely moves. "
+                         "Standardise both feature sets with the training photos' mean and sd")
+            return _("the 'random' number of seed {seed} is not what the described experiment gives (recomputed): "
+                     "call seed_everything(seed) right before imagenet_backbone(..., weights=None), use section ②'s "
+                     "extractor on it, and the same standardised head as for the ImageNet features").format(seed=seed)
+        return _("the 'imagenet' number of seed {seed} is not what the described experiment gives (recomputed): "
+                 "section ②'s features of the train and test photos, standardised with the training photos' mean "
+                 "and sd, seed_everything(seed), a new Dense(10, softmax), Adam 1e-3, HEAD_EPOCHS epochs, "
+                 "batch 32").format(seed=seed)
     low, high = results.paired_difference("imagenet", "random").ci95
     return interval_verdict(conclusion, low, high, _CONCLUSIONS, "imagenet - random")

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import interval_side, is_function, is_share_of, seed_answer
@@ -58,30 +59,30 @@ def _solution_04_1() -> keras.Model:
 
 
 @exercise("04.1", notebook=NOTEBOOK,
-          task="Set the trainable flags of a MobileNetV2 base to fine-tune only block 16 and Conv_1 "
-               "(from block_16_expand on), BatchNormalization kept frozen.",
-          hint="Section ③'s unfreeze loop does this from block_13_expand; start it at another layer. "
-               "set_freeze_depth(base, k), with k the index of block_16_expand in base.layers, does "
-               "it in one line.",
+          task=N_("Set the trainable flags of a MobileNetV2 base to fine-tune only block 16 and Conv_1 "
+                  "(from block_16_expand on), BatchNormalization kept frozen."),
+          hint=N_("Section ③'s unfreeze loop does this from block_13_expand; start it at another layer. "
+                  "set_freeze_depth(base, k), with k the index of block_16_expand in base.layers, does "
+                  "it in one line."),
           solution=_solution_04_1)
 def _check_04_1(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
-        return "the answer should be the MobileNetV2 base (a Keras model), or a model that contains it"
+        return _("the answer should be the MobileNetV2 base (a Keras model), or a model that contains it")
     base = _model_with_layer(answer, "block_16_expand")
     if base is None:
-        return "no layer of the answer is called block_16_expand: is it a MobileNetV2 (imagenet_backbone)?"
+        return _("no layer of the answer is called block_16_expand: is it a MobileNetV2 (imagenet_backbone)?")
     if not (answer.trainable and base.trainable):
-        return ("the model as a whole is still frozen (its own `trainable` is False), so none of its "
-                "layers would train, whatever their flags say")
+        return _("the model as a whole is still frozen (its own `trainable` is False), so none of its "
+                 "layers would train, whatever their flags say")
     first = [layer.name for layer in base.layers].index("block_16_expand")
     if any(layer.trainable and layer.weights for layer in base.layers[:first]):
-        return "some layers below block_16_expand are trainable: everything before it stays frozen"
+        return _("some layers below block_16_expand are trainable: everything before it stays frozen")
     top = [layer for layer in base.layers[first:] if layer.weights]
     if any(layer.trainable for layer in top if isinstance(layer, keras.layers.BatchNormalization)):
-        return ("BatchNormalization layers in the unfrozen part are trainable: keep them frozen, or "
-                "fit will overwrite their ImageNet statistics")
+        return _("BatchNormalization layers in the unfrozen part are trainable: keep them frozen, or "
+                 "fit will overwrite their ImageNet statistics")
     if not all(layer.trainable for layer in top if not isinstance(layer, keras.layers.BatchNormalization)):
-        return "some convolutions from block_16_expand on are still frozen"
+        return _("some convolutions from block_16_expand on are still frozen")
     return None
 
 
@@ -140,73 +141,76 @@ def _scripted_fit(callbacks: list, model: keras.Model) -> int:
 
 
 def _wrong_epoch(what: str, epoch: int, ran: int, fix: str) -> str:
-    # why `what` (the file or the model) holds `epoch` instead of the best validation epoch
+    # why `what` (the file or the model) holds `epoch` instead of the best validation epoch; `what` and
+    # `fix` are N_() sentences, translated here
     val_acc, val_loss = [e[0] for e in _SCRIPT[:ran]], [e[1] for e in _SCRIPT[:ran]]
     if epoch == ran - 1:
-        why = ("the last epoch run: it was saved or kept whatever its score, or it watched the TRAINING accuracy, "
-               "which rises in every epoch as the model overfits; " + fix)
+        why = _("the last epoch run: it was saved or kept whatever its score, or it watched the TRAINING accuracy, "
+                "which rises in every epoch as the model overfits; {fix}").format(fix=_(fix))
     elif epoch == int(np.argmin(val_loss)):
-        why = ("the lowest validation LOSS: watch monitor='val_accuracy' (loss and accuracy can peak at "
-               "different epochs)")
+        why = _("the lowest validation LOSS: watch monitor='val_accuracy' (loss and accuracy can peak at "
+                "different epochs)")
     elif epoch == int(np.argmin(val_acc)):
-        why = "the LOWEST validation accuracy: accuracy is better when higher, so mode='max'"
+        why = _("the LOWEST validation accuracy: accuracy is better when higher, so mode='max'")
     else:
-        why = f"not the one with the highest validation accuracy; {fix}"
-    return (f"after the run, {what} holds the weights of epoch {epoch + 1}, but the highest validation accuracy "
-            f"was at epoch {_BEST + 1}: epoch {epoch + 1} is {why}")
+        why = _("not the one with the highest validation accuracy; {fix}").format(fix=_(fix))
+    return _("after the run, {what} holds the weights of epoch {epoch}, but the highest validation accuracy "
+             "was at epoch {best}: epoch {epoch} is {why}").format(what=_(what), epoch=epoch + 1, best=_BEST + 1,
+                                                                   why=why)
 
 
 @exercise("04.2", notebook=NOTEBOOK,
-          task="Write keep_best(path) returning the callbacks that save the best validation-accuracy epoch to path "
-               "(.weights.h5), put it back into the model, and stop after 2 epochs without improvement.",
-          hint="Section 'Keep the best epoch' does it: ModelCheckpoint(path, monitor=..., mode=..., "
-               "save_best_only=..., save_weights_only=...) and EarlyStopping(monitor=..., mode=..., patience=..., "
-               "restore_best_weights=...). Which quantity, which direction?",
+          task=N_("Write keep_best(path) returning the callbacks that save the best validation-accuracy epoch to "
+                  "path (.weights.h5), put it back into the model, and stop after 2 epochs without improvement."),
+          hint=N_("Section 'Keep the best epoch' does it: ModelCheckpoint(path, monitor=..., mode=..., "
+                  "save_best_only=..., save_weights_only=...) and EarlyStopping(monitor=..., mode=..., patience=..., "
+                  "restore_best_weights=...). Which quantity, which direction?"),
           solution=_solution_04_2)
 def _check_04_2(answer: Any) -> str | None:
     if isinstance(answer, (list, tuple)):
-        return ("the answer should be the function keep_best itself, not a list of callbacks: a callback "
-                "remembers its best value between runs, so every fit needs new ones (the check calls "
-                "keep_best(path) with its own path)")
+        return _("the answer should be the function keep_best itself, not a list of callbacks: a callback "
+                 "remembers its best value between runs, so every fit needs new ones (the check calls "
+                 "keep_best(path) with its own path)")
     if not is_function(answer):
-        return "the answer should be a function keep_best(path) that returns a list of callbacks"
+        return _("the answer should be a function keep_best(path) that returns a list of callbacks")
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "best.weights.h5")
         try:
             callbacks = answer(path)
         except Exception as error:  # e.g. ModelCheckpoint refusing a .weights.h5 path without save_weights_only
-            return (f"keep_best(path) raised {type(error).__name__}: {error}. The path ends in .weights.h5: "
-                    "save the weights only")
+            return _("keep_best(path) raised {error_type}: {error}. The path ends in .weights.h5: "
+                     "save the weights only").format(error_type=type(error).__name__, error=error)
         if not isinstance(callbacks, (list, tuple)) or not callbacks or not all(
                 isinstance(c, keras.callbacks.Callback) for c in callbacks):
-            return "keep_best(path) should return a list of Keras callbacks, e.g. [ModelCheckpoint(...), ...]"
+            return _("keep_best(path) should return a list of Keras callbacks, e.g. [ModelCheckpoint(...), ...]")
         model = _marker_model()
         try:
             ran = _scripted_fit(callbacks, model)
         except Exception as error:
-            return f"the callbacks failed during the scripted training ({type(error).__name__}: {error})"
+            return _("the callbacks failed during the scripted training ({error_type}: {error})").format(
+                error_type=type(error).__name__, error=error)
         kept = _epoch_of(model.get_weights())
         if not Path(path).exists():
-            return ("nothing was written to `path`: add a ModelCheckpoint(path, ...) that saves there (the "
-                    "file is what survives the run)")
+            return _("nothing was written to `path`: add a ModelCheckpoint(path, ...) that saves there (the "
+                     "file is what survives the run)")
         saved = _marker_model(compiled=False)
         try:
             saved.load_weights(path)
         except Exception:  # e.g. a whole model saved in the legacy .h5 format (save_weights_only=False)
-            return ("the file at `path` is not a weights file that model.load_weights reads: with a .weights.h5 "
-                    "path, ModelCheckpoint needs save_weights_only=True")
+            return _("the file at `path` is not a weights file that model.load_weights reads: with a .weights.h5 "
+                     "path, ModelCheckpoint needs save_weights_only=True")
         in_file = _epoch_of(saved.get_weights())
     if in_file != _BEST:
-        return _wrong_epoch("the file", in_file, ran, "ModelCheckpoint needs save_best_only=True on the validation "
-                                                      "accuracy")
+        return _wrong_epoch(N_("the file"), in_file, ran, N_("ModelCheckpoint needs save_best_only=True on the "
+                                                             "validation accuracy"))
     if ran == len(_SCRIPT):
-        return (f"the training never stopped: the validation accuracy did not improve after epoch {_BEST + 1}, "
-                "so an EarlyStopping on it with patience=2 ends the run two epochs later")
+        return _("the training never stopped: the validation accuracy did not improve after epoch {epoch}, "
+                 "so an EarlyStopping on it with patience=2 ends the run two epochs later").format(epoch=_BEST + 1)
     if kept != _BEST:
-        return _wrong_epoch("the model in memory", kept, ran, "EarlyStopping needs restore_best_weights=True")
+        return _wrong_epoch(N_("the model in memory"), kept, ran, N_("EarlyStopping needs restore_best_weights=True"))
     if ran != _STOPS_AFTER:
-        return (f"the training stopped after {ran} epochs, {ran - _BEST - 1} without improvement of the "
-                f"validation accuracy; the task asks for patience=2")
+        return _("the training stopped after {ran} epochs, {without} without improvement of the "
+                 "validation accuracy; the task asks for patience=2").format(ran=ran, without=ran - _BEST - 1)
     return None
 
 
@@ -295,14 +299,14 @@ def _rerun_04_3(seed: int) -> tuple[dict[str, float], tuple[float, ...]]:
 
 
 @exercise("04.3", notebook=NOTEBOOK,
-          task="Over seeds 0..n-1 (n = fast_or_full(3, 5)), train ②'s head on the frozen sign features with a "
-               "ModelCheckpoint on val_accuracy; test accuracy of the checkpoint ('best epoch') and of the last "
-               "epoch; answer (results of run_seeds, 'a', 'b' or 'c').",
-          hint="experiment(seed): seed_everything(seed), a new head Sequential([Input((1280,)), Dense(10, "
-               "'softmax')]), Adam 1e-3, a ModelCheckpoint(save_best_only=True, save_weights_only=True) per seed, "
-               "fit with validation_data on the validation features; evaluate on the test features, then "
-               "load_weights(path) and evaluate again. Then read where results.paired_difference('best epoch', "
-               "'last epoch').ci95 lies.",
+          task=N_("Over seeds 0..n-1 (n = fast_or_full(3, 5)), train ②'s head on the frozen sign features with a "
+                  "ModelCheckpoint on val_accuracy; test accuracy of the checkpoint ('best epoch') and of the last "
+                  "epoch; answer (results of run_seeds, 'a', 'b' or 'c')."),
+          hint=N_("experiment(seed): seed_everything(seed), a new head Sequential([Input((1280,)), Dense(10, "
+                  "'softmax')]), Adam 1e-3, a ModelCheckpoint(save_best_only=True, save_weights_only=True) per seed, "
+                  "fit with validation_data on the validation features; evaluate on the test features, then "
+                  "load_weights(path) and evaluate again. Then read where results.paired_difference('best epoch', "
+                  "'last epoch').ci95 lies."),
           solution=_solution_04_3)
 def _check_04_3(answer: Any) -> str | None:
     read = seed_answer(answer, _VARIANTS, _LETTERS)
@@ -312,8 +316,8 @@ def _check_04_3(answer: Any) -> str | None:
     n_test = len(_sign_features()[1].y_test)
     for variant in _VARIANTS:
         if not all(is_share_of(float(v), n_test) for v in results.values(variant)):
-            return (f"some {variant!r} numbers are no share of the {n_test} test photos (right ones / {n_test}): "
-                    "measure on the test features, and do not round")
+            return _("some {variant} numbers are no share of the {n_test} test photos (right ones / {n_test}): "
+                     "measure on the test features, and do not round").format(variant=repr(variant), n_test=n_test)
     seeds = [int(s) for s in results.seeds]
     seed = _SPOT_CHECK.choice(seeds)
     theirs = {v: float(results.values(v)[seeds.index(seed)]) for v in _VARIANTS}
@@ -325,20 +329,24 @@ def _check_04_3(answer: Any) -> str | None:
         if conclusion == right:
             return None
         low, high = results.paired_difference("best epoch", "last epoch").ci95
+        values = {"low": 100 * low, "high": 100 * high, "conclusion": repr(conclusion)}
         if right == "c":
-            return (f"the 95 % interval of your paired differences best epoch - last epoch, {100 * low:+.1f} to "
-                    f"{100 * high:+.1f} points, includes 0: {conclusion!r} claims more than your seeds show (a "
-                    "mean or a win count alone does not decide)")
-        return (f"the whole 95 % interval of your paired differences best epoch - last epoch ({100 * low:+.1f} to "
-                f"{100 * high:+.1f} points) lies {side} 0, so {conclusion!r} contradicts your own numbers")
+            return _("the 95 % interval of your paired differences best epoch - last epoch, {low:+.1f} to "
+                     "{high:+.1f} points, includes 0: {conclusion} claims more than your seeds show (a "
+                     "mean or a win count alone does not decide)").format(**values)
+        if side == "above":
+            return _("the whole 95 % interval of your paired differences best epoch - last epoch ({low:+.1f} to "
+                     "{high:+.1f} points) lies above 0, so {conclusion} contradicts your own numbers").format(**values)
+        return _("the whole 95 % interval of your paired differences best epoch - last epoch ({low:+.1f} to "
+                 "{high:+.1f} points) lies below 0, so {conclusion} contradicts your own numbers").format(**values)
     if abs(theirs["best epoch"] - mine["last epoch"]) <= tolerance and \
             abs(theirs["last epoch"] - mine["best epoch"]) <= tolerance:
-        return "the 'best epoch' and 'last epoch' numbers are swapped"
+        return _("the 'best epoch' and 'last epoch' numbers are swapped")
     if abs(theirs["best epoch"] - max(per_epoch)) <= tolerance and abs(theirs["last epoch"] - mine["last epoch"]) \
             <= tolerance:
-        return ("your 'best epoch' is the epoch that did best on the TEST photos: the checkpoint must choose on the "
-                "validation accuracy (monitor='val_accuracy'), or the test accuracy you report is no longer an "
-                "estimate for new photos")
-    return (f"re-run here, seed {seed} does not give your numbers: seed_everything(seed) right before building the "
-            "head, Adam at 1e-3, the epochs and batch size of the task, the checkpoint on val_accuracy, both "
-            "accuracies on the test features")
+        return _("your 'best epoch' is the epoch that did best on the TEST photos: the checkpoint must choose on the "
+                 "validation accuracy (monitor='val_accuracy'), or the test accuracy you report is no longer an "
+                 "estimate for new photos")
+    return _("re-run here, seed {seed} does not give your numbers: seed_everything(seed) right before building the "
+             "head, Adam at 1e-3, the epochs and batch size of the task, the checkpoint on val_accuracy, both "
+             "accuracies on the test features").format(seed=seed)

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import (
@@ -51,11 +52,11 @@ def _rule(classes_in_source: bool, like_source: bool, photos_per_class: int) -> 
 
 def _cases() -> list[tuple[str, tuple[bool, bool, int]]]:
     # the notebook's four situations first, then every kind of situation, near the threshold too
-    cases = [(f"situation ({key})", inputs) for key, (inputs, _) in _SITUATIONS.items()]
+    cases = [(_("situation ({key})").format(key=key), inputs) for key, (inputs, _way) in _SITUATIONS.items()]
     for classes in (True, False):
         for like in (True, False):
             for photos in ((0,) if classes else ()) + (10, 300, FEW - 1, FEW, 20_000):
-                cases.append(("a situation", (classes, like, photos)))
+                cases.append((_("a situation"), (classes, like, photos)))
     return cases
 
 
@@ -74,41 +75,45 @@ def _solution_05_1() -> Callable[[bool, bool, int], int]:
 def _why(inputs: tuple[bool, bool, int], given: Any, right: int) -> str:
     classes, like, photos = inputs
     if given == 1:
-        return ("its classes are not all classes of the source network, so the network as it is cannot "
-                "answer with them")
+        return _("its classes are not all classes of the source network, so the network as it is cannot "
+                 "answer with them")
     if right == 1:
-        return ("every class is already a class of the source network: once the inputs look like the "
-                "source's (section ①), it answers as it is, nothing to train")
+        return _("every class is already a class of the source network: once the inputs look like the "
+                 "source's (section ①), it answers as it is, nothing to train")
     if given == 3 and right == 2:
-        return (f"{photos} photos per class, close to the source's: retraining pretrained layers on so few "
-                "risks overfitting for little gain, while the frozen features already fit")
+        return _("{photos} photos per class, close to the source's: retraining pretrained layers on so few "
+                 "risks overfitting for little gain, while the frozen features already fit").format(photos=photos)
     if not like:
-        return ("the images are far from the source's photos, so the high-level features must adapt, which "
-                "a frozen feature extractor cannot do")
-    return (f"{photos:,} labelled photos per class are enough to adapt the top layers safely, and adapting "
-            "them usually pays (lecture 6-4: large data set, similar to the source: fine-tune)")
+        return _("the images are far from the source's photos, so the high-level features must adapt, which "
+                 "a frozen feature extractor cannot do")
+    return _("{photos:,} labelled photos per class are enough to adapt the top layers safely, and adapting "
+             "them usually pays (lecture 6-4: large data set, similar to the source: fine-tune)").format(photos=photos)
 
 
 @exercise("05.1", notebook=NOTEBOOK,
-          task="Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
-               "choice between the three ways, and use it for situations (a)-(d).",
-          hint="Go down the 'when' column of notebook 03's table of the three ways: one question alone decides ①. "
-               "For ② vs ③, lecture 6-4's 2 x 2 table: in which of its cells does the base stay frozen?",
+          task=N_("Write choose_way(classes_in_source, like_source, photos_per_class) -> 1, 2 or 3, lecture 6-3's "
+                  "choice between the three ways, and use it for situations (a)-(d)."),
+          hint=N_("Go down the 'when' column of notebook 03's table of the three ways: one question alone decides "
+                  "①. For ② vs ③, lecture 6-4's 2 x 2 table: in which of its cells does the base stay frozen?"),
           solution=_solution_05_1)
 def _check_05_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be a function choose_way(classes_in_source, like_source, photos_per_class) "
-                "that returns 1, 2 or 3")
+        return _("the answer should be a function choose_way(classes_in_source, like_source, photos_per_class) "
+                 "that returns 1, 2 or 3")
     for name, inputs in _cases():
         given = answer(*inputs)
         right = _rule(*inputs)
         if isinstance(given, bool) or given not in (1, 2, 3):
-            return f"choose_way{inputs} returned {given!r}: it should return the number of a way, 1, 2 or 3"
+            return _("choose_way{inputs} returned {given}: it should return the number of a way, 1, 2 or 3").format(
+                inputs=inputs, given=repr(given))
         if given != right:
             classes, like, photos = inputs
-            what = (f"{name}: classes {'all' if classes else 'not all'} in the source, images "
-                    f"{'like' if like else 'unlike'} the source's, {photos:,} photos per class")
-            return f"for {what}, your function says {given}, but {_why(inputs, given, right)}"
+            what = _("{name}: {classes}, {images}, {photos:,} photos per class").format(
+                name=name, photos=photos,
+                classes=_("classes all in the source") if classes else _("classes not all in the source"),
+                images=_("images like the source's") if like else _("images unlike the source's"))
+            return _("for {what}, your function says {given}, but {why}").format(
+                what=what, given=given, why=_why(inputs, given, right))
     return None
 
 
@@ -181,22 +186,22 @@ def _solution_05_2() -> dict[str, Any]:
 
 
 @exercise("05.2", notebook=NOTEBOOK,
-          task="For dogs vs cats and seed SEEDS[0], measure ② and ③ on the validation AND the test photos, choose "
-               "the way on validation, and report the chosen way's test accuracy.",
-          hint="Run approaches_2_and_3's steps for one seed, evaluating the head (on frozen features of "
-               "pets.x_val too) and the fine-tuned model on pets.x_val as well as pets.x_test. The test photos "
-               "decide nothing: they only measure the way the validation photos chose.",
+          task=N_("For dogs vs cats and seed SEEDS[0], measure ② and ③ on the validation AND the test photos, "
+                  "choose the way on validation, and report the chosen way's test accuracy."),
+          hint=N_("Run approaches_2_and_3's steps for one seed, evaluating the head (on frozen features of "
+                  "pets.x_val too) and the fine-tuned model on pets.x_val as well as pets.x_test. The test photos "
+                  "decide nothing: they only measure the way the validation photos chose."),
           solution=_solution_05_2)
 def _check_05_2(answer: Any) -> str | None:
     if not isinstance(answer, dict) or not {*_WAYS, "chosen", "test accuracy"} <= set(answer):
-        return ("the answer should be a dict {'feature extraction': {'val': ..., 'test': ...}, 'fine-tuning': "
-                "{'val': ..., 'test': ...}, 'chosen': ..., 'test accuracy': ...}")
+        return _("the answer should be a dict {'feature extraction': {'val': ..., 'test': ...}, 'fine-tuning': "
+                 "{'val': ..., 'test': ...}, 'chosen': ..., 'test accuracy': ...}")
     measured = {}
     for way in _WAYS:
         parts = answer[way]
         if not isinstance(parts, dict) or not {"val", "test"} <= set(parts):
-            return f"answer[{way!r}] should be a dict {{'val': accuracy, 'test': accuracy}}"
-        numbers = {part: as_number(parts[part], "an accuracy") for part in ("val", "test")}
+            return _("answer[{way}] should be a dict {{'val': accuracy, 'test': accuracy}}").format(way=repr(way))
+        numbers = {part: as_number(parts[part], N_("an accuracy")) for part in ("val", "test")}
         for part, number in numbers.items():
             if isinstance(number, str):
                 return f"answer[{way!r}][{part!r}]: {number}"
@@ -206,44 +211,50 @@ def _check_05_2(answer: Any) -> str | None:
     way_2 = measured["feature extraction"]
     if abs(way_2["val"] - reference["test"]) < 1e-6 and abs(way_2["test"] - reference["val"]) < 1e-6 \
             and reference["val"] != reference["test"]:
-        return "the feature-extraction numbers are swapped: 'val' is measured on pets.x_val, 'test' on pets.x_test"
+        return _("the feature-extraction numbers are swapped: 'val' is measured on pets.x_val, 'test' on "
+                 "pets.x_test")
     for way in _WAYS:
         for part in ("val", "test"):
             if not is_share_of(measured[way][part], sizes[part]):
-                return (f"answer[{way!r}][{part!r}] = {measured[way][part]!r} is not an accuracy on the "
-                        f"{sizes[part]} {part} photos (a whole number of them, divided by their count)")
+                return _("answer[{way}][{part}] = {value} is not an accuracy on the {n} {name} photos (a whole "
+                         "number of them, divided by their count)").format(
+                    way=repr(way), part=repr(part), value=repr(measured[way][part]), n=sizes[part], name=part)
     way_2 = measured["feature extraction"]
     for part in ("val", "test"):
         if abs(way_2[part] - reference[part]) > 1.5 / sizes[part]:
-            return (f"the feature-extraction {part} accuracy is not what the head of approaches_2_and_3 gives for "
-                    f"seed SEEDS[0] (the check re-ran it): same seed, HEAD_EPOCHS, features of pets.x_{part}")
+            return _("the feature-extraction {part} accuracy is not what the head of approaches_2_and_3 gives for "
+                     "seed SEEDS[0] (the check re-ran it): same seed, HEAD_EPOCHS, features of pets.x_{part}").format(
+                part=part)
     chosen = str(answer["chosen"]).strip().lower()
     chosen = {"2": "feature extraction", "②": "feature extraction", "3": "fine-tuning", "③": "fine-tuning"}.get(
         chosen, chosen)
     if chosen not in _WAYS:
-        return f"'chosen' should be 'feature extraction' or 'fine-tuning', not {answer['chosen']!r}"
+        return _("'chosen' should be 'feature extraction' or 'fine-tuning', not {chosen}").format(
+            chosen=repr(answer["chosen"]))
     val = {way: measured[way]["val"] for way in _WAYS}
     test = {way: measured[way]["test"] for way in _WAYS}
     if val[chosen] < max(val.values()):
         if test[chosen] >= max(test.values()):
-            return ("you chose the way with the better TEST accuracy: the test photos must not choose anything, "
-                    "or the test accuracy you report is no longer an estimate for new photos. Choose on validation")
-        return "your own validation accuracies favour the other way: choose the one with the higher validation accuracy"
-    reported = as_number(answer["test accuracy"], "a number (the chosen way's test accuracy)")
+            return _("you chose the way with the better TEST accuracy: the test photos must not choose anything, "
+                     "or the test accuracy you report is no longer an estimate for new photos. Choose on validation")
+        return _("your own validation accuracies favour the other way: choose the one with the higher validation "
+                 "accuracy")
+    reported = as_number(answer["test accuracy"], N_("a number (the chosen way's test accuracy)"))
     if isinstance(reported, str):
         return f"'test accuracy': {reported}"
     if abs(reported - test[chosen]) > 1e-9:
         if abs(reported - val[chosen]) < 1e-9:
-            return "'test accuracy' is the chosen way's validation accuracy: report what it gets on the test photos"
+            return _("'test accuracy' is the chosen way's validation accuracy: report what it gets on the test "
+                     "photos")
         if abs(reported - max(test.values())) < 1e-9:
-            return ("'test accuracy' is the better of the two test accuracies, not the chosen way's: picking the "
-                    "best test number after the fact is choosing on test")
-        return "'test accuracy' should be the chosen way's accuracy on the test photos, as you measured it"
+            return _("'test accuracy' is the better of the two test accuracies, not the chosen way's: picking the "
+                     "best test number after the fact is choosing on test")
+        return _("'test accuracy' should be the chosen way's accuracy on the test photos, as you measured it")
     for part in ("val", "test"):                      # ③ last: the choice messages above teach more
         if abs(measured["fine-tuning"][part] - references["fine-tuning"][part]) > 2.5 / sizes[part]:
-            return (f"the fine-tuning {part} accuracy is not what ③ of approaches_2_and_3 gives for seed SEEDS[0] "
-                    "(the check re-ran it): fine-tune the model whose head ② just trained (unfreeze_top, Adam at "
-                    f"1e-4, FT_EPOCHS epochs), then evaluate it on pets.x_{part}")
+            return _("the fine-tuning {part} accuracy is not what ③ of approaches_2_and_3 gives for seed SEEDS[0] "
+                     "(the check re-ran it): fine-tune the model whose head ② just trained (unfreeze_top, Adam at "
+                     "1e-4, FT_EPOCHS epochs), then evaluate it on pets.x_{part}").format(part=part)
     return None
 
 
@@ -369,23 +380,24 @@ def _close(given: list[float], right: list[float], size: int) -> bool:
 
 
 @exercise("05.3", notebook=NOTEBOOK,
-          task="Train the scratch CNN and ②'s head on only n photos per digit (5 <= n <= 20) over SEEDS, report "
-               "their test accuracies per seed and say, from the 95 % interval of the per-seed differences, "
-               "whether transfer or scratch is better or neither clearly.",
-          hint="few = the first n photos of EACH digit (the line in the task); per seed: seed_everything(seed), the "
-               "scratch CNN on signs.x_train[few]; seed_everything(seed) again, the head on "
-               "sign_features['train'][few]; both evaluated on all the test photos. Then "
-               "SeedResults(...).paired_difference('feature extraction', 'from scratch').ci95 decides.",
+          task=N_("Train the scratch CNN and ②'s head on only n photos per digit (5 <= n <= 20) over SEEDS, "
+                  "report their test accuracies per seed and say, from the 95 % interval of the per-seed "
+                  "differences, whether transfer or scratch is better or neither clearly."),
+          hint=N_("few = the first n photos of EACH digit (the line in the task); per seed: seed_everything(seed), "
+                  "the scratch CNN on signs.x_train[few]; seed_everything(seed) again, the head on "
+                  "sign_features['train'][few]; both evaluated on all the test photos. Then "
+                  "SeedResults(...).paired_difference('feature extraction', 'from scratch').ci95 decides."),
           solution=_solution_05_3)
 def _check_05_3(answer: Any) -> str | None:
     keys = ("photos per digit", "from scratch", "feature extraction", "conclusion")
     if not isinstance(answer, dict) or not set(keys) <= set(answer):
-        return ("the answer should be a dict {'photos per digit': n, 'from scratch': [...], 'feature extraction': "
-                "[...], 'conclusion': ...}, with one test accuracy per seed of SEEDS in each list")
+        return _("the answer should be a dict {'photos per digit': n, 'from scratch': [...], 'feature extraction': "
+                 "[...], 'conclusion': ...}, with one test accuracy per seed of SEEDS in each list")
     n, low_n, high_n = answer["photos per digit"], *_FEW_RANGE
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not low_n <= n <= high_n:
-        return (f"'photos per digit' should be the whole number n of training photos per digit you used, "
-                f"{low_n} to {high_n} (few photos, where lecture 6-4 expects the choice to change), not {n!r}")
+        return _("'photos per digit' should be the whole number n of training photos per digit you used, "
+                 "{low} to {high} (few photos, where lecture 6-4 expects the choice to change), not {n}").format(
+            low=low_n, high=high_n, n=repr(n))
     seeds, signs = _seeds(), _signs()
     measured = {}
     for way in ("from scratch", "feature extraction"):
@@ -393,31 +405,35 @@ def _check_05_3(answer: Any) -> str | None:
         if isinstance(values, str):
             return values
         if len(values) != len(seeds):
-            return f"answer[{way!r}] should hold one test accuracy per seed of SEEDS ({seeds}), not {len(values)}"
+            return _("answer[{way}] should hold one test accuracy per seed of SEEDS ({seeds}), not {n}").format(
+                way=repr(way), seeds=seeds, n=len(values))
         size = len(signs.y_test)
         if not all(is_share_of(v, size) for v in values):
-            return (f"answer[{way!r}] holds numbers that are not accuracies on the {size} test photos (a whole "
-                    "number of them, divided by their count): evaluate on signs.x_test, all of it")
+            return _("answer[{way}] holds numbers that are not accuracies on the {size} test photos (a whole "
+                     "number of them, divided by their count): evaluate on signs.x_test, all of it").format(
+                way=repr(way), size=size)
         measured[way] = values
     reference = _few_photos_reference(int(n))
     size = len(signs.y_test)
     scratch, frozen = measured["from scratch"], measured["feature extraction"]
     if _close(scratch, reference["feature extraction"], size) and _close(frozen, reference["from scratch"], size) \
             and not _close(scratch, reference["from scratch"], size):
-        return "the two lists are swapped: 'from scratch' is the small CNN's, 'feature extraction' the head's"
+        return _("the two lists are swapped: 'from scratch' is the small CNN's, 'feature extraction' the head's")
     for way in ("from scratch", "feature extraction"):
         if _close(measured[way], reference[way], size):
             continue
         if _close(measured[way][::-1], reference[way], size):
-            return f"answer[{way!r}] is in the wrong order: one accuracy per seed, in the order of SEEDS ({seeds})"
-        what = ("the small CNN, SCRATCH_EPOCHS epochs" if way == "from scratch"
-                else "a new Dense(10, softmax) head on sign_features['train'][few], HEAD_EPOCHS epochs")
-        return (f"answer[{way!r}] is not what the experiment gives for n = {n} (the check re-ran it): "
-                f"seed_everything(seed), then {what}, trained on the first {n} photos of each digit only and "
-                "evaluated on all the test photos")
+            return _("answer[{way}] is in the wrong order: one accuracy per seed, in the order of SEEDS "
+                     "({seeds})").format(way=repr(way), seeds=seeds)
+        what = (_("the small CNN, SCRATCH_EPOCHS epochs") if way == "from scratch"
+                else _("a new Dense(10, softmax) head on sign_features['train'][few], HEAD_EPOCHS epochs"))
+        return _("answer[{way}] is not what the experiment gives for n = {n} (the check re-ran it): "
+                 "seed_everything(seed), then {what}, trained on the first {n} photos of each digit only and "
+                 "evaluated on all the test photos").format(way=repr(way), n=n, what=what)
     conclusion = str(answer["conclusion"]).strip().lower()
     if conclusion not in _VERDICTS:
-        return f"'conclusion' should be one of {', '.join(repr(v) for v in _VERDICTS)}, not {answer['conclusion']!r}"
+        return _("'conclusion' should be one of {verdicts}, not {conclusion}").format(
+            verdicts=", ".join(repr(v) for v in _VERDICTS), conclusion=repr(answer["conclusion"]))
     results = SeedResults(tuple(seeds), [{"s": s, "f": f} for s, f in zip(scratch, frozen)])
     low, high = results.paired_difference("f", "s").ci95
     return interval_verdict(conclusion, low, high, _VERDICTS, "feature extraction - from scratch")

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
@@ -48,39 +49,40 @@ def _solution_06_1() -> tuple[keras.Model, keras.Model]:
 
 
 @exercise("06.1", notebook=NOTEBOOK,
-          task="Build model B on A the slides' way: a clone of model A with A's weights, all its layers "
-               "but the output layer, a new Dense(1, 'sigmoid'), the reused layers frozen; answer "
-               "(model_A, model_B_on_A).",
-          hint="Section 2 does it step by step: clone_model, set_weights, "
-               "Sequential([keras.Input(shape=(28, 28))] + clone.layers[:-1]), add the new output "
-               "layer, then trainable = False on every layer but the last.",
+          task=N_("Build model B on A the slides' way: a clone of model A with A's weights, all its layers "
+                  "but the output layer, a new Dense(1, 'sigmoid'), the reused layers frozen; answer "
+                  "(model_A, model_B_on_A)."),
+          hint=N_("Section 2 does it step by step: clone_model, set_weights, "
+                  "Sequential([keras.Input(shape=(28, 28))] + clone.layers[:-1]), add the new output "
+                  "layer, then trainable = False on every layer but the last."),
           solution=_solution_06_1)
 def _check_06_1(answer: Any) -> str | None:
     if not is_model_pair(answer):
-        return "the answer should be a pair of Keras models: (model_A, model_B_on_A)"
+        return _("the answer should be a pair of Keras models: (model_A, model_B_on_A)")
     model_a, model_b = answer
     if not model_b.built or not model_b.weights:
-        return ("model B is not built yet, so nothing about it can be checked: start its layers with "
-                "keras.Input(shape=(28, 28)), the input model A has")
+        return _("model B is not built yet, so nothing about it can be checked: start its layers with "
+                 "keras.Input(shape=(28, 28)), the input model A has")
     a_layers, b_layers = list(model_a.layers), list(model_b.layers)
     if len(b_layers) != len(a_layers):
-        return (f"model B has {len(b_layers)} layers and model A {len(a_layers)}: B should reuse every "
-                "layer of A but the output layer, plus one new output layer")
+        return _("model B has {b} layers and model A {a}: B should reuse every "
+                 "layer of A but the output layer, plus one new output layer").format(b=len(b_layers), a=len(a_layers))
     if any(w is v for w in model_b.weights for v in model_a.weights):
-        return "model B shares weight variables with model A, so training B would change A: build B from a clone"
+        return _("model B shares weight variables with model A, so training B would change A: build B from a clone")
     last = b_layers[-1]
     if not (isinstance(last, keras.layers.Dense) and last.units == 1
             and getattr(last.activation, "__name__", "") == "sigmoid"):
-        return "model B's last layer should be a new Dense(1, activation='sigmoid') for the two-class task B"
+        return _("model B's last layer should be a new Dense(1, activation='sigmoid') for the two-class task B")
     for layer_a, layer_b in zip(a_layers[:-1], b_layers[:-1]):
         wa, wb = layer_a.get_weights(), layer_b.get_weights()
         if len(wa) != len(wb) or any(x.shape != y.shape or not np.array_equal(x, y) for x, y in zip(wa, wb)):
-            return (f"the weights of B's layer {layer_b.name!r} differ from those of A's {layer_a.name!r}: "
-                    "did the clone get A's weight values (set_weights)?")
+            return _("the weights of B's layer {b} differ from those of A's {a}: "
+                     "did the clone get A's weight values (set_weights)?").format(b=repr(layer_b.name),
+                                                                                  a=repr(layer_a.name))
     if any(layer.trainable for layer in b_layers[:-1] if layer.weights):
-        return "some reused layers of model B are still trainable: freeze them before the first compile"
+        return _("some reused layers of model B are still trainable: freeze them before the first compile")
     if not (model_b.trainable and last.trainable):
-        return "model B's new output layer is frozen: it is the one layer that must train"
+        return _("model B's new output layer is frozen: it is the one layer that must train")
     return None
 
 
@@ -97,31 +99,33 @@ def _solution_06_2() -> Callable[[keras.Model], keras.Model]:
 
 
 @exercise("06.2", notebook=NOTEBOOK,
-          task="Write a function that takes a model for 28 x 28 images and returns a model for 56 x 56 x 1 "
-               "images that resizes them to 28 x 28 before the reused layers.",
-          hint="Section 5's model_B_56 puts a Resizing and a Reshape layer in front of the reused layers; "
-               "wrap that in a function of the model.",
+          task=N_("Write a function that takes a model for 28 x 28 images and returns a model for 56 x 56 x 1 "
+                  "images that resizes them to 28 x 28 before the reused layers."),
+          hint=N_("Section 5's model_B_56 puts a Resizing and a Reshape layer in front of the reused layers; "
+                  "wrap that in a function of the model."),
           solution=_solution_06_2)
 def _check_06_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return "the answer should be a function that takes a 28 x 28 model and returns a new model"
+        return _("the answer should be a function that takes a 28 x 28 model and returns a new model")
     small = _probe_model()
     big = answer(small)
     if not isinstance(big, keras.Model):
-        return f"the function returned a {type(big).__name__}, not a Keras model"
+        return _("the function returned a {type}, not a Keras model").format(type=type(big).__name__)
     if tuple(big.input_shape[1:]) != (56, 56, 1):
-        return f"the new model takes inputs of shape {tuple(big.input_shape[1:])}, not (56, 56, 1)"
+        return _("the new model takes inputs of shape {shape}, not (56, 56, 1)").format(
+            shape=tuple(big.input_shape[1:]))
     rng = np.random.default_rng(4)
     x = rng.integers(0, 256, size=(6, 28, 28)).astype("float32")
     x_56 = x.repeat(2, axis=1).repeat(2, axis=2)[..., np.newaxis]          # each pixel 2 x 2
     expected = keras.ops.convert_to_numpy(small(x))
     got = keras.ops.convert_to_numpy(big(x_56))
     if got.shape != expected.shape:
-        return f"the new model's output has shape {got.shape[1:]}, the original's {expected.shape[1:]}"
+        return _("the new model's output has shape {shape}, the original's {original}").format(
+            shape=got.shape[1:], original=expected.shape[1:])
     if not any(np.allclose(got, reference, atol=1e-4)
                for reference in [expected, *_resized_references(small, x_56)]):
-        return ("on 2x-upscaled images its predictions differ from the original model's on the 28 x 28 "
-                "images: resize the whole image to 28 x 28 in front of the reused layers")
+        return _("on 2x-upscaled images its predictions differ from the original model's on the 28 x 28 "
+                 "images: resize the whole image to 28 x 28 in front of the reused layers")
     # 56 x 56 photos whose 2 x 2 blocks are NOT uniform: keeping one pixel per block (decimation,
     # nearest neighbour) now gives another image than a real resize, which blends each block
     photos = rng.integers(0, 256, size=(6, 56, 56, 1)).astype("float32")
@@ -130,11 +134,11 @@ def _check_06_2(answer: Any) -> str | None:
         return None
     kept = [keras.ops.convert_to_numpy(small(photos[:, i::2, j::2, 0])) for i in (0, 1) for j in (0, 1)]
     if any(np.allclose(got, reference, atol=1e-4) for reference in kept):
-        return ("it keeps one pixel of every 2 x 2 block and drops the other three (a stride-2 slice or "
-                "'nearest' interpolation): that only works on 2x-upscaled images. A resize blends the pixels "
-                "it merges; use keras.layers.Resizing with its default (bilinear) interpolation")
-    return ("on 56 x 56 photos (not 2x-upscaled ones) its predictions match no resize to 28 x 28 of the "
-            "photo: shrink the whole image with keras.layers.Resizing, not by max-pooling or cropping it")
+        return _("it keeps one pixel of every 2 x 2 block and drops the other three (a stride-2 slice or "
+                 "'nearest' interpolation): that only works on 2x-upscaled images. A resize blends the pixels "
+                 "it merges; use keras.layers.Resizing with its default (bilinear) interpolation")
+    return _("on 56 x 56 photos (not 2x-upscaled ones) its predictions match no resize to 28 x 28 of the "
+             "photo: shrink the whole image with keras.layers.Resizing, not by max-pooling or cropping it")
 
 
 def _probe_model() -> keras.Model:
@@ -256,43 +260,47 @@ def _accuracies(values: Any, what: str) -> list[float] | str:
     # test accuracies on task B's 2,000 test images, one per seed, or what is wrong with them
     numbers = accuracies_per_seed(values, what)
     if isinstance(numbers, list) and not all(is_share_of(n, 2000) for n in numbers):
-        return (f"answer[{what!r}] holds a number that is no share of task B's 2,000 test images (right ones / "
-                "2,000): measure on X_test_B, and do not round")
+        return _("{key} holds a number that is no share of task B's 2,000 test images (right ones / "
+                 "2,000): measure on X_test_B, and do not round").format(key=f"answer[{what!r}]")
     return numbers
 
 
 @exercise("06.3", notebook=NOTEBOOK,
-          task="With 50 task-B training images, does reusing model A's layers beat training from scratch? Run "
-               "both over seeds 0..5 (fast mode 0..2), paired, and conclude from the 95 % interval of the differences.",
-          hint="Section 7's experiment with draw_train_B(seed, n=50) and only two models, train_B_on_A(X, y, seed, "
-               "epochs=EPOCHS) and scratch_accuracy(X, y, seed, 1e-2); run_seeds, then paired_difference(...).ci95: "
-               "'transfer better' or 'transfer worse' only if the whole interval is on one side of 0.",
+          task=N_("With 50 task-B training images, does reusing model A's layers beat training from scratch? Run "
+                  "both over seeds 0..5 (fast mode 0..2), paired, and conclude from the 95 % interval of the "
+                  "differences."),
+          hint=N_("Section 7's experiment with draw_train_B(seed, n=50) and only two models, train_B_on_A(X, y, seed, "
+                  "epochs=EPOCHS) and scratch_accuracy(X, y, seed, 1e-2); run_seeds, then paired_difference(...).ci95: "
+                  "'transfer better' or 'transfer worse' only if the whole interval is on one side of 0."),
           solution=_solution_06_3)
 def _check_06_3(answer: Any) -> str | None:
     keys = ("transfer", "scratch", "conclusion")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
-        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+        return _("the answer should be a dict with the keys {keys}").format(keys=", ".join(repr(k) for k in keys))
     transfer, scratch = _accuracies(answer["transfer"], "transfer"), _accuracies(answer["scratch"], "scratch")
     for problem in (transfer, scratch):
         if isinstance(problem, str):
             return problem
     if len(transfer) != len(scratch):
-        return (f"{len(transfer)} transfer accuracies but {len(scratch)} scratch ones: run both on the same seeds, "
-                "so each seed gives a pair")
+        return _("{transfer} transfer accuracies but {scratch} scratch ones: run both on the same seeds, "
+                 "so each seed gives a pair").format(transfer=len(transfer), scratch=len(scratch))
     if not 3 <= len(transfer) <= 20:
-        return f"{len(transfer)} seed(s): an interval needs at least 3 seeds (range(fast_or_full(3, 6)); at most 20)"
+        return _("{n} seed(s): an interval needs at least 3 seeds (range(fast_or_full(3, 6)); at most 20)").format(
+            n=len(transfer))
     seed = _SPOT_CHECK.randrange(len(transfer))
     right_transfer, right_scratch = _rerun_06_3(seed, fast_or_full((1, 3), (4, 16)))
     if np.isclose(transfer[seed], right_scratch, atol=1e-4) and np.isclose(scratch[seed], right_transfer, atol=1e-4):
-        return "the two lists are swapped: 'transfer' is model B on A, 'scratch' model B from scratch"
+        return _("the two lists are swapped: 'transfer' is model B on A, 'scratch' model B from scratch")
     if not (np.isclose(transfer[seed], right_transfer, atol=1e-4) and np.isclose(scratch[seed], right_scratch,
                                                                                 atol=1e-4)):
-        return (f"re-run here, seed {seed} (entry {seed + 1} of each list) does not give your numbers: "
-                f"seeds 0, 1, ... in order, {N_B_06_3} images from draw_train_B(seed, n={N_B_06_3}), "
-                "train_B_on_A with epochs=EPOCHS and scratch_accuracy at learning rate 1e-2, as the task says")
+        return _("re-run here, seed {seed} (entry {entry} of each list) does not give your numbers: "
+                 "seeds 0, 1, ... in order, {n} images from draw_train_B(seed, n={n}), "
+                 "train_B_on_A with epochs=EPOCHS and scratch_accuracy at learning rate 1e-2, as the task "
+                 "says").format(seed=seed, entry=seed + 1, n=N_B_06_3)
     conclusion = answer["conclusion"]
     if conclusion not in CONCLUSIONS_06_3:
-        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_06_3)}"
+        return _("answer['conclusion'] should be one of {conclusions}").format(
+            conclusions=", ".join(repr(c) for c in CONCLUSIONS_06_3))
     low, high = run_seeds(lambda i: {"transfer": transfer[i], "scratch": scratch[i]},
                           range(len(transfer))).paired_difference("transfer", "scratch").ci95
     return interval_verdict(conclusion, low, high, ("transfer better", "transfer worse", "no clear difference"),

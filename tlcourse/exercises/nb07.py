@@ -16,6 +16,7 @@ import keras
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
@@ -37,10 +38,10 @@ NOTEBOOK = "07_choosing_what_to_freeze"
 
 def _compile_problem(model: Any) -> str | None:
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
-        return "the model is not compiled yet: compile it after setting the flags, so fit knows what to train"
+        return _("the model is not compiled yet: compile it after setting the flags, so fit knows what to train")
     if needs_recompile(model):
-        return ("the trainable flags changed after the last compile(): compile again, or fit keeps "
-                "training the old set of layers")
+        return _("the trainable flags changed after the last compile(): compile again, or fit keeps "
+                 "training the old set of layers")
     return None
 
 
@@ -55,41 +56,42 @@ def _solution_07_1() -> keras.Model:
 
 
 @exercise("07.1", notebook=NOTEBOOK,
-          task="Set up the MNIST CNN for 'fine-tune top': its convolution layers frozen, its Dense layers "
-               "trainable, compiled so the change takes effect; answer = the model.",
-          hint="Frozen means trainable = False. Loop over model.layers as section 1 does (or use "
-               "set_freeze_depth with the number of layers up to the last pooling layer), then compile: "
-               "fit only sees the trainable changes made before compile().",
+          task=N_("Set up the MNIST CNN for 'fine-tune top': its convolution layers frozen, its Dense layers "
+                  "trainable, compiled so the change takes effect; answer = the model."),
+          hint=N_("Frozen means trainable = False. Loop over model.layers as section 1 does (or use "
+                  "set_freeze_depth with the number of layers up to the last pooling layer), then compile: "
+                  "fit only sees the trainable changes made before compile()."),
           solution=_solution_07_1)
 def _check_07_1(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
-        return "the answer should be the Keras model itself: the MNIST CNN with its flags set and compiled"
+        return _("the answer should be the Keras model itself: the MNIST CNN with its flags set and compiled")
     layers = weighted_layers(answer)
     convs = [layer for layer in layers if isinstance(layer, keras.layers.Conv2D)]
     denses = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
     if not convs or not denses:
-        return "this model lacks Conv2D or Dense layers: use the MNIST CNN, load_pretrained('mnist_cnn')"
+        return _("this model lacks Conv2D or Dense layers: use the MNIST CNN, load_pretrained('mnist_cnn')")
     pretrained = [w for w in _pretrained_kernels() if w.ndim == 4]          # conv1's and conv2's kernels
     kernels = [layer.get_weights()[0] for layer in convs]
     if len(kernels) != len(pretrained) or any(k.shape != w.shape for k, w in zip(kernels, pretrained)):
-        return "this is not the MNIST CNN (its convolution layers differ): use load_pretrained('mnist_cnn')"
+        return _("this is not the MNIST CNN (its convolution layers differ): use load_pretrained('mnist_cnn')")
     if not all(np.array_equal(k, w) for k, w in zip(kernels, pretrained)):
-        return ("the convolution layers do not hold the MNIST CNN's trained weights, so there is nothing to keep: "
-                "load_pretrained('mnist_cnn') has them (clone_model alone gives new random weights; "
-                "clone_with_weights, or set_weights after it, copies them)")
+        return _("the convolution layers do not hold the MNIST CNN's trained weights, so there is nothing to keep: "
+                 "load_pretrained('mnist_cnn') has them (clone_model alone gives new random weights; "
+                 "clone_with_weights, or set_weights after it, copies them)")
     if not answer.trainable:
-        return "the whole model is frozen (model.trainable = False), so nothing would train: freeze layer by layer"
+        return _("the whole model is frozen (model.trainable = False), so nothing would train: freeze layer by "
+                 "layer")
     thawed = [layer.name for layer in convs if layer.trainable]
     frozen_dense = [layer.name for layer in denses if not layer.trainable]
     if thawed and frozen_dense:
-        return ("the flags are the wrong way round: frozen means trainable = False, re-trained means "
-                "trainable = True (the lecture text that writes 'Frozen (trainable = True)' has them swapped)")
+        return _("the flags are the wrong way round: frozen means trainable = False, re-trained means "
+                 "trainable = True (the lecture text that writes 'Frozen (trainable = True)' has them swapped)")
     if thawed:
-        return (f"{', '.join(thawed)} still trainable: the convolution layers are the part kept as it is, "
-                "so they need trainable = False")
+        return _("{names} still trainable: the convolution layers are the part kept as it is, "
+                 "so they need trainable = False").format(names=", ".join(thawed))
     if frozen_dense:
-        return (f"{', '.join(frozen_dense)} frozen, but 'fine-tune top' re-trains the Dense layers "
-                "(trainable = True)")
+        return _("{names} frozen, but 'fine-tune top' re-trains the Dense layers "
+                 "(trainable = True)").format(names=", ".join(frozen_dense))
     return _compile_problem(answer)
 
 
@@ -107,47 +109,47 @@ def _solution_07_2() -> keras.Model:
 
 
 @exercise("07.2", notebook=NOTEBOOK,
-          task="Prepare a model for fine-tuning all its layers: every layer trainable except "
-               "BatchNormalization, compiled with a learning rate low enough to keep the pretrained "
-               "features; answer = the model.",
-          hint="Section 4 fine-tuned the same start at three rates: keep the pretrained features means the "
-               "rate whose weights moved least and whose accuracy did not drop after epoch 1. "
-               "tlcourse.surgery.unfreeze(model) keeps BatchNormalization frozen for you; compile after it.",
+          task=N_("Prepare a model for fine-tuning all its layers: every layer trainable except "
+                  "BatchNormalization, compiled with a learning rate low enough to keep the pretrained "
+                  "features; answer = the model."),
+          hint=N_("Section 4 fine-tuned the same start at three rates: keep the pretrained features means the "
+                  "rate whose weights moved least and whose accuracy did not drop after epoch 1. "
+                  "tlcourse.surgery.unfreeze(model) keeps BatchNormalization frozen for you; compile after it."),
           solution=_solution_07_2)
 def _check_07_2(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
-        return "the answer should be a Keras model, compiled for fine-tuning"
+        return _("the answer should be a Keras model, compiled for fine-tuning")
     if not answer.trainable:
-        return "the model is frozen as a whole (model.trainable = False): fine-tuning needs its layers trainable"
+        return _("the model is frozen as a whole (model.trainable = False): fine-tuning needs its layers trainable")
     layers = weighted_layers(answer)
     batchnorms = [layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)]
     if not batchnorms:
-        return ("this model has no BatchNormalization layer, so the check cannot see it kept frozen: use a "
-                "model that has some, e.g. MobileNetV2's layers above a cut as in section 3")
+        return _("this model has no BatchNormalization layer, so the check cannot see it kept frozen: use a "
+                 "model that has some, e.g. MobileNetV2's layers above a cut as in section 3")
     frozen = [layer.name for layer in layers if layer not in batchnorms and not layer.trainable]
     if frozen:
         more = " ..." if len(frozen) > 3 else ""
-        return (f"{', '.join(frozen[:3])}{more} still frozen: fine-tuning all layers needs trainable = True "
-                "on every layer but BatchNormalization")
+        return _("{names}{more} still frozen: fine-tuning all layers needs trainable = True "
+                 "on every layer but BatchNormalization").format(names=", ".join(frozen[:3]), more=more)
     live = [layer.name for layer in batchnorms if layer.trainable]
     if live:
-        return (f"BatchNormalization layer {live[0]!r} is trainable: keep BatchNormalization frozen "
-                "(trainable = False), so the small fine-tuning batches cannot overwrite the statistics "
-                "it learned on the source data")
+        return _("BatchNormalization layer {name} is trainable: keep BatchNormalization frozen "
+                 "(trainable = False), so the small fine-tuning batches cannot overwrite the statistics "
+                 "it learned on the source data").format(name=repr(live[0]))
     problem = _compile_problem(answer)
     if problem:
         return problem
     try:
         rate = current_learning_rate(answer)
     except (TypeError, ValueError):
-        return "give the optimizer a constant learning rate (a number), so it can be checked"
+        return _("give the optimizer a constant learning rate (a number), so it can be checked")
     if rate > 1.001e-4:
-        return (f"a learning rate of {rate:g} is above 1e-4, the lowest rate section 4 tried: there the higher "
-                "rates moved the pretrained weights further (the 'moved' numbers it printed), which re-learns "
-                "the pretrained layers instead of keeping them; go lower")
+        return _("a learning rate of {rate:g} is above 1e-4, the lowest rate section 4 tried: there the higher "
+                 "rates moved the pretrained weights further (the 'moved' numbers it printed), which re-learns "
+                 "the pretrained layers instead of keeping them; go lower").format(rate=rate)
     if rate < 1e-6:
-        return (f"a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
-                "would change nothing: low, but not vanishing")
+        return _("a learning rate of {rate:g} barely moves the weights in a few epochs, so fine-tuning "
+                 "would change nothing: low, but not vanishing").format(rate=rate)
     return None
 
 
@@ -226,24 +228,26 @@ def _measured(model: keras.Model) -> dict[str, float]:
 def _freeze_problem(k: int, model: Any) -> str | None:
     # behaviour: below the cut the pretrained kernels are untouched, above it they moved
     if not isinstance(model, keras.Model):
-        return f"answer['models'][{k}] should be the Keras model you trained at depth {k}"
+        return _("answer['models'][{k}] should be the Keras model you trained at depth {k}").format(k=k)
     if tuple(model.input_shape[1:]) != (28, 28, 1):
-        return (f"the model for depth {k} takes inputs of shape {tuple(model.input_shape[1:])}: give the whole "
-                "network, which takes the 28 x 28 x 1 images (the check measures it on them)")
+        return _("the model for depth {k} takes inputs of shape {shape}: give the whole "
+                 "network, which takes the 28 x 28 x 1 images (the check measures it on them)").format(
+                     k=k, shape=tuple(model.input_shape[1:]))
     layers, pretrained = weighted_layers(model), _pretrained_kernels()
     if len(layers) != len(pretrained) + 1 or any(layer.get_weights()[0].shape != w.shape
                                                   for layer, w in zip(layers, pretrained)):
-        return (f"the model for depth {k} is not the MNIST CNN's layers plus a new 10-class head: build it from "
-                "clone_with_weights(source).layers as section 1 does")
+        return _("the model for depth {k} is not the MNIST CNN's layers plus a new 10-class head: build it from "
+                 "clone_with_weights(source).layers as section 1 does").format(k=k)
     below = {7: 3, 5: 2, 3: 1, 0: 0}[k]                       # kernels under the cut: conv1, conv2, dense
     for i, (layer, w) in enumerate(zip(layers[:-1], pretrained)):
         same = np.array_equal(layer.get_weights()[0], w)
         if i < below and not same:
-            return (f"at depth {k} layer {layer.name!r} sits below the cut but its weights changed: freeze the "
-                    f"first {k} layers (set_freeze_depth(model, {k})) and compile before fit")
+            return _("at depth {k} layer {name} sits below the cut but its weights changed: freeze the "
+                     "first {k} layers (set_freeze_depth(model, {k})) and compile before fit").format(
+                         k=k, name=repr(layer.name))
         if i >= below and same:
-            return (f"at depth {k} layer {layer.name!r} sits above the cut but kept its pretrained weights: "
-                    "it never trained (compile after setting the flags, then fit)")
+            return _("at depth {k} layer {name} sits above the cut but kept its pretrained weights: "
+                     "it never trained (compile after setting the flags, then fit)").format(k=k, name=repr(layer.name))
     return None
 
 
@@ -253,50 +257,58 @@ def _choice_problem(val: dict[int, float], test: dict[int, float], depth: Any, r
     # says whether that depth also wins on test
     best_val, best_test = max(val.values()), max(test.values())
     if depth not in val:
-        return f"answer['depth'] should be one of the depths tried, {', '.join(map(str, DEPTHS_07_3))}"
+        return _("answer['depth'] should be one of the depths tried, {depths}").format(
+            depths=", ".join(map(str, DEPTHS_07_3)))
     if val[depth] < best_val:
         if test[depth] == best_test:
-            return (f"depth {depth} is the best on the test set, not on validation: choosing by test accuracy "
-                    "makes the test set part of the training, and its score is no longer an honest estimate. "
-                    "Choose by validation accuracy")
-        return f"depth {depth} does not have the highest validation accuracy of your models: choose the one that does"
-    number = as_number(reported, "a number")
+            return _("depth {depth} is the best on the test set, not on validation: choosing by test accuracy "
+                     "makes the test set part of the training, and its score is no longer an honest estimate. "
+                     "Choose by validation accuracy").format(depth=depth)
+        return _("depth {depth} does not have the highest validation accuracy of your models: choose the one that "
+                 "does").format(depth=depth)
+    number = as_number(reported, N_("a number"))
     if isinstance(number, str):
         return f"answer['test_accuracy']: {number}"
     if not np.isclose(number, test[depth], atol=1e-6):
         if np.isclose(number, best_test, atol=1e-6) or np.isclose(number, best_val, atol=1e-6):
-            return (f"report the test accuracy of the depth you chose ({depth}), measured once: not the best test "
-                    "score of all depths and not its validation score")
-        return f"answer['test_accuracy'] is not the test accuracy of depth {depth} in your 'test' numbers"
+            return _("report the test accuracy of the depth you chose ({depth}), measured once: not the best test "
+                     "score of all depths and not its validation score").format(depth=depth)
+        return _("answer['test_accuracy'] is not the test accuracy of depth {depth} in your 'test' numbers").format(
+            depth=depth)
     if conclusion not in CONCLUSIONS_07_3:
-        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_07_3)}"
+        return _("answer['conclusion'] should be one of {conclusions}").format(
+            conclusions=", ".join(repr(c) for c in CONCLUSIONS_07_3))
     right = "same depth" if test[depth] == best_test else "another depth"
     if conclusion != right:
         if right == "same depth":
-            return f"by your own numbers no depth beats depth {depth} on test, so {conclusion!r} is not what they show"
-        return (f"by your own numbers another depth scores higher on test than depth {depth}: {conclusion!r} "
-                "is not what they show (and that depth's test score is still not the one to report)")
+            return _("by your own numbers no depth beats depth {depth} on test, so {conclusion} is not what they "
+                     "show").format(depth=depth, conclusion=repr(conclusion))
+        return _("by your own numbers another depth scores higher on test than depth {depth}: {conclusion} "
+                 "is not what they show (and that depth's test score is still not the one to report)").format(
+                     depth=depth, conclusion=repr(conclusion))
     return None
 
 
 @exercise("07.3", notebook=NOTEBOOK,
-          task="Train the MNIST CNN + a new head at freeze depths 7, 5, 3 and 0 on 100 Fashion-MNIST images, choose "
-               "the depth on validation data, report its test accuracy and whether it is also best on test.",
-          hint="Per depth: a Sequential of keras.Input((28, 28, 1)), clone_with_weights(source).layers and a new "
-               "Dense(10, 'softmax', name='new_head'); set_freeze_depth(model, k), compile, fit on the 100 training "
-               "images; then "
-               "accuracy on x_val and on x_test. Choose with max(val, key=val.get): the test numbers only report.",
+          task=N_("Train the MNIST CNN + a new head at freeze depths 7, 5, 3 and 0 on 100 Fashion-MNIST images, "
+                  "choose the depth on validation data, report its test accuracy and whether it is also best on "
+                  "test."),
+          hint=N_("Per depth: a Sequential of keras.Input((28, 28, 1)), clone_with_weights(source).layers and a new "
+                  "Dense(10, 'softmax', name='new_head'); set_freeze_depth(model, k), compile, fit on the 100 training "
+                  "images; then "
+                  "accuracy on x_val and on x_test. Choose with max(val, key=val.get): the test numbers only "
+                  "report."),
           solution=_solution_07_3)
 def _check_07_3(answer: Any) -> str | None:
     keys = ("models", "val", "test", "depth", "test_accuracy", "conclusion")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
-        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+        return _("the answer should be a dict with the keys {keys}").format(keys=", ".join(repr(k) for k in keys))
     parts = [answer[k] for k in ("models", "val", "test")]
     if not all(isinstance(part, dict) and set(part) == set(DEPTHS_07_3) for part in parts):
-        return ("answer['models'], answer['val'] and answer['test'] should be dicts with one entry per depth, "
-                f"keyed {', '.join(map(str, DEPTHS_07_3))}")
+        return _("answer['models'], answer['val'] and answer['test'] should be dicts with one entry per depth, "
+                 "keyed {depths}").format(depths=", ".join(map(str, DEPTHS_07_3)))
     if len({id(model) for model in answer["models"].values()}) != len(DEPTHS_07_3):
-        return "each depth needs a model of its own: the same model object appears under two depths"
+        return _("each depth needs a model of its own: the same model object appears under two depths")
     for k in DEPTHS_07_3:
         problem = _freeze_problem(k, answer["models"][k])
         if problem:
@@ -304,22 +316,22 @@ def _check_07_3(answer: Any) -> str | None:
     val, test = {}, {}
     for k in DEPTHS_07_3:
         for part, given in (("val", answer["val"][k]), ("test", answer["test"][k])):
-            number = as_number(given, "an accuracy")
+            number = as_number(given, N_("an accuracy"))
             if isinstance(number, str):
                 return f"answer[{part!r}][{k}]: {number}"
             (val if part == "val" else test)[k] = number
     if any(not 0 <= v <= 1 for v in [*val.values(), *test.values()]):
-        return "give the accuracies as fractions between 0 and 1, like 0.71, not percentages"
+        return _("give the accuracies as fractions between 0 and 1, like 0.71, not percentages")
     for k in DEPTHS_07_3:
         measured = _measured(answer["models"][k])
         if abs(val[k] - measured["val"]) > 0.0021:      # one image of 500, and some float slack
             if abs(val[k] - measured["test"]) <= 0.0021:
-                return (f"your validation accuracy of depth {k} is its test accuracy: the test set then chooses "
-                        "the depth. Measure validation on x_val, the 500 pool images set aside")
+                return _("your validation accuracy of depth {k} is its test accuracy: the test set then chooses "
+                         "the depth. Measure validation on x_val, the 500 pool images set aside").format(k=k)
             if abs(val[k] - measured["train"]) <= 0.0021:
-                return (f"your validation accuracy of depth {k} is its accuracy on the training images, which it "
-                        "has learned: measure on x_val, the 500 images it never trained on")
-            return f"answer['val'][{k}] is not what your depth-{k} model scores on the validation images"
+                return _("your validation accuracy of depth {k} is its accuracy on the training images, which it "
+                         "has learned: measure on x_val, the 500 images it never trained on").format(k=k)
+            return _("answer['val'][{k}] is not what your depth-{k} model scores on the validation images").format(k=k)
         if abs(test[k] - measured["test"]) > 0.0021:
-            return f"answer['test'][{k}] is not what your depth-{k} model scores on the 500 test images"
+            return _("answer['test'][{k}] is not what your depth-{k} model scores on the 500 test images").format(k=k)
     return _choice_problem(val, test, answer["depth"], answer["test_accuracy"], answer["conclusion"])

@@ -25,6 +25,7 @@ from PIL import Image
 from sklearn.linear_model import LogisticRegression
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import accuracies_per_seed, interval_verdict, is_function, is_share_of
@@ -97,63 +98,78 @@ def _messy_folder(root: Path) -> None:
         (root / name / f"._{name}_00.JPG").write_bytes(b"\x00\x05\x16\x07 not an image")   # AppleDouble
 
 
-_MESSY = "the check's folder of 20 photos"
+_MESSY = N_("the check's folder of 20 photos")
 
 
 def _odd_names(odd: Any) -> set[str] | str:
     if isinstance(odd, (str, bytes, dict)) or not hasattr(odd, "__iter__"):
-        return f"'odd' should be a list of the files (paths) whose size is not the usual one, not {type(odd).__name__}"
+        return _("'odd' should be a list of the files (paths) whose size is not the usual one, not {type}").format(
+            type=type(odd).__name__)
     return {Path(str(f)).name for f in odd}
 
 
 def _compare_08_1(given: Any, right: dict[str, Any], where: str) -> str | None:
+    # where: the folder measured, an N_() phrase (translated here, where it is shown)
     if not isinstance(given, dict) or any(k not in given for k in ("counts", "typical", "odd")):
-        return ("measure_folder should return a dict with the keys 'counts' ({class: number of images}), "
-                "'typical' ((width, height)) and 'odd' (the files of another size)")
+        return _("measure_folder should return a dict with the keys 'counts' ({class: number of images}), "
+                 "'typical' ((width, height)) and 'odd' (the files of another size)")
     counts = given["counts"]
     if not isinstance(counts, dict):
-        return f"'counts' should be a dict {{class name: number of images}}, not {type(counts).__name__}"
+        return _("'counts' should be a dict {{class name: number of images}}, not {type}").format(
+            type=type(counts).__name__)
     counts = {str(k): v for k, v in counts.items()}
     extra = sorted(set(counts) - set(right["counts"]))
     if extra:
-        return (f"on {where} 'counts' has a class {extra[0]!r} that is no class folder with images: hidden folders "
-                "(.ipynb_checkpoints) and loose files (README.txt) are not classes")
+        return _("on {where} 'counts' has a class {name} that is no class folder with images: hidden folders "
+                 "(.ipynb_checkpoints) and loose files (README.txt) are not classes").format(
+            where=_(where), name=repr(extra[0]))
     missing = sorted(set(right["counts"]) - set(counts))
     if missing:
-        return f"on {where} 'counts' has no entry for the class folder {missing[0]!r}"
+        return _("on {where} 'counts' has no entry for the class folder {name}").format(
+            where=_(where), name=repr(missing[0]))
     for name, n in right["counts"].items():
         if counts[name] == n:
             continue
         if isinstance(counts[name], (int, np.integer)) and counts[name] > n:
-            return (f"on {where} it counts {counts[name]} files in {name!r}, which holds {n} images: it counts files "
-                    "that are not images (notes, .DS_Store, macOS '._' copies); keep the image extensions of "
-                    "data.IMAGE_EXTENSIONS and skip hidden files")
+            return _("on {where} it counts {count} files in {name}, which holds {n} images: it counts files "
+                     "that are not images (notes, .DS_Store, macOS '._' copies); keep the image extensions of "
+                     "data.IMAGE_EXTENSIONS and skip hidden files").format(
+                where=_(where), count=counts[name], name=repr(name), n=n)
         if isinstance(counts[name], (int, np.integer)) and counts[name] < n:
-            return (f"on {where} it counts {counts[name]} images in {name!r}, not all of them: extensions come in "
-                    "upper case too (.JPG), and PNGs are images")
-        return f"on {where} 'counts' for {name!r} should be a number of images, not {counts[name]!r}"
+            return _("on {where} it counts {count} images in {name}, not all of them: extensions come in "
+                     "upper case too (.JPG), and PNGs are images").format(
+                where=_(where), count=counts[name], name=repr(name))
+        return _("on {where} 'counts' for {name} should be a number of images, not {value}").format(
+            where=_(where), name=repr(name), value=repr(counts[name]))
     typical = given["typical"]
     try:
         typical = tuple(int(v) for v in typical)
     except (TypeError, ValueError):
-        return f"'typical' should be the usual size as (width, height), not {typical!r}"
+        return _("'typical' should be the usual size as (width, height), not {value}").format(value=repr(typical))
     if typical != tuple(right["typical"]):
         if typical == tuple(reversed(right["typical"])):
-            return ("'typical' is (height, width), NumPy's order: give (width, height), the order of PIL's "
-                    "image.size and of the table's w×h")
-        return (f"on {where} 'typical' is {typical}, which is not the size most of its images have: find the "
-                "most common size among the files (collections.Counter), do not assume the README's")
+            return _("'typical' is (height, width), NumPy's order: give (width, height), the order of PIL's "
+                     "image.size and of the table's w×h")
+        return _("on {where} 'typical' is {typical}, which is not the size most of its images have: find the "
+                 "most common size among the files (collections.Counter), do not assume the README's").format(
+            where=_(where), typical=typical)
     odd = _odd_names(given["odd"])
     if isinstance(odd, str):
         return odd
     if not odd and right["odd"]:
-        return (f"on {where} 'odd' is empty, but {len(right['odd'])} images have another size: read each size "
-                "from the file (Image.open(f).size), not from images a loader has already resized")
+        return _("on {where} 'odd' is empty, but {n} images have another size: read each size "
+                 "from the file (Image.open(f).size), not from images a loader has already resized").format(
+            where=_(where), n=len(right["odd"]))
     if odd - right["odd"]:
-        return f"on {where} 'odd' lists a file of the usual size ({sorted(odd - right['odd'])[0]})"
+        return _("on {where} 'odd' lists a file of the usual size ({name})").format(
+            where=_(where), name=sorted(odd - right["odd"])[0])
     if right["odd"] - odd:
-        return (f"on {where} 'odd' misses {len(right['odd'] - odd)} of the {len(right['odd'])} files of another size"
-                + (" (one is only turned sideways, one differs by a single pixel)" if where == _MESSY else ""))
+        if where == _MESSY:
+            return _("on {where} 'odd' misses {missing} of the {n} files of another size (one is only turned "
+                     "sideways, one differs by a single pixel)").format(
+                where=_(where), missing=len(right["odd"] - odd), n=len(right["odd"]))
+        return _("on {where} 'odd' misses {missing} of the {n} files of another size").format(
+            where=_(where), missing=len(right["odd"] - odd), n=len(right["odd"]))
     return None
 
 
@@ -168,34 +184,35 @@ def _sign_reference() -> tuple[Path, dict[str, Any]] | None:
 
 
 @exercise("08.1", notebook=NOTEBOOK,
-          task="Write measure_folder(folder): for a folder of class sub-folders of images, the images per class, "
-               "the usual size (width, height) and the files of another size, all measured from the files.",
-          hint="List each class folder's files, keep the image extensions of data.IMAGE_EXTENSIONS (any case) and "
-               "skip hidden files; Image.open(f).size reads (width, height) from the header; "
-               "collections.Counter(...).most_common(1) gives the usual size. Try it on the sign-language folder.",
+          task=N_("Write measure_folder(folder): for a folder of class sub-folders of images, the images per class, "
+                  "the usual size (width, height) and the files of another size, all measured from the files."),
+          hint=N_("List each class folder's files, keep the image extensions of data.IMAGE_EXTENSIONS (any case) and "
+                  "skip hidden files; Image.open(f).size reads (width, height) from the header; "
+                  "collections.Counter(...).most_common(1) gives the usual size. Try it on the sign-language folder."),
           solution=_solution_08_1)
 def _check_08_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function measure_folder(folder) itself (numbers copied from one folder "
-                "answer that folder only; the check measures folders of its own)")
+        return _("the answer should be the function measure_folder(folder) itself (numbers copied from one folder "
+                 "answer that folder only; the check measures folders of its own)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _messy_folder(root)
         try:
             given = answer(root)
         except OSError as error:      # a '._' file, a note or a folder opened as an image
-            return (f"measure_folder failed on the check's folder ({type(error).__name__}: {error}); real folders "
-                    "hold READMEs, notes and hidden macOS '._' files next to the images: keep image extensions, "
-                    "skip hidden files and folders")
+            return _("measure_folder failed on the check's folder ({error_type}: {error}); real folders "
+                     "hold READMEs, notes and hidden macOS '._' files next to the images: keep image extensions, "
+                     "skip hidden files and folders").format(error_type=type(error).__name__, error=error)
         except Exception as error:    # e.g. a loader that refuses mixed sizes
-            return (f"measure_folder failed on the check's folder ({type(error).__name__}: {error}): its photos "
-                    "have several sizes and no README to trust, as real folders do")
+            return _("measure_folder failed on the check's folder ({error_type}: {error}): its photos "
+                     "have several sizes and no README to trust, as real folders do").format(
+                error_type=type(error).__name__, error=error)
         problem = _compare_08_1(given, _measure_08_1(root), _MESSY)
     if problem:
         if isinstance(given, dict) and isinstance(given.get("counts"), dict) and given["counts"] and all(
                 str(k) in data.info("sign_language_digits").class_names for k in given["counts"]):
-            return ("it returns the sign-language folder's classes for a folder of ants, bees and cows: measure the "
-                    "folder the function is given, not the README's numbers")
+            return _("it returns the sign-language folder's classes for a folder of ants, bees and cows: measure the "
+                     "folder the function is given, not the README's numbers")
         return problem
     reference = _sign_reference()
     if reference is not None:                     # and on the real folder of the notebook
@@ -203,8 +220,9 @@ def _check_08_1(answer: Any) -> str | None:
         try:
             given = answer(folder)
         except Exception as error:
-            return f"measure_folder failed on the sign-language folder ({type(error).__name__}: {error})"
-        return _compare_08_1(given, right, "the sign-language folder")
+            return _("measure_folder failed on the sign-language folder ({error_type}: {error})").format(
+                error_type=type(error).__name__, error=error)
+        return _compare_08_1(given, right, N_("the sign-language folder"))
     return None
 
 
@@ -260,7 +278,7 @@ def _projects_08_2() -> list[dict[str, Any]]:
                 {"classes": 10, "per_class": 1000, "side": 8, "colour": False, "commercial": False},
                 {"classes": 5, "per_class": 100, "side": 100, "colour": False, "commercial": False}]
     rng = np.random.default_rng(82)
-    for _ in range(300):
+    for _i in range(300):
         projects.append({"classes": int(rng.choice([2, 3, 5, 10, 10, 20, 100, 1000])),
                          "per_class": int(rng.choice([50, 100, 178, 179, 206, 207, 500, 1000, 1281, 5000,
                                                       6000, 12500])),
@@ -295,65 +313,77 @@ def _names(given: Any) -> set[str]:
 
 
 def _describe(project: dict[str, Any]) -> str:
-    return (f"a {'commercial' if project['commercial'] else 'research'} project with {project['classes']} classes, "
-            f"{project['per_class']:,} training images per class, images of at least {project['side']} px"
-            + (" in colour" if project["colour"] else ""))
+    values = {"kind": _("commercial") if project["commercial"] else _("research"), "classes": project["classes"],
+              "per_class": project["per_class"], "side": project["side"]}
+    if project["colour"]:
+        return _("a {kind} project with {classes} classes, {per_class:,} training images per class, images of at "
+                 "least {side} px in colour").format(**values)
+    return _("a {kind} project with {classes} classes, {per_class:,} training images per class, images of at "
+             "least {side} px").format(**values)
 
 
 def _why_not(name: str, reason: str, project: dict[str, Any]) -> str:
-    images, classes, side, _, licence, _ = _SETS_08_2[name]
-    return {
-        "classes": f"which has only {classes} classes",
-        "per_class": (f"which has {images / classes:,.0f} training images per class ({images:,} in all): compare "
-                      "images per class, not the total"),
-        "side": f"whose images are {side} px on a side" if side else "",
-        "colour": "whose images are gray",
-        "commercial": (f"whose licence says '{licence}': does that grant a product commercial use? (free to "
-                       "download is not free for any purpose)"),
-    }[reason]
+    images, classes, side, _colour, licence, _commercial = _SETS_08_2[name]
+    if reason == "classes":
+        return _("which has only {classes} classes").format(classes=classes)
+    if reason == "per_class":
+        return _("which has {per_class:,.0f} training images per class ({images:,} in all): compare "
+                 "images per class, not the total").format(per_class=images / classes, images=images)
+    if reason == "side":
+        return _("whose images are {side} px on a side").format(side=side) if side else ""
+    if reason == "colour":
+        return _("whose images are gray")
+    return _("whose licence says '{licence}': does that grant a product commercial use? (free to "
+             "download is not free for any purpose)").format(licence=licence)
 
 
 @exercise("08.2", notebook=NOTEBOOK,
-          task="Write candidates(project): the classification sets of the notebook's tables that a project may "
-               "train on, by classes, training images per class, image side, colour and licence.",
-          hint="Copy each set's numbers from the tables into a dict (training images, classes, shorter side, colour, "
-               "may a product use it?), then keep the sets that meet every requirement; read each licence: which "
-               "open licences allow commercial use, and what does 'none stated' grant?",
+          task=N_("Write candidates(project): the classification sets of the notebook's tables that a project may "
+                  "train on, by classes, training images per class, image side, colour and licence."),
+          hint=N_("Copy each set's numbers from the tables into a dict (training images, classes, shorter side, "
+                  "colour, may a product use it?), then keep the sets that meet every requirement; read each licence: "
+                  "which open licences allow commercial use, and what does 'none stated' grant?"),
           solution=_solution_08_2)
 def _check_08_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function candidates(project) itself: the check asks it about many "
-                "projects of its own")
+        return _("the answer should be the function candidates(project) itself: the check asks it about many "
+                 "projects of its own")
     outputs = []
     for project in _projects_08_2():
         given = answer(dict(project))
         if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
-            return f"candidates should return a list of data set names, not {type(given).__name__}"
+            return _("candidates should return a list of data set names, not {type}").format(
+                type=type(given).__name__)
         names = set()
         for item in given:
             if _key(item) not in _BY_KEY:
-                return (f"{item!r} is not one of the notebook's classification sets: use the names of "
-                        f"per_class, {', '.join(_SETS_08_2)}")
+                return _("{item} is not one of the notebook's classification sets: use the names of "
+                         "per_class, {names}").format(item=repr(item), names=", ".join(_SETS_08_2))
             names.add(_BY_KEY[_key(item)])
         outputs.append(names)
     projects = _projects_08_2()
     if len({frozenset(o) for o in outputs}) == 1:
-        return (f"it returns {sorted(outputs[0])} for every project, but the answer depends on the project: "
-                "check each requirement")
+        return _("it returns {names} for every project, but the answer depends on the project: "
+                 "check each requirement").format(names=sorted(outputs[0]))
     for project, names in zip(projects, outputs):
         right = {name for name in _SETS_08_2 if not _fails(name, project)}
         for name in sorted(names - right):
             reason = _fails(name, project)[0]
-            return f"for {_describe(project)} it lists {name}, {_why_not(name, reason, project)}"
+            return _("for {project} it lists {name}, {why}").format(
+                project=_describe(project), name=name, why=_why_not(name, reason, project))
         for name in sorted(right - names):
-            images, classes, side, colour, licence, _ = _SETS_08_2[name]
+            images, classes, side, colour, licence, _commercial = _SETS_08_2[name]
             if project["commercial"] and name in _names(answer({**project, "commercial": False})):
-                return (f"for {_describe(project)} it leaves out {name}, whose licence is {licence}: does it forbid "
-                        "commercial use, or only ask for something in return?")
-            size = f"{side} px" if side else f"photos of varying size (count them as {_VARYING_SIDE} px)"
-            return (f"for {_describe(project)} it leaves out {name}, which meets every requirement ({classes} "
-                    f"classes, {images / classes:,.0f} training images per class, {size}"
-                    f"{', colour' if colour else ', gray'}): check the comparisons (at least = >=)")
+                return _("for {project} it leaves out {name}, whose licence is {licence}: does it forbid "
+                         "commercial use, or only ask for something in return?").format(
+                    project=_describe(project), name=name, licence=licence)
+            size = (f"{side} px" if side else
+                    _("photos of varying size (count them as {side} px)").format(side=_VARYING_SIDE))
+            return _("for {project} it leaves out {name}, which meets every requirement ({classes} "
+                     "classes, {per_class:,.0f} training images per class, {size}, {colour}): check the comparisons "
+                     "(at least = >=)").format(project=_describe(project), name=name, classes=classes,
+                                               per_class=images / classes, size=size,
+                                               colour=_("colour") if colour else _("gray"))
     return None
 
 
@@ -442,18 +472,18 @@ def _near(given: list[float], right: list[float], n: int) -> bool:
 
 
 @exercise("08.3", notebook=NOTEBOOK,
-          task="Measure a logistic head on frozen ImageNet MobileNetV2 features (images resized to 96 px) for the pet "
-               "photos at 96 px, the same photos at 32 px and CIFAR-10's cats and dogs, over N_SEEDS seeds, and "
-               "conclude from the 95 % intervals.",
-          hint="Build the features model once (Resizing(96, 96), backbone_preprocess, the backbone, "
-               "GlobalAveragePooling2D) and compute the pool's and the test part's features once per set; per seed "
-               "draw 50 cats and 50 dogs from the pool as the cell says, fit LogisticRegression(max_iter=1000) and "
-               "score on the test part. The intervals: PairedDifference or run_seeds(...).paired_difference.",
+          task=N_("Measure a logistic head on frozen ImageNet MobileNetV2 features (images resized to 96 px) for the "
+                  "pet photos at 96 px, the same photos at 32 px and CIFAR-10's cats and dogs, over N_SEEDS seeds, "
+                  "and conclude from the 95 % intervals."),
+          hint=N_("Build the features model once (Resizing(96, 96), backbone_preprocess, the backbone, "
+                  "GlobalAveragePooling2D) and compute the pool's and the test part's features once per set; per "
+                  "seed draw 50 cats and 50 dogs from the pool as the cell says, fit LogisticRegression(max_iter=1000) "
+                  "and score on the test part. The intervals: PairedDifference or run_seeds(...).paired_difference."),
           solution=_solution_08_3)
 def _check_08_3(answer: Any) -> str | None:
     keys = ("pets_96", "pets_32", "cifar_32", "resolution", "same_size")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
-        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+        return _("the answer should be a dict with the keys {keys}").format(keys=", ".join(repr(k) for k in keys))
     given = {}
     for name in ("pets_96", "pets_32", "cifar_32"):
         values = accuracies_per_seed(answer[name], name)
@@ -462,39 +492,45 @@ def _check_08_3(answer: Any) -> str | None:
         given[name] = values
     lengths = {len(v) for v in given.values()}
     if len(lengths) > 1:
-        return "the three lists have different lengths: measure the three sets on the same seeds, so that they pair up"
+        return _("the three lists have different lengths: measure the three sets on the same seeds, so that they "
+                 "pair up")
     n_seeds = lengths.pop()
     if not 3 <= n_seeds <= 20:
-        return f"{n_seeds} seed(s): an interval needs at least 3 seeds (use N_SEEDS: seeds 0, 1, ...; at most 20)"
+        return _("{n} seed(s): an interval needs at least 3 seeds (use N_SEEDS: seeds 0, 1, ...; at most "
+                 "20)").format(n=n_seeds)
     n_test = _n_test_08_3()
     for name, values in given.items():
         if not all(is_share_of(v, n_test) for v in values):
-            return (f"answer[{name!r}] holds a number that is not an accuracy on the {n_test} test photos (a whole "
-                    "number of them, divided by their count): were these numbers measured?")
+            return _("{key} holds a number that is not an accuracy on the {n} test photos (a whole "
+                     "number of them, divided by their count): were these numbers measured?").format(
+                key=f"answer[{name!r}]", n=n_test)
     reference = _reference_08_3(n_seeds)
     if _near(given["pets_96"], reference["pets_32"][0], n_test) and _near(given["pets_32"], reference["pets_96"][0],
                                                                            n_test):
-        return "'pets_96' and 'pets_32' are swapped: 'pets_96' is data.load(..., image_size=(96, 96))"
+        return _("'pets_96' and 'pets_32' are swapped: 'pets_96' is data.load(..., image_size=(96, 96))")
     for name, values in given.items():
         test, train = reference[name]
         if _near(values, test, n_test):
             continue
         if _near(values, train, _PER_CLASS_08_3 * 2):
-            return (f"answer[{name!r}] looks like the accuracy on the 100 training photos the head was fitted on: "
-                    "score on the test part, which the head never saw")
+            return _("{key} looks like the accuracy on the 100 training photos the head was fitted on: "
+                     "score on the test part, which the head never saw").format(key=f"answer[{name!r}]")
         others = [other for other, (t, _) in reference.items() if other != name and _near(values, t, n_test)]
         if others:
-            return f"answer[{name!r}] holds the accuracies of {others[0]!r}: each key its own set of photos"
-        return (f"answer[{name!r}] is not what the described experiment gives (the check re-ran it): LIMIT photos "
-                "per class, the pool = x_train and x_val together, per seed rng = np.random.default_rng(seed) and "
-                "rng.choice(np.flatnonzero(y_pool == c), 50, replace=False) for c in (0, 1), every image resized to "
-                "96 × 96 before backbone_preprocess, LogisticRegression(max_iter=1000), seeds 0, 1, ... in order")
+            return _("{key} holds the accuracies of {other}: each key its own set of photos").format(
+                key=f"answer[{name!r}]", other=repr(others[0]))
+        return _("{key} is not what the described experiment gives (the check re-ran it): LIMIT photos "
+                 "per class, the pool = x_train and x_val together, per seed rng = np.random.default_rng(seed) and "
+                 "rng.choice(np.flatnonzero(y_pool == c), 50, replace=False) for c in (0, 1), every image resized to "
+                 "96 × 96 before backbone_preprocess, LogisticRegression(max_iter=1000), seeds 0, 1, ... in "
+                 "order").format(key=f"answer[{name!r}]")
     seeds = tuple(range(n_seeds))
     checks = (("resolution", RESOLUTION_08_3, "pets_96", "pets_32", "pets 96 px - pets 32 px"),
               ("same_size", SAME_SIZE_08_3, "pets_32", "cifar_32", "pets 32 px - CIFAR 32 px"))
     for key, labels, a, b, what in checks:
         if answer[key] not in labels:
-            return f"answer[{key!r}] should be one of {', '.join(repr(label) for label in labels)}"
+            return _("{key} should be one of {labels}").format(
+                key=f"answer[{key!r}]", labels=", ".join(repr(label) for label in labels))
         low, high = PairedDifference(a, b, seeds, np.subtract(given[a], given[b])).ci95
         problem = interval_verdict(answer[key], low, high, (labels[0], labels[2], labels[1]), what)
         if problem:

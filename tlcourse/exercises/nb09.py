@@ -21,6 +21,7 @@ from sklearn.model_selection import GroupShuffleSplit, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from tlcourse import data
+from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full
 from tlcourse.exercises import exercise
 from tlcourse.exercises._common import accuracies_per_seed, as_number, interval_verdict
@@ -60,38 +61,42 @@ def _solution_09_1() -> Callable[[np.ndarray], list[int]]:
 
 
 @exercise("09.1", notebook=NOTEBOOK,
-          task="Write never_trained(y): for labels y of a folder read class by class, the classes of section 1's "
-               "naive test part that its training part never sees.",
-          hint="Cut y where section 1's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
-               "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100).",
+          task=N_("Write never_trained(y): for labels y of a folder read class by class, the classes of section 1's "
+                  "naive test part that its training part never sees."),
+          hint=N_("Cut y where section 1's naive split cuts (round(0.10 * n), round(0.15 * n)), then compare the sets "
+                  "of labels of the parts: set(...) - set(...). Try it on np.repeat(np.arange(12), 100)."),
           solution=_solution_09_1)
 def _check_09_1(answer: Any) -> str | None:
     if not callable(answer):
-        return ("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
-                "answers one folder only; the check tries several)")
+        return _("the answer should be a function never_trained(y) that returns a list of class numbers (a list "
+                 "answers one folder only; the check tries several)")
     folders = _sorted_folders()
     given_per_folder = []
     for y in folders:
         given = answer(y.copy())
         if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
-            return f"never_trained should return a list of class numbers, like [3, 4], not {type(given).__name__}"
+            return _("never_trained should return a list of class numbers, like [3, 4], not {type}").format(
+                type=type(given).__name__)
         given_per_folder.append({int(c) for c in np.asarray(list(given)).ravel()})
     for y, given in zip(folders, given_per_folder):
         parts = _naive_parts(y)
         right = parts["test"] - parts["train"]
         if given == right:
             continue
-        shape = f"{len(set(y.tolist()))} classes of {np.bincount(y).min()}-{np.bincount(y).max()} images"
+        shape = _("{n} classes of {low}-{high} images").format(n=len(set(y.tolist())), low=np.bincount(y).min(),
+                                                               high=np.bincount(y).max())
         if all(g == given_per_folder[0] for g in given_per_folder):
-            return (f"it returns {sorted(given)} for every folder, but the answer depends on y (wrong for {shape}): "
-                    "compute the cut points from len(y)")
+            return _("it returns {classes} for every folder, but the answer depends on y (wrong for {shape}): "
+                     "compute the cut points from len(y)").format(classes=sorted(given), shape=shape)
         extra = given - right
         if extra & parts["train"]:
-            return f"for a folder of {shape} its list has a class that the training part does contain"
+            return _("for a folder of {shape} its list has a class that the training part does contain").format(
+                shape=shape)
         if extra:
-            return (f"for a folder of {shape} its list has a class that the test part does not contain: look where "
-                    "the validation part ends")
-        return f"for a folder of {shape} a class of the test part that the training part never sees is missing"
+            return _("for a folder of {shape} its list has a class that the test part does not contain: look where "
+                     "the validation part ends").format(shape=shape)
+        return _("for a folder of {shape} a class of the test part that the training part never sees is "
+                 "missing").format(shape=shape)
     return None
 
 
@@ -106,14 +111,14 @@ def _solution_09_2() -> Callable[[np.ndarray, np.ndarray], int]:
 
 
 @exercise("09.2", notebook=NOTEBOOK,
-          task="Write leaked(x_train, x_test): the number of test images that have an exact copy "
-               "in the training part.",
-          hint="Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 2 does, then count "
-               "the test images whose hash is among the training images' hashes.",
+          task=N_("Write leaked(x_train, x_test): the number of test images that have an exact copy "
+                  "in the training part."),
+          hint=N_("Hash every image's bytes, hashlib.sha256(image.tobytes()), as section 2 does, then count "
+                  "the test images whose hash is among the training images' hashes."),
           solution=_solution_09_2)
 def _check_09_2(answer: Any) -> str | None:
     if not callable(answer):
-        return "the answer should be a function leaked(x_train, x_test) that returns a number"
+        return _("the answer should be a function leaked(x_train, x_test) that returns a number")
     rng = np.random.default_rng(6)
     for shape in ((8, 8, 3), (12, 12)):                  # colour photos and gray images
         x_train = rng.integers(0, 256, size=(40, *shape), dtype=np.uint8)
@@ -126,17 +131,19 @@ def _check_09_2(answer: Any) -> str | None:
         for x, right in ((x_test, 0), (copied, 3), (near, 3)):
             count = answer(x_train.copy(), x.copy())
             if isinstance(count, bool) or not isinstance(count, (int, np.integer)):
-                return f"the function should return a whole number of test images, not {type(count).__name__}"
+                return _("the function should return a whole number of test images, not {type}").format(
+                    type=type(count).__name__)
             if count == right:
                 continue
             if count > len(x):
-                return f"it returns {count} for a test part of {len(x)} images: count images, not pixels"
+                return _("it returns {count} for a test part of {n} images: count images, not pixels").format(
+                    count=count, n=len(x))
             if x is x_test:
-                return f"on a split with no copies at all it returns {count}, not 0"
+                return _("on a split with no copies at all it returns {count}, not 0").format(count=count)
             if x is near and count == right + 1:
-                return ("it counts a test image that differs from its training twin in one pixel: only "
-                        "exact copies count here (near-duplicates need the distance check)")
-            return f"with 3 test images copied from the training part it returns {count}"
+                return _("it counts a test image that differs from its training twin in one pixel: only "
+                         "exact copies count here (near-duplicates need the distance check)")
+            return _("with 3 test images copied from the training part it returns {count}").format(count=count)
     return None
 
 
@@ -232,52 +239,53 @@ def _close(a: list[float], b: list[float]) -> bool:
 
 
 @exercise("09.3", notebook=NOTEBOOK,
-          task="Split the sign photos by person (people inferred from the shot numbers), measure 1-NN's test "
-               "accuracy with a random and a by-person split over N_SEEDS seeds, and conclude from the interval.",
-          hint="Sort the photos by the number in their file name; a new person starts where the digit stops "
-               "rising. Then, per seed, train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed) "
-               "against GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed).split(x, y, "
-               "groups=person), both scored like one_nn_accuracy; conclude from the 95 % interval of the "
-               "paired differences random - by person.",
+          task=N_("Split the sign photos by person (people inferred from the shot numbers), measure 1-NN's test "
+                  "accuracy with a random and a by-person split over N_SEEDS seeds, and conclude from the interval."),
+          hint=N_("Sort the photos by the number in their file name; a new person starts where the digit stops "
+                  "rising. Then, per seed, train_test_split(..., test_size=0.15, stratify=y_all, random_state=seed) "
+                  "against GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed).split(x, y, "
+                  "groups=person), both scored like one_nn_accuracy; conclude from the 95 % interval of the "
+                  "paired differences random - by person."),
           solution=_solution_09_3)
 def _check_09_3(answer: Any) -> str | None:
     keys = ("random", "by_person", "same_person_neighbour", "conclusion")
     if not isinstance(answer, dict) or any(k not in answer for k in keys):
-        return "the answer should be a dict with the keys " + ", ".join(repr(k) for k in keys)
+        return _("the answer should be a dict with the keys {keys}").format(keys=", ".join(repr(k) for k in keys))
     random_split = accuracies_per_seed(answer["random"], "random")
     by_person = accuracies_per_seed(answer["by_person"], "by_person")
     for problem in (random_split, by_person):
         if isinstance(problem, str):
             return problem
     if len(random_split) != len(by_person):
-        return (f"{len(random_split)} random-split accuracies but {len(by_person)} by-person ones: measure both "
-                "on the same seeds, so that they pair up")
+        return _("{random} random-split accuracies but {by_person} by-person ones: measure both "
+                 "on the same seeds, so that they pair up").format(random=len(random_split), by_person=len(by_person))
     if not 3 <= len(random_split) <= 20:
-        return (f"{len(random_split)} seed(s): an interval needs at least 3 seeds (use N_SEEDS, seeds 0, 1, ...; "
-                "at most 20)")
+        return _("{n} seed(s): an interval needs at least 3 seeds (use N_SEEDS, seeds 0, 1, ...; "
+                 "at most 20)").format(n=len(random_split))
     right_random, right_person, right_share = _leak_numbers(len(random_split))
     if _close(random_split, right_person) and _close(by_person, right_random):
-        return "the two lists are swapped: 'random' is the stratified random split, 'by_person' the person split"
+        return _("the two lists are swapped: 'random' is the stratified random split, 'by_person' the person split")
     if not _close(random_split, right_random):
-        return ("the random-split accuracies are not what 1-NN gives on the described split (seeds 0, 1, ... in "
-                "order; train_test_split with test_size=0.15, stratify=y_all, random_state=seed; gray pixels "
-                "as in one_nn_accuracy, photos at 32 x 32)")
+        return _("the random-split accuracies are not what 1-NN gives on the described split (seeds 0, 1, ... in "
+                 "order; train_test_split with test_size=0.15, stratify=y_all, random_state=seed; gray pixels "
+                 "as in one_nn_accuracy, photos at 32 x 32)")
     if _close(by_person, right_random):
-        return ("the 'by_person' accuracies are those of the random split: the person split must keep each "
-                "person's photos on one side, so pass groups=person to GroupShuffleSplit's split()")
+        return _("the 'by_person' accuracies are those of the random split: the person split must keep each "
+                 "person's photos on one side, so pass groups=person to GroupShuffleSplit's split()")
     if not _close(by_person, right_person):
-        return ("the by-person accuracies are not what the described person split gives: check the person "
-                "rule (photos sorted by shot number, a new person wherever the digit does not rise) and "
-                "GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)")
-    share = as_number(answer["same_person_neighbour"], "a fraction between 0 and 1")
+        return _("the by-person accuracies are not what the described person split gives: check the person "
+                 "rule (photos sorted by shot number, a new person wherever the digit does not rise) and "
+                 "GroupShuffleSplit(n_splits=1, test_size=0.15, random_state=seed)")
+    share = as_number(answer["same_person_neighbour"], N_("a fraction between 0 and 1"))
     if isinstance(share, str):
         return f"answer['same_person_neighbour']: {share}"
     if not math.isclose(share, right_share, abs_tol=1e-6):
-        return ("'same_person_neighbour' is not the share of seed 0's random-split test photos whose nearest "
-                "training photo (1-NN's neighbour) was taken by the same person")
+        return _("'same_person_neighbour' is not the share of seed 0's random-split test photos whose nearest "
+                 "training photo (1-NN's neighbour) was taken by the same person")
     conclusion = answer["conclusion"]
     if conclusion not in CONCLUSIONS_09_3:
-        return f"answer['conclusion'] should be one of {', '.join(repr(c) for c in CONCLUSIONS_09_3)}"
+        return _("answer['conclusion'] should be one of {conclusions}").format(
+            conclusions=", ".join(repr(c) for c in CONCLUSIONS_09_3))
     low, high = PairedDifference("random", "by person", tuple(range(len(by_person))),
                                  np.subtract(random_split, by_person)).ci95
     return interval_verdict(conclusion, low, high,

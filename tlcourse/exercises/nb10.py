@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.data import load_arrays
 from tlcourse.exercises import exercise
@@ -53,38 +54,40 @@ def _solution_10_1() -> Callable[[int], tuple[int, int]]:
 
 
 @exercise("10.1", notebook=NOTEBOOK,
-          task="Write conv_params(C): the parameters (weights and biases) of one 5 x 5 convolution and of two "
-               "stacked 3 x 3 convolutions, C channels in and C filters each, as a pair (one_5x5, two_3x3); "
-               "answer the function.",
-          hint="A Conv2D layer has (kernel height x kernel width x input channels + 1) x filters "
-               "parameters; check with keras.layers.Conv2D(C, 5) called on keras.Input((32, 32, C)) "
-               "and count_params().",
+          task=N_("Write conv_params(C): the parameters (weights and biases) of one 5 x 5 convolution and of "
+                  "two stacked 3 x 3 convolutions, C channels in and C filters each, as a pair (one_5x5, "
+                  "two_3x3); answer the function."),
+          hint=N_("A Conv2D layer has (kernel height x kernel width x input channels + 1) x filters "
+                  "parameters; check with keras.layers.Conv2D(C, 5) called on keras.Input((32, 32, C)) "
+                  "and count_params()."),
           solution=_solution_10_1)
 def _check_10_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function conv_params itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
+        return _("the answer should be the function conv_params itself, without parentheses after its "
+                 "name, not {type}").format(type=type(answer).__name__)
     rng = random.Random()
     for c in (64, rng.randrange(2, 33), rng.randrange(100, 513)):
         try:
             pair = answer(c)
             first, second = (float(v) for v in pair)
         except Exception:                              # the student's function: any failure is a wrong answer
-            return f"conv_params({c}) should return a pair of numbers (one_5x5, two_3x3)"
+            return _("conv_params({c}) should return a pair of numbers (one_5x5, two_3x3)").format(c=c)
         one, two = _counts(c)
         if (first, second) == (one, two):
             continue
         if c != 64 and (first, second) == _counts(64):
-            return f"conv_params({c}) returns the numbers for 64 channels: compute them from C"
+            return _("conv_params({c}) returns the numbers for 64 channels: compute them from C").format(c=c)
         if (first, second) == (two, one):
-            return "the order is swapped: first the single 5 x 5 convolution, then the two 3 x 3 ones"
+            return _("the order is swapped: first the single 5 x 5 convolution, then the two 3 x 3 ones")
         if first in (one, 25 * c * c) and second in (two, 18 * c * c):
-            return "the counts leave out the biases (one per filter)"
+            return _("the counts leave out the biases (one per filter)")
         if first == one and second == 9 * c * c + c:
-            return "the second number counts only one of the two 3 x 3 convolutions"
+            return _("the second number counts only one of the two 3 x 3 convolutions")
         if first == one:
-            return f"conv_params({c}): the second number (two 3 x 3 convolutions, {c} channels in) is not right"
-        return f"conv_params({c}): the first number (one 5 x 5 convolution, {c} channels in, {c} filters) is not right"
+            return _("conv_params({c}): the second number (two 3 x 3 convolutions, {c} channels in) is not "
+                     "right").format(c=c)
+        return _("conv_params({c}): the first number (one 5 x 5 convolution, {c} channels in, {c} filters) is not "
+                 "right").format(c=c)
     return None
 
 
@@ -114,42 +117,42 @@ def _solution_10_2() -> keras.Model:
 
 
 @exercise("10.2", notebook=NOTEBOOK,
-          task="Build a residual block with an identity shortcut as a Keras model: input (8, 8, 16), "
-               "F(x) = two 3 x 3 convolutions with 16 filters, output relu(F(x) + x).",
-          hint="Use the functional API: keep the input as x, compute F(x) with conv -> BatchNorm -> ReLU -> "
-               "conv -> BatchNorm (padding='same'), then keras.layers.Add()([F(x), x]) and a ReLU; "
-               "tlcourse.models.residual_block is one to compare with.",
+          task=N_("Build a residual block with an identity shortcut as a Keras model: input (8, 8, 16), "
+                  "F(x) = two 3 x 3 convolutions with 16 filters, output relu(F(x) + x)."),
+          hint=N_("Use the functional API: keep the input as x, compute F(x) with conv -> BatchNorm -> ReLU -> "
+                  "conv -> BatchNorm (padding='same'), then keras.layers.Add()([F(x), x]) and a ReLU; "
+                  "tlcourse.models.residual_block is one to compare with."),
           solution=_solution_10_2)
 def _check_10_2(answer: Any) -> str | None:
     if not isinstance(answer, keras.Model):
-        return "the answer should be a Keras model: keras.Model(inputs, outputs)"
+        return _("the answer should be a Keras model: keras.Model(inputs, outputs)")
     if tuple(answer.input_shape[1:]) != (8, 8, 16):
-        return f"the block takes inputs of shape {tuple(answer.input_shape[1:])}, not (8, 8, 16)"
+        return _("the block takes inputs of shape {shape}, not (8, 8, 16)").format(shape=tuple(answer.input_shape[1:]))
     if tuple(answer.output_shape[1:]) != (8, 8, 16):
-        return (f"the block's output has shape {tuple(answer.output_shape[1:])}: with an identity "
-                "shortcut it keeps the input's shape (8, 8, 16), so that x can be added")
+        return _("the block's output has shape {shape}: with an identity shortcut it keeps the input's shape "
+                 "(8, 8, 16), so that x can be added").format(shape=tuple(answer.output_shape[1:]))
     convs = [layer for layer in leaf_layers(answer) if isinstance(layer, keras.layers.Conv2D)]
     if any(tuple(layer.kernel_size) == (1, 1) for layer in convs):
-        return ("the block has a 1 x 1 convolution, a projection: when the shape does not change the "
-                "shortcut is the identity, x itself")
+        return _("the block has a 1 x 1 convolution, a projection: when the shape does not change the "
+                 "shortcut is the identity, x itself")
     convs = [layer for layer in convs if tuple(layer.kernel_size) == (3, 3)]
     if len(convs) < 2:
-        return "the residual path F(x) should have two 3 x 3 convolutions"
+        return _("the residual path F(x) should have two 3 x 3 convolutions")
     x = np.random.default_rng(7).normal(size=(2, 8, 8, 16)).astype("float32")
     y = _with_zero_convs(answer, convs, x)                # F(x) = 0: every convolution outputs 0
     if np.allclose(y, np.maximum(x, 0), atol=1e-4):
         if not np.allclose(_with_zero_convs(answer, convs[:1], x), np.maximum(x, 0), atol=1e-4):
-            return ("with only the first convolution set to zero, F(x) should be zero as well, because the "
-                    "second convolution works on the first one's output; in this block it is not: stack the "
-                    "two convolutions one after the other instead of side by side")
+            return _("with only the first convolution set to zero, F(x) should be zero as well, because the "
+                     "second convolution works on the first one's output; in this block it is not: stack the "
+                     "two convolutions one after the other instead of side by side")
         return None
     if np.allclose(y, x, atol=1e-4):
-        return "with F(x) = 0 the block returns x, not relu(x): the ReLU after the addition is missing"
+        return _("with F(x) = 0 the block returns x, not relu(x): the ReLU after the addition is missing")
     if np.allclose(y, 0, atol=1e-4):
-        return ("with its convolutions set to zero the block outputs zeros: nothing adds the input x "
-                "back (no shortcut)")
-    return ("with its convolutions set to zero, F(x) = 0, the block should output relu(x), and it does "
-            "not: add x itself to F(x), then apply the ReLU")
+        return _("with its convolutions set to zero the block outputs zeros: nothing adds the input x "
+                 "back (no shortcut)")
+    return _("with its convolutions set to zero, F(x) = 0, the block should output relu(x), and it does "
+             "not: add x itself to F(x), then apply the ReLU")
 
 
 # 10.3: the first layer's gradient in plain-32 and resnet-32 at initialisation (section 6's networks)
@@ -207,13 +210,13 @@ def _solution_10_3() -> tuple[Any, str]:
 
 
 @exercise("10.3", notebook=NOTEBOOK,
-          task="Measure the gradient norm at the first convolution (stem_conv) of plain-32 and resnet-32 at "
-               "initialisation, seeds 0..n-1 (n >= 3), on the first 64 MNIST training digits at 14 x 14; "
-               "answer (results of run_seeds, conclusion 'a', 'b' or 'c').",
-          hint="For each seed and network: seed_everything(seed), build it as section 6's build(name) does, then "
-               "with tf.GradientTape() compute the mean cross-entropy of model(x_probe, training=True) and "
-               "tf.norm of the gradient of model.get_layer('stem_conv').kernel; return both norms in one dict "
-               "per seed. Read the conclusion off results.paired_difference('plain-32', 'resnet-32').ci95.",
+          task=N_("Measure the gradient norm at the first convolution (stem_conv) of plain-32 and resnet-32 at "
+                  "initialisation, seeds 0..n-1 (n >= 3), on the first 64 MNIST training digits at 14 x 14; "
+                  "answer (results of run_seeds, conclusion 'a', 'b' or 'c')."),
+          hint=N_("For each seed and network: seed_everything(seed), build it as section 6's build(name) does, "
+                  "then with tf.GradientTape() compute the mean cross-entropy of model(x_probe, training=True) and "
+                  "tf.norm of the gradient of model.get_layer('stem_conv').kernel; return both norms in one dict "
+                  "per seed. Read the conclusion off results.paired_difference('plain-32', 'resnet-32').ci95."),
           solution=_solution_10_3)
 def _check_10_3(answer: Any) -> str | None:
     read = seed_answer(answer, tuple(_NETWORKS), _CONCLUSIONS)
@@ -222,26 +225,27 @@ def _check_10_3(answer: Any) -> str | None:
     results, conclusion = read
     plain, res = results.values("plain-32"), results.values("resnet-32")
     if np.any(plain <= 0) or np.any(res <= 0):
-        return "gradient norms are positive, but some of your numbers are zero or negative"
+        return _("gradient norms are positive, but some of your numbers are zero or negative")
     seed = random.choice(list(results.seeds))              # one seed, recomputed: a made-up table fails
     mine = {name: _first_layer_gradient(name, int(seed)) for name in _NETWORKS}
     theirs = {"plain-32": plain[int(seed)], "resnet-32": res[int(seed)]}
     if not all(_close(theirs[n], mine[n]) for n in _NETWORKS):
         if _close(theirs["plain-32"], mine["resnet-32"]) and _close(theirs["resnet-32"], mine["plain-32"]):
-            return "the two networks' numbers are swapped: plain-32 has no shortcuts (shortcuts=False)"
+            return _("the two networks' numbers are swapped: plain-32 has no shortcuts (shortcuts=False)")
         if all(_close(theirs[n], _PROBE * mine[n]) for n in _NETWORKS):
-            return ("the numbers are 64 times too large: the loss is summed over the batch, use the mean "
-                    "(keras.losses.SparseCategoricalCrossentropy() averages)")
+            return _("the numbers are 64 times too large: the loss is summed over the batch, use the mean "
+                     "(keras.losses.SparseCategoricalCrossentropy() averages)")
         if all(_close(theirs[n], _first_layer_gradient(n, int(seed), training=False)) for n in _NETWORKS):
-            return ("these gradients were measured with training=False: BatchNorm then uses its initial moving "
-                    "statistics, not the batch's as in fit; call model(x_probe, training=True)")
-        return (f"the numbers of seed {seed} are not what the described measurement gives (recomputed: "
-                "they differ by more than 2 %): call seed_everything(seed) right before building each "
-                "network, build it as section 6 does, and take the gradient of stem_conv's kernel on the "
-                "first 64 training digits at 14 x 14")
+            return _("these gradients were measured with training=False: BatchNorm then uses its initial moving "
+                     "statistics, not the batch's as in fit; call model(x_probe, training=True)")
+        return _("the numbers of seed {seed} are not what the described measurement gives (recomputed: "
+                 "they differ by more than 2 %): call seed_everything(seed) right before building each "
+                 "network, build it as section 6 does, and take the gradient of stem_conv's kernel on the "
+                 "first 64 training digits at 14 x 14").format(seed=seed)
     side = interval_side(results, "plain-32", "resnet-32")
     right = {"below": "a", "above": "b", "across": "c"}[side]
     if conclusion != right:
-        return (f"conclusion {conclusion!r} does not follow from your numbers: look at where the 95 % interval "
-                "of the paired difference plain-32 - resnet-32 lies, all above 0, all below 0, or across 0")
+        return _("conclusion {conclusion} does not follow from your numbers: look at where the 95 % interval "
+                 "of the paired difference plain-32 - resnet-32 lies, all above 0, all below 0, or across 0").format(
+                     conclusion=repr(conclusion))
     return None

@@ -17,6 +17,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from tlcourse._i18n import N_, _
 from tlcourse.config import SEED, fast_or_full, seed_everything
 from tlcourse.data import load
 from tlcourse.exercises import exercise
@@ -82,15 +83,16 @@ def _solution_12_1() -> Callable[[float, float], int]:
 
 
 @exercise("12.1", notebook=NOTEBOOK,
-          task="Write photos_needed(accuracy, width): the smallest number of test photos (a multiple of 50) for "
-               "which a measured `accuracy` has a 95 % Wilson interval narrower than `width`; answer the function.",
-          hint="Loop n = 50, 100, 150, ... and compute wilson_interval(round(accuracy * n), n) until "
-               "high - low drops below width; then print photos_needed(0.98, 0.02) for the book's claim.",
+          task=N_("Write photos_needed(accuracy, width): the smallest number of test photos (a multiple of 50) "
+                  "for which a measured `accuracy` has a 95 % Wilson interval narrower than `width`; answer the "
+                  "function."),
+          hint=N_("Loop n = 50, 100, 150, ... and compute wilson_interval(round(accuracy * n), n) until "
+                  "high - low drops below width; then print photos_needed(0.98, 0.02) for the book's claim."),
           solution=_solution_12_1)
 def _check_12_1(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function photos_needed itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
+        return _("the answer should be the function photos_needed itself, without parentheses after its "
+                 "name, not {type}").format(type=type(answer).__name__)
     rng = _probe_rng()
     probes = [(0.98, 0.02), rng.choice(_WALD_DIFFERS), (rng.choice(_ACCURACIES), rng.choice(_WIDTHS))]
     got = []
@@ -98,31 +100,36 @@ def _check_12_1(answer: Any) -> str | None:
         try:
             value = answer(accuracy, width)
         except Exception as error:                    # the student's function may fail on some input
-            return f"photos_needed({accuracy}, {width}) raised {type(error).__name__}: {error}"
-        number = as_number(value, "a number of photos")
+            return _("photos_needed({accuracy}, {width}) raised {error_type}: {error}").format(
+                accuracy=accuracy, width=width, error_type=type(error).__name__, error=error)
+        number = as_number(value, N_("a number of photos"))
         if isinstance(number, str):
-            return f"photos_needed({accuracy}, {width}) returned {value!r}: it should return a number of photos"
+            return _("photos_needed({accuracy}, {width}) returned {value}: it should return a number of "
+                     "photos").format(accuracy=accuracy, width=width, value=repr(value))
         got.append(number)
     for (accuracy, width), n in zip(probes, got):
         right = _needed_with(_wilson_width, accuracy, width)
         if n == right:
             continue
         if len(set(got)) == 1 and len({_needed_with(_wilson_width, a, w) for a, w in probes}) > 1:
-            return f"photos_needed returns {n:g} whatever it is asked: compute the number from accuracy and width"
+            return _("photos_needed returns {n:g} whatever it is asked: compute the number from accuracy and "
+                     "width").format(n=n)
+        values = {"accuracy": accuracy, "width": width, "n": n}
         if math.isnan(n) or n <= 0 or n != int(n):
-            return f"photos_needed({accuracy}, {width}) returned {n:g}: a number of photos is a whole, positive number"
+            return _("photos_needed({accuracy}, {width}) returned {n:g}: a number of photos is a whole, positive "
+                     "number").format(**values)
         if n % 50:
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}: count in multiples of 50, so that "
-                    "accuracy x n is a whole number of photos")
+            return _("photos_needed({accuracy}, {width}) returned {n:g}: count in multiples of 50, so that "
+                     "accuracy x n is a whole number of photos").format(**values)
         if n == _needed_with(_wald_width, accuracy, width):
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}, what the normal-approximation interval "
-                    "p +- 1.96 sqrt(p (1 - p) / n) needs: use the notebook's wilson_interval")
+            return _("photos_needed({accuracy}, {width}) returned {n:g}, what the normal-approximation interval "
+                     "p +- 1.96 sqrt(p (1 - p) / n) needs: use the notebook's wilson_interval").format(**values)
         if n < right:
-            return (f"photos_needed({accuracy}, {width}) returned {n:g}, but with {n:g} photos the interval is "
-                    f"still {100 * _wilson_width(round(accuracy * n), int(n)):.1f} points wide, not below "
-                    f"{100 * width:g}")
-        return (f"photos_needed({accuracy}, {width}) returned {n:g}: a smaller multiple of 50 already gives an "
-                "interval narrower than that width (return the first n that does)")
+            return _("photos_needed({accuracy}, {width}) returned {n:g}, but with {n:g} photos the interval is "
+                     "still {points:.1f} points wide, not below {limit:g}").format(
+                         **values, points=100 * _wilson_width(round(accuracy * n), int(n)), limit=100 * width)
+        return _("photos_needed({accuracy}, {width}) returned {n:g}: a smaller multiple of 50 already gives an "
+                 "interval narrower than that width (return the first n that does)").format(**values)
     return None
 
 
@@ -155,16 +162,17 @@ def _solution_12_2() -> Callable[[keras.Model, int], str]:
 
 
 @exercise("12.2", notebook=NOTEBOOK,
-          task="Write cut_before(base, block): the name of the cut (the last frozen layer, whose output `bottom` "
-               "computes once) for fine-tuning MobileNetV2 `base` from block `block` on; answer the function.",
-          hint="Print the layer names around 'block_10_expand' and 'block_13_expand' in base.layers: section "
-               "5's CUT for block 10 is the last layer before that block starts. Not every block ends the "
-               "same way.",
+          task=N_("Write cut_before(base, block): the name of the cut (the last frozen layer, whose output "
+                  "`bottom` computes once) for fine-tuning MobileNetV2 `base` from block `block` on; answer the "
+                  "function."),
+          hint=N_("Print the layer names around 'block_10_expand' and 'block_13_expand' in base.layers: section "
+                  "5's CUT for block 10 is the last layer before that block starts. Not every block ends the "
+                  "same way."),
           solution=_solution_12_2)
 def _check_12_2(answer: Any) -> str | None:
     if not is_function(answer):
-        return ("the answer should be the function cut_before itself, without parentheses after its "
-                "name, not " + type(answer).__name__)
+        return _("the answer should be the function cut_before itself, without parentheses after its "
+                 "name, not {type}").format(type=type(answer).__name__)
     base = _mobilenet()
     names = [layer.name for layer in base.layers]
     rng = _probe_rng()
@@ -174,30 +182,33 @@ def _check_12_2(answer: Any) -> str | None:
         try:
             value = answer(base, block)
         except Exception as error:                     # the student's function may fail on some block
-            return f"cut_before(base, {block}) raised {type(error).__name__}: {error}"
+            return _("cut_before(base, {block}) raised {error_type}: {error}").format(
+                block=block, error_type=type(error).__name__, error=error)
         name = getattr(value, "name", value)           # a layer object is fine too
         if not isinstance(name, str):
-            return f"cut_before(base, {block}) returned {type(value).__name__}: it should return a layer name"
+            return _("cut_before(base, {block}) returned {type}: it should return a layer name").format(
+                block=block, type=type(value).__name__)
         got[block] = name.strip()
     if len(set(got.values())) == 1:
-        return "cut_before returns the same layer whatever the block: look the name up in base.layers"
+        return _("cut_before returns the same layer whatever the block: look the name up in base.layers")
     for block in blocks:
         name, right = got[block], _cut(names, block)
         if name == right:
             continue
+        values = {"block": block, "name": name, "previous": block - 1}
         if name == f"block_{block}_expand":
-            return (f"cut_before(base, {block}) returned {name}, the first layer to fine-tune; the cut is the "
-                    "last layer that stays frozen")
+            return _("cut_before(base, {block}) returned {name}, the first layer to fine-tune; the cut is the "
+                     "last layer that stays frozen").format(**values)
         if name not in names:
-            return (f"cut_before(base, {block}) returned {name!r}, which is not a layer of MobileNetV2: not every "
-                    f"block ends with an add (block {block - 1} changes the shape, so there is nothing to add its "
-                    "input to); look the name up in base.layers")
+            return _("cut_before(base, {block}) returned {name}, which is not a layer of MobileNetV2: not every "
+                     "block ends with an add (block {previous} changes the shape, so there is nothing to add its "
+                     "input to); look the name up in base.layers").format(**{**values, "name": repr(name)})
         position, cut = names.index(name), names.index(right)
         if position < cut:
-            return (f"cut_before(base, {block}) returned {name}, which comes before the end of block {block - 1}: "
-                    f"the layers after it in block {block - 1} would be fine-tuned too")
-        return (f"cut_before(base, {block}) returned {name}, a layer of the part to fine-tune: the cut comes "
-                f"before block {block} starts")
+            return _("cut_before(base, {block}) returned {name}, which comes before the end of block {previous}: "
+                     "the layers after it in block {previous} would be fine-tuned too").format(**values)
+        return _("cut_before(base, {block}) returned {name}, a layer of the part to fine-tune: the cut comes "
+                 "before block {block} starts").format(**values)
     return None
 
 
@@ -276,68 +287,74 @@ def _solution_12_3() -> dict[str, Any]:
 
 
 @exercise("12.3", notebook=NOTEBOOK,
-          task="Choose the head's learning rate among 1e-4, 1e-3 and 1e-2 on the validation photos (section 4's "
-               "features, 10 epochs, seed SEED), then measure the chosen head's test accuracy once; answer a dict "
-               "with features, split, val, chosen, test_accuracy and conclusion ('a' or 'b').",
-          hint="For each rate: seed_everything(SEED), a new head (Dropout(0.2), Dense(10, softmax)) on "
-               "features['train'], Adam(learning_rate=rate), 10 epochs, and its accuracy on features['val']. "
-               "Pick the best validation accuracy; only then evaluate that one head on features['test']. For the "
-               "conclusion, compare the runner-up's validation accuracy with the chosen rate's wilson_interval.",
+          task=N_("Choose the head's learning rate among 1e-4, 1e-3 and 1e-2 on the validation photos (section "
+                  "4's features, 10 epochs, seed SEED), then measure the chosen head's test accuracy once; answer a "
+                  "dict with features, split, val, chosen, test_accuracy and conclusion ('a' or 'b')."),
+          hint=N_("For each rate: seed_everything(SEED), a new head (Dropout(0.2), Dense(10, softmax)) on "
+                  "features['train'], Adam(learning_rate=rate), 10 epochs, and its accuracy on features['val']. "
+                  "Pick the best validation accuracy; only then evaluate that one head on features['test']. For "
+                  "the conclusion, compare the runner-up's validation accuracy with the chosen rate's "
+                  "wilson_interval."),
           solution=_solution_12_3)
 def _check_12_3(answer: Any) -> str | None:
     if not isinstance(answer, dict) or any(key not in answer for key in _KEYS):
-        return f"the answer should be a dict with the keys {', '.join(repr(k) for k in _KEYS)}"
+        return _("the answer should be a dict with the keys {keys}").format(keys=", ".join(repr(k) for k in _KEYS))
     features, split, val = answer["features"], answer["split"], answer["val"]
     if not (isinstance(features, dict) and all(part in features for part in ("train", "val", "test"))
             and hasattr(split, "y_val")):
-        return "answer['features'] should be section 4's dict of features and answer['split'] the notebook's split"
+        return _("answer['features'] should be section 4's dict of features and answer['split'] the notebook's "
+                 "split")
     if (len(features["val"]) != len(split.y_val) or len(features["test"]) != len(split.y_test)
             or len(features["train"]) != len(split.y_train)):
-        return "the features do not line up with the split: use section 4's features of the same split"
+        return _("the features do not line up with the split: use section 4's features of the same split")
     if not isinstance(val, dict) or sorted(float(r) for r in val) != sorted(_RATES):
-        return "answer['val'] should map each learning rate, 1e-4, 1e-3 and 1e-2, to its validation accuracy"
-    val = {float(r): as_number(a, "an accuracy") for r, a in val.items()}
+        return _("answer['val'] should map each learning rate, 1e-4, 1e-3 and 1e-2, to its validation accuracy")
+    val = {float(r): as_number(a, N_("an accuracy")) for r, a in val.items()}
     if any(isinstance(a, str) for a in val.values()):
-        return "answer['val'] should hold accuracies, numbers between 0 and 1"
+        return _("answer['val'] should hold accuracies, numbers between 0 and 1")
     if any(not 0 <= a <= 1 for a in val.values()):
-        return "give the accuracies as fractions between 0 and 1, like 0.97, not percentages"
-    chosen, reported = answer["chosen"], as_number(answer["test_accuracy"], "an accuracy")
-    if isinstance(reported, str):
-        return "answer['test_accuracy'] " + reported.removeprefix("the answer ")
-    if as_number(chosen, "a rate") not in _RATES:
-        return "answer['chosen'] should be one of the learning rates tried: 1e-4, 1e-3 or 1e-2"
+        return _("give the accuracies as fractions between 0 and 1, like 0.97, not percentages")
+    chosen, reported = answer["chosen"], as_number(answer["test_accuracy"], N_("an accuracy"))
+    if isinstance(reported, str):                      # as_number's sentence, about answer['test_accuracy']
+        if isinstance(answer["test_accuracy"], bool):
+            return _("answer['test_accuracy'] should be an accuracy, not True or False")
+        return _("answer['test_accuracy'] should be an accuracy, not {type}").format(
+            type=type(answer["test_accuracy"]).__name__)
+    if as_number(chosen, N_("a rate")) not in _RATES:
+        return _("answer['chosen'] should be one of the learning rates tried: 1e-4, 1e-3 or 1e-2")
     chosen = float(chosen)
     runs = {rate: _head_accuracies(features, split, rate) for rate in _RATES}
     tolerance = 1.5 / len(split.y_val)                     # a photo: runs may differ in the last digit
     if all(abs(val[r] - runs[r][1]) <= 1.5 / len(split.y_test) for r in _RATES) and not all(
             abs(val[r] - runs[r][0]) <= tolerance for r in _RATES):
-        return ("answer['val'] holds test accuracies: a choice made on the test photos makes their accuracy "
-                "an optimistic estimate; measure every rate on features['val']")
+        return _("answer['val'] holds test accuracies: a choice made on the test photos makes their accuracy "
+                 "an optimistic estimate; measure every rate on features['val']")
     if not all(abs(val[r] - runs[r][0]) <= tolerance for r in _RATES):
-        return ("answer['val'] is not what the described runs give on the validation photos (recomputed): "
-                "seed_everything(SEED) before each head, Dropout(0.2) and Dense(10, softmax), Adam with that "
-                "rate, 10 epochs, batch_size=32")
+        return _("answer['val'] is not what the described runs give on the validation photos (recomputed): "
+                 "seed_everything(SEED) before each head, Dropout(0.2) and Dense(10, softmax), Adam with that "
+                 "rate, 10 epochs, batch_size=32")
     best_val = max(runs[r][0] for r in _RATES)
     if runs[chosen][0] < best_val - 1e-9:
         best_test = max(runs[r][1] for r in _RATES)
         if runs[chosen][1] >= best_test - 1e-9:
-            return ("that rate is the best on the test photos, not on the validation photos: choosing on the test "
-                    "set turns it into a validation set, and its accuracy is no longer an honest estimate")
-        return "answer['chosen'] is not the rate with the best validation accuracy"
+            return _("that rate is the best on the test photos, not on the validation photos: choosing on the "
+                     "test set turns it into a validation set, and its accuracy is no longer an honest estimate")
+        return _("answer['chosen'] is not the rate with the best validation accuracy")
     test = runs[chosen][1]
     if abs(reported - test) > 1.5 / len(split.y_test):
         if abs(reported - runs[chosen][0]) <= tolerance:
-            return "answer['test_accuracy'] is the chosen head's validation accuracy: evaluate it on features['test']"
+            return _("answer['test_accuracy'] is the chosen head's validation accuracy: evaluate it on "
+                     "features['test']")
         if abs(reported - max(runs[r][1] for r in _RATES)) <= 1.5 / len(split.y_test):
-            return ("answer['test_accuracy'] is the best test accuracy of all rates, not the chosen one's: "
-                    "evaluate only the chosen head on the test photos, once")
-        return "answer['test_accuracy'] is not the chosen head's accuracy on features['test'] (recomputed)"
+            return _("answer['test_accuracy'] is the best test accuracy of all rates, not the chosen one's: "
+                     "evaluate only the chosen head on the test photos, once")
+        return _("answer['test_accuracy'] is not the chosen head's accuracy on features['test'] (recomputed)")
     conclusion = answer["conclusion"]
     if not isinstance(conclusion, str) or conclusion.strip().lower() not in ("a", "b"):
-        return "answer['conclusion'] should be 'a' or 'b'"
+        return _("answer['conclusion'] should be 'a' or 'b'")
     right = "a" if _separated(val, chosen, len(split.y_val)) else "b"
     if conclusion.strip().lower() != right:
-        return ("that conclusion does not follow from your numbers: compute the chosen rate's 95 % Wilson interval "
-                "from its validation accuracy and the number of validation photos, and see whether the "
-                "runner-up's validation accuracy falls inside it")
+        return _("that conclusion does not follow from your numbers: compute the chosen rate's 95 % Wilson "
+                 "interval from its validation accuracy and the number of validation photos, and see whether the "
+                 "runner-up's validation accuracy falls inside it")
     return None

@@ -7,9 +7,11 @@ nbconvert's reveal template loads reveal.js, require.js, jQuery and MathJax from
 without a network a deck stays blank. Here every script and style sheet is a path relative
 to the deck, into copies that ``make slides`` unpacks beside the decks in build/slides/ from
 the npm registry (versions in the Makefile, ``SLIDES_JS``). A deck therefore opens from
-file:// with no network, as long as it stays in build/slides/ next to those folders.
+file:// with no network, as long as it stays in build/slides/ next to those folders (the Korean
+decks, build/slides/ko/, one folder below them).
 """
 
+import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by traitlets when it reads this file)
@@ -21,11 +23,14 @@ HERE = Path(__file__).resolve().parent
 c.TemplateExporter.extra_template_basedirs = [str(HERE / "templates")]
 c.SlidesExporter.template_name = "tlcourse_reveal"
 
-# Local copies (npm package name = folder name under build/slides/).
-c.SlidesExporter.reveal_url_prefix = "reveal.js"
-c.SlidesExporter.require_js_url = "requirejs/require.js"
-c.SlidesExporter.jquery_url = "jquery/dist/jquery.min.js"
-c.SlidesExporter.mathjax_url = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+# Local copies (npm package name = folder name under build/slides/). The Korean decks, in
+# build/slides/ko/, use the same copies one folder up: `make slides` exports them with
+# TLCOURSE_SLIDES_ASSETS=../ (the path from a deck to build/slides/, "" for the English decks).
+ASSETS = os.environ.get("TLCOURSE_SLIDES_ASSETS", "")
+c.SlidesExporter.reveal_url_prefix = ASSETS + "reveal.js"
+c.SlidesExporter.require_js_url = ASSETS + "requirejs/require.js"
+c.SlidesExporter.jquery_url = ASSETS + "jquery/dist/jquery.min.js"
+c.SlidesExporter.mathjax_url = ASSETS + "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 
 # reveal.js's white theme loads its fonts from reveal.js itself; the default ("simple")
 # imports two style sheets from Google Fonts.
