@@ -340,7 +340,7 @@ if best_ft > start_acc:                                  # fine-tuning went high
 # head's random start, the order of the batches), so every seed in `SEEDS` gets its own run of
 # `approaches_2_and_3`; the photos and their split stay the same.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 from tlcourse.plots import show_images
 
 pets = data.load("cats_vs_dogs", image_size=(96, 96), limit_per_class=PETS_PER_CLASS)
@@ -594,7 +594,7 @@ check("05.2", answer)
 # `n` (about half a minute). Then compare with the verdict above: what did the amount of data change?
 
 # %% slideshow={"slide_type": "-"}
-answer = ...   # your answer here: {"photos per digit": ..., "from scratch": [...], "feature extraction": [...], "conclusion": ...}
+answer = ...   # your answer here: {"photos per digit": n, "from scratch": [...], ...}, as the task says
 check("05.3", answer)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
