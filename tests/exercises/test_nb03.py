@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tlcourse.exercises import check, nb03, passes
+from tlcourse.exercises._common import notebook_signs
 from tlcourse.exercises.nb03 import _solution_03_1, _solution_03_2, _solution_03_3
 from tlcourse.experiments import run_seeds
 from tlcourse.models import backbone_preprocess, imagenet_backbone
@@ -126,7 +127,7 @@ def test_03_3_rejects_picked_seeds_swapped_made_up_or_unstandardised_numbers_and
     monkeypatch.setattr(nb03.random, "choice", lambda seeds: seeds[0])             # re-measure seed 0 only
     results, conclusion = imagenet_vs_random
     table = {name: list(results.values(name)) for name in ("imagenet", "random")}
-    n_test = len(nb03._signs().y_test)
+    n_test = len(notebook_signs().y_test)
     two = {name: values[:2] for name, values in table.items()}
     rejects("03.3", (_results(two), conclusion), "at least 3")
     rejects("03.3", (results, "d"), "one of the letters")

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from tlcourse.exercises import check, passes
+from tlcourse.exercises._common import notebook_signs
 from tlcourse.exercises.nb05 import _solution_05_1, _solution_05_2, _solution_05_3
 
 
@@ -111,9 +112,7 @@ def test_05_3_the_solution_passes(few, capsys):
 
 @needs_data
 def test_05_3_rejects_swapped_reordered_made_up_or_mis_measured_numbers(few, rejects):
-    from tlcourse.exercises.nb05 import _signs
-
-    size = len(_signs().y_test)
+    size = len(notebook_signs().y_test)
     scratch, frozen = few["from scratch"], few["feature extraction"]
     rejects("05.3", few["conclusion"], "should be a dict")                           # the label alone
     rejects("05.3", {**few, "from scratch": frozen, "feature extraction": scratch}, "swapped")

@@ -62,6 +62,49 @@ def as_number(answer: Any, what: str) -> float | str:
         return _("the answer should be {what}, not {type}").format(what=_(what), type=type(answer).__name__)
 
 
+# --- the sign photos and their frozen ImageNet features, as notebooks 03-05 compute them --------------
+
+def notebook_signs() -> Any:
+    """The sign photos as notebooks 03, 04 and 05 load them: 96 x 96, ``SIGN_PER_CLASS`` per digit
+    (30 in fast mode, all in full mode); read once per mode."""
+    from tlcourse.config import fast_or_full
+
+    return _signs(fast_or_full(30, None))
+
+
+@functools.lru_cache(maxsize=2)
+def _signs(limit_per_class: int | None) -> Any:
+    from tlcourse import data
+
+    return data.load("sign_language_digits", image_size=(96, 96), limit_per_class=limit_per_class, verbose=False)
+
+
+def pooled_features(split: Any, weights: str | None = "imagenet") -> dict[str, np.ndarray]:
+    """Section ②'s extractor (preprocessing, MobileNetV2 at 96 px in inference mode, average
+    pooling) on the training, validation and test photos of ``split``; ``weights=None`` builds
+    random weights (seed before calling)."""
+    from tlcourse.models import backbone_preprocess, imagenet_backbone
+
+    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3), weights=weights)
+    inputs = keras.Input(shape=(96, 96, 3), name="photo")
+    x = base(backbone_preprocess("mobilenet_v2")(inputs), training=False)
+    extractor = keras.Model(inputs, keras.layers.GlobalAveragePooling2D(name="pool")(x))
+    return {part: extractor.predict(getattr(split, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}
+
+
+def imagenet_sign_features() -> dict[str, np.ndarray]:
+    """:func:`pooled_features` of :func:`notebook_signs` with the ImageNet weights (notebooks 03-05's
+    ``sign_features``), computed once per mode and shared by the checkers of 03.3, 04.3 and 05.3."""
+    from tlcourse.config import fast_or_full
+
+    return _imagenet_sign_features(fast_or_full(30, None))
+
+
+@functools.lru_cache(maxsize=2)
+def _imagenet_sign_features(limit_per_class: int | None) -> dict[str, np.ndarray]:
+    return pooled_features(_signs(limit_per_class))
+
+
 # --- experiments over seeds, answered as (SeedResults, conclusion): 10.3 and 11.3 -----------------
 
 def mnist_train_head(n: int) -> tuple[np.ndarray, np.ndarray]:

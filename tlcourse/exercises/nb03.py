@@ -22,7 +22,16 @@ from tlcourse import data
 from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import interval_verdict, is_function, is_share_of, seed_answer, weighted_layers
+from tlcourse.exercises._common import (
+    imagenet_sign_features,
+    interval_verdict,
+    is_function,
+    is_share_of,
+    notebook_signs,
+    pooled_features,
+    seed_answer,
+    weighted_layers,
+)
 from tlcourse.experiments import run_seeds
 from tlcourse.models import backbone_preprocess, imagenet_backbone, load_pretrained
 
@@ -338,27 +347,6 @@ _FEATURES = ("imagenet", "random")
 _CONCLUSIONS = ("a", "b", "c")      # interval of imagenet - random above 0, below 0, across 0
 
 
-def _signs() -> Any:
-    # section ②'s photos, as the notebook loads them (SIGN_PER_CLASS)
-    return data.load("sign_language_digits", image_size=(96, 96), limit_per_class=fast_or_full(30, None),
-                     verbose=False)
-
-
-def _pooled_features(weights: str | None, signs: Any) -> dict[str, np.ndarray]:
-    # section ②'s extractor (preprocess, the base in inference mode, average pooling) on train and test
-    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3), weights=weights)
-    inputs = keras.Input(shape=(96, 96, 3), name="photo")
-    x = base(backbone_preprocess("mobilenet_v2")(inputs), training=False)
-    extractor = keras.Model(inputs, keras.layers.GlobalAveragePooling2D(name="pool")(x))
-    return {part: extractor.predict(getattr(signs, f"x_{part}"), verbose=0) for part in ("train", "test")}
-
-
-@functools.lru_cache(maxsize=1)
-def _imagenet_features(fast: bool) -> dict[str, np.ndarray]:
-    # `fast` only keys the cache: the photos and their features differ between fast and full mode
-    return _pooled_features("imagenet", _signs())
-
-
 def _head_accuracy(features: dict[str, np.ndarray], signs: Any, seed: int, *, standardise: bool = True) -> float:
     # the 03.3 recipe: standardise with the training photos' mean and sd, then a new head, seeded
     train, test = features["train"], features["test"]
@@ -377,10 +365,11 @@ def _head_accuracy(features: dict[str, np.ndarray], signs: Any, seed: int, *, st
 @functools.lru_cache(maxsize=4)
 def _reference_03_3(seed: int, fast: bool) -> tuple[dict[str, float], dict[str, Any], Any]:
     # both metrics of one seed, recomputed; the random features too (for the diagnosis of a mismatch)
-    signs = _signs()
-    imagenet = _imagenet_features(fast)
+    # `fast` keys the cache: the photos and their features differ between fast and full mode
+    signs = notebook_signs()
+    imagenet = imagenet_sign_features()
     seed_everything(seed)
-    random_features = _pooled_features(None, signs)
+    random_features = pooled_features(signs, weights=None)
     accuracies = {"imagenet": _head_accuracy(imagenet, signs, seed),
                   "random": _head_accuracy(random_features, signs, seed)}
     return accuracies, {"imagenet": imagenet, "random": random_features}, signs
@@ -442,7 +431,7 @@ def _check_03_3(answer: Any) -> str | None:
     if isinstance(read, str):
         return read
     results, conclusion = read
-    signs = _signs()
+    signs = notebook_signs()
     n_test = len(signs.y_test)
     for name in _FEATURES:
         if not all(is_share_of(float(v), n_test) for v in results.values(name)):

@@ -22,7 +22,14 @@ from tlcourse import data
 from tlcourse._i18n import N_, _
 from tlcourse.config import fast_or_full, seed_everything
 from tlcourse.exercises import exercise
-from tlcourse.exercises._common import interval_side, is_function, is_share_of, seed_answer
+from tlcourse.exercises._common import (
+    imagenet_sign_features,
+    interval_side,
+    is_function,
+    is_share_of,
+    notebook_signs,
+    seed_answer,
+)
 from tlcourse.experiments import run_seeds
 from tlcourse.models import backbone_preprocess, imagenet_backbone
 
@@ -253,18 +260,6 @@ def _solution_04_3() -> tuple[Any, str]:
     return answer
 
 
-@functools.lru_cache(maxsize=1)
-def _sign_features() -> tuple[dict[str, np.ndarray], Any]:
-    # the frozen MobileNetV2 features of the sign photos, as the notebook computes them, and the split
-    signs = data.load("sign_language_digits", image_size=(96, 96), limit_per_class=fast_or_full(30, None),
-                      verbose=False)
-    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
-    photo = keras.Input(shape=(96, 96, 3))
-    features = keras.layers.GlobalAveragePooling2D()(base(backbone_preprocess("mobilenet_v2")(photo), training=False))
-    extractor = keras.Model(photo, features)
-    return {part: extractor.predict(getattr(signs, f"x_{part}"), verbose=0) for part in ("train", "val", "test")}, signs
-
-
 class _TestEveryEpoch(keras.callbacks.Callback):
     """Records the test accuracy after every epoch (the checker's eyes only: nothing chooses on it)."""
 
@@ -280,7 +275,7 @@ class _TestEveryEpoch(keras.callbacks.Callback):
 @functools.lru_cache(maxsize=8)
 def _rerun_04_3(seed: int) -> tuple[dict[str, float], tuple[float, ...]]:
     # one seed of the described experiment, as the solution runs it; and the test accuracy of every epoch
-    f, signs = _sign_features()
+    f, signs = imagenet_sign_features(), notebook_signs()
     seed_everything(seed)
     head = keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dense(10, activation="softmax")])
     head.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy",
@@ -313,7 +308,7 @@ def _check_04_3(answer: Any) -> str | None:
     if isinstance(read, str):
         return read
     results, conclusion = read
-    n_test = len(_sign_features()[1].y_test)
+    n_test = len(notebook_signs().y_test)
     for variant in _VARIANTS:
         if not all(is_share_of(float(v), n_test) for v in results.values(variant)):
             return _("some {variant} numbers are no share of the {n_test} test photos (right ones / {n_test}): "

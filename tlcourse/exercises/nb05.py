@@ -23,9 +23,11 @@ from tlcourse.exercises import exercise
 from tlcourse.exercises._common import (
     accuracies_per_seed,
     as_number,
+    imagenet_sign_features,
     interval_verdict,
     is_function,
     is_share_of,
+    notebook_signs,
 )
 from tlcourse.experiments import SeedResults
 from tlcourse.models import backbone_preprocess, imagenet_backbone
@@ -305,24 +307,13 @@ def _few_photos_runs(x: np.ndarray, y: np.ndarray, feats: np.ndarray, x_test: np
     return measured
 
 
-@functools.lru_cache(maxsize=1)
-def _signs() -> data.Split:
-    return data.load("sign_language_digits", image_size=(96, 96), limit_per_class=fast_or_full(30, None),
-                     verbose=False)
-
-
 @functools.lru_cache(maxsize=2)
 def _few_photos_reference(n: int) -> dict[str, list[float]]:
     # 05.3 re-measured for n photos per digit: the first n training photos of each digit, the notebook's recipes
-    signs = _signs()
+    signs, features = notebook_signs(), imagenet_sign_features()       # the notebook's signs and sign_features
     few = np.concatenate([np.flatnonzero(signs.y_train == d)[:n] for d in range(10)])
-    base = imagenet_backbone("mobilenet_v2", input_shape=(96, 96, 3))
-    inputs = keras.Input(shape=(96, 96, 3), name="photo")
-    front = keras.Model(inputs, base(backbone_preprocess("mobilenet_v2")(inputs)), name="imagenet_front")
-    model = with_new_head(freeze(front), num_classes=10, name="new_head")
-    extractor = keras.Model(model.inputs, model.get_layer("new_head_pool").output)
-    feats, feats_test = (extractor.predict(x, verbose=0) for x in (signs.x_train[few], signs.x_test))
-    return _few_photos_runs(signs.x_train[few], signs.y_train[few], feats, signs.x_test, feats_test, signs.y_test)
+    return _few_photos_runs(signs.x_train[few], signs.y_train[few], features["train"][few], signs.x_test,
+                            features["test"], signs.y_test)
 
 
 def _solution_05_3() -> dict[str, Any]:
@@ -398,7 +389,7 @@ def _check_05_3(answer: Any) -> str | None:
         return _("'photos per digit' should be the whole number n of training photos per digit you used, "
                  "{low} to {high} (few photos, where lecture 6-4 expects the choice to change), not {n}").format(
             low=low_n, high=high_n, n=repr(n))
-    seeds, signs = _seeds(), _signs()
+    seeds, signs = _seeds(), notebook_signs()
     measured = {}
     for way in ("from scratch", "feature extraction"):
         values = accuracies_per_seed(answer[way], way)
