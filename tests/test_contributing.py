@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from toolbox import github_anchor
+
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 SUFFIXES = (".py", ".md", ".toml", ".ipynb", ".json", ".yml", ".txt")
@@ -39,11 +41,6 @@ def _glob(path: str) -> list[Path]:
     return [p for p in ROOT.rglob(pattern) if not {".git", ".venv", "build"} & set(p.parts)]
 
 
-def _slug(heading: str) -> str:
-    """GitHub's anchor for a Markdown heading."""
-    return re.sub(r"\s", "-", re.sub(r"[^\w\s-]", "", heading.strip().lower()))
-
-
 def test_every_path_it_names_exists():
     paths = _paths()
     assert {"tools/run_notebooks.py", "tlcourse/_checks.py", "README.md", ".ci/run"} <= paths, "the parser finds paths"
@@ -52,7 +49,7 @@ def test_every_path_it_names_exists():
 
 
 def test_every_link_to_a_section_of_the_readme_exists():
-    headings = {_slug(h) for h in re.findall(r"^#+ (.+)$", (ROOT / "README.md").read_text(), re.M)}
+    headings = {github_anchor(h) for h in re.findall(r"^#+ (.+)$", (ROOT / "README.md").read_text(), re.M)}
     anchors = {p.split("#", 1)[1] for p in _paths() if p.startswith("README.md#")}
     assert anchors and not anchors - headings, f"no such section in README.md: {sorted(anchors - headings)}"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import polib
 import pytest
-from toolbox import load_tool
+from toolbox import github_anchor, load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 KO = load_tool("ko")
@@ -144,13 +144,6 @@ def test_badge_opens_the_korean_notebook_and_the_prose_is_korean(notebook):
 
 
 # ------------------------------------------------------------------ links from notebooks/ko/ work
-
-def github_anchor(heading: str) -> str:
-    """GitHub's anchor for a heading: formatting and punctuation dropped, lower case, spaces -> "-"."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)
-    text = re.sub(r"[`*]|<[^>]+>", "", text).strip().lower()
-    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
-
 
 def _headings(markdown: str) -> list[str]:
     found, fence = [], False

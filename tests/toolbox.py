@@ -1,8 +1,10 @@
-"""Shared by the tests: load a script of tools/ or benchmarks/ as a module (neither is a package)."""
+"""Shared by the tests: load a script of tools/ or benchmarks/ as a module (neither is a package),
+and GitHub's anchor of a Markdown heading (the links the documents and notebooks name)."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -27,3 +29,10 @@ def load_tool(name: str) -> ModuleType:
 def load_benchmark(name: str) -> ModuleType:
     """``benchmarks/<name>.py`` imported as the module ``name``."""
     return load_script(ROOT / "benchmarks" / f"{name}.py", name)
+
+
+def github_anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: formatting and punctuation dropped, lower case, spaces -> "-"."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)
+    text = re.sub(r"[`*]|<[^>]+>", "", text).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
